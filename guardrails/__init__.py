@@ -1,0 +1,1 @@
+"""Guardrails: Presidio PII masking (reversible per conversation), the protected-attribute denylist, consent filtering, the price-approval gate and checks on every reply. Knows nothing of the agent or the portal."""

@@ -1,0 +1,1 @@
+"""Candidate generators (ALS, buy-again, bought-together, similar items, cold start) and the bias-aware blender that turns their evidence into readable premises. Pure functions where possible; never reads protected attributes."""

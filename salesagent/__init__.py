@@ -1,0 +1,1 @@
+"""Configuration, errors, resource wiring and the command line shared by every salesagent package."""

