@@ -1,0 +1,42 @@
+"""Consent-aware use of behaviour data: ranking sees only events with a legal basis, and nothing personalised
+for a company that opted out of profiling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol, TypeVar
+
+from store.models import LegalBasis
+
+USABLE_BASES: frozenset[LegalBasis] = frozenset({LegalBasis.consent, LegalBasis.legitimate_interest})
+
+
+class HasLegalBasis(Protocol):
+    legal_basis: LegalBasis
+
+
+E = TypeVar("E", bound=HasLegalBasis)
+
+
+class HasProfilingFlag(Protocol):
+    profiling_opt_out: bool
+
+
+def has_legal_basis(basis: LegalBasis | str | None) -> bool:
+    """True when behaviour data with this basis may be used for recommendations."""
+    if basis is None:
+        return False
+    try:
+        return LegalBasis(basis) in USABLE_BASES
+    except ValueError:
+        return False
+
+
+def usable_events(events: Iterable[E]) -> Iterator[E]:
+    """Yield only the events that carry consent or legitimate interest; events with none are never used."""
+    return (e for e in events if has_legal_basis(e.legal_basis))
+
+
+def may_personalise(company: HasProfilingFlag | None) -> bool:
+    """False for a company that opted out of profiling (it gets non-personalised results only)."""
+    return company is not None and not company.profiling_opt_out
