@@ -40,3 +40,11 @@ def usable_events(events: Iterable[E]) -> Iterator[E]:
 def may_personalise(company: HasProfilingFlag | None) -> bool:
     """False for a company that opted out of profiling (it gets non-personalised results only)."""
     return company is not None and not company.profiling_opt_out
+
+
+def personalisation_events(company: HasProfilingFlag | None, events: Iterable[E]) -> list[E]:
+    """Return the events ranking may use to personalise for ``company``: none after a profiling opt-out,
+    otherwise only those with a legal basis."""
+    if not may_personalise(company):
+        return []
+    return list(usable_events(events))

@@ -22,20 +22,33 @@ PROTECTED_ATTRIBUTES: frozenset[str] = frozenset(
         "gender", "sex", "age", "age_band", "birth_date", "date_of_birth", "nationality", "citizenship",
         "ethnicity", "race", "religion", "religious_belief", "disability", "health", "marital_status",
         "pregnancy", "sexual_orientation", "political_opinion", "trade_union", "genetic_data", "biometric_data",
-        "pesel",
+        "pesel", "ethnic_origin", "racial_origin", "religious_beliefs", "philosophical_beliefs", "sex_life",
+        "criminal_record", "maiden_name", "family_status", "number_of_children", "age_group",
     }
 )
 """Keys that must never reach ranking or a model (GDPR art. 9 special categories and the usual proxies)."""
 
 
 def _normalise(key: str) -> str:
+    key = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key)  # camelCase -> camel_case
     return re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")
 
 
+_PROTECTED_TOKENS: tuple[tuple[str, ...], ...] = tuple(sorted({tuple(p.split("_")) for p in PROTECTED_ATTRIBUTES}))
+
+
 def is_protected(key: str) -> bool:
-    """True when ``key`` names a protected attribute (case, spaces and dashes ignored)."""
-    norm = _normalise(key)
-    return norm in PROTECTED_ATTRIBUTES or any(norm.startswith(p + "_") for p in PROTECTED_ATTRIBUTES)
+    """True when ``key`` names a protected attribute anywhere in it, as whole words.
+
+    Case, spaces, dashes, dots and camelCase are ignored: "Gender", "customer_gender", "contactAgeBand",
+    "date-of-birth" and "company.owner.nationality" all match; "average_order_value" and "funnel_stage" do not.
+    """
+    tokens = _normalise(key).split("_")
+    for prot in _PROTECTED_TOKENS:
+        n = len(prot)
+        if any(tuple(tokens[i:i + n]) == prot for i in range(len(tokens) - n + 1)):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -61,17 +74,28 @@ def _clean(value: Any, path: str, dropped: list[str]) -> Any:
     return value
 
 
-def drop_protected(features: Mapping[str, Any], *, source: str = "features") -> DenylistResult:
-    """Return ``features`` without protected attributes (at any depth), auditing each drop."""
+def drop_protected(features: Mapping[str, Any], *, source: str = "features", session: Any = None) -> DenylistResult:
+    """Return ``features`` without protected attributes (at any depth), auditing each drop.
+
+    Every drop is logged on ``salesagent.audit.denylist``; with a ``session`` an AuditLog row is added too (the
+    caller commits). Only the keys' paths are recorded, never the values.
+    """
+    if not isinstance(features, Mapping):
+        raise TypeError(f"features must be a mapping, not {type(features).__name__}")
     dropped: list[str] = []
     cleaned = _clean(features, "", dropped)
     if dropped:
         logger.warning("dropped protected attributes from %s: %s", source, ", ".join(dropped))
+        if session is not None:
+            from store.models import AuditLog
+
+            session.add(AuditLog(actor="guardrails", action="denylist.dropped", entity="features",
+                                 entity_id=source[:64], details={"dropped": dropped}))
     return DenylistResult(features=cleaned, dropped=tuple(dropped))
 
 
-def ensure_no_protected(features: Mapping[str, Any], *, source: str = "features") -> None:
+def ensure_no_protected(features: Mapping[str, Any], *, source: str = "features", session: Any = None) -> None:
     """Raise :class:`GuardrailTripped` when ``features`` carries a protected attribute (strict mode)."""
-    result = drop_protected(features, source=source)
+    result = drop_protected(features, source=source, session=session)
     if result.dropped:
         raise GuardrailTripped(f"protected attributes in {source}: {', '.join(result.dropped)}", result)

@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 from salesagent.config import Settings
+from salesagent.errors import ConfigError
 
 
 def make_engine(settings: Settings) -> Engine:
     """Return a SQLAlchemy engine for the configured database (SQLite file by default, Postgres by URL)."""
     url = settings.db_url
     if url.startswith("sqlite"):
-        settings.ensure_dirs()
+        try:
+            settings.ensure_dirs()
+        except OSError as err:
+            raise ConfigError(f"cannot create the data dir {settings.data_dir}: {err.strerror or err}") from None
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -33,7 +37,7 @@ def make_engine(settings: Settings) -> Engine:
 
 def create_all(engine: Engine) -> None:
     """Create every table (tests only; real databases go through Alembic: ``salesagent db init``)."""
-    import store.models  # noqa: F401  (register tables)
+    import store.models
     import store.protected  # noqa: F401
 
     SQLModel.metadata.create_all(engine)
@@ -49,3 +53,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """Return the Core ``Table`` of a table model (for bulk Core statements)."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]

@@ -64,7 +64,7 @@ class Company(CompanyBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     nip: str | None = Field(default=None, max_length=16)
     consent_recorded_at: datetime | None = None
-    source: str = Field(default="demo", max_length=32)
+    source: str = Field(default="demo", max_length=32, index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -116,7 +116,7 @@ class ProductBase(SQLModel):
     category: str = Field(default="", max_length=200, index=True)
     """Category path, levels joined by ' > ' (e.g. 'Protection > MCB')."""
     brand: str | None = Field(default=None, max_length=100)
-    unit_price: Decimal = Field(default=Decimal("0"), sa_column=Column(Numeric(12, 2), nullable=False))
+    unit_price: Decimal = Field(default=Decimal(0), sa_column=Column(Numeric(12, 2), nullable=False))
     currency: str = Field(default="PLN", max_length=3)
     unit: str = Field(default="pcs", max_length=16)
     stock: int = 0
@@ -127,6 +127,8 @@ class ProductBase(SQLModel):
 class Product(ProductBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cost_price: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2), nullable=True))
+    source: str = Field(default="manual", max_length=32, index=True)
+    """Where the row came from: ``demo``, ``online-retail``, ``catalog-import`` or ``manual``."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -170,7 +172,7 @@ class Event(SQLModel, table=True):
     session_id: str = Field(index=True, max_length=64)
     company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
     type: EventType
-    product_id: int | None = Field(default=None, foreign_key="product.id")
+    product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     query: str | None = Field(default=None, max_length=500)
     occurred_at: datetime = Field(default_factory=utcnow, index=True)
     legal_basis: LegalBasis = LegalBasis.none

@@ -1,1 +1,27 @@
-"""The tools the agent calls: typed functions returning pydantic models, JSON schemas generated from their signatures. Thin adapters over retrieval, ranking and store; they never call the LLM, the guardrails or FastAPI."""
+"""The agent's tools: typed functions ``(ctx: RunContext, ...) -> pydantic model`` with generated schemas.
+
+``TOOLS`` maps each tool's name to its :class:`~tools._schema.FunctionTool`; the loop offers exactly these.
+"""
+
+from __future__ import annotations
+
+from tools._schema import FunctionTool, function_tool
+from tools.catalog import get_product, search_catalog, similar_products
+from tools.context import RunContext
+from tools.explain import explain_recommendations
+from tools.onboarding import ask_onboarding_question
+from tools.orders import get_order_history
+from tools.pricing import request_price_change
+from tools.recommend import bought_together, recommend_for_customer, segment_bestsellers
+
+TOOLS: dict[str, FunctionTool] = {
+    t.name: t
+    for t in map(function_tool, [
+        search_catalog, get_product, recommend_for_customer, bought_together, similar_products,
+        segment_bestsellers, get_order_history, request_price_change, ask_onboarding_question,
+        explain_recommendations,
+    ])
+}
+"""Every tool the agent may call, by name."""
+
+__all__ = ["TOOLS", "FunctionTool", "RunContext", "function_tool"]

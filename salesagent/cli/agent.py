@@ -1,3 +1,204 @@
-"""CLI commands of this area; registered on import by ``salesagent.cli``."""
+"""CLI of the agent: ``chat`` (interactive or one turn), ``customers`` (whom to chat as), ``eval golden``."""
 
 from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from salesagent.cli import app, eval_app
+from salesagent.errors import NotFoundError
+
+
+def _settings(llm_base_url: str | None = None, llm_model: str | None = None, llm_api_key: str | None = None) -> Any:
+    from salesagent.config import apply_offline_env, get_settings
+
+    settings = get_settings()
+    update = {k: v for k, v in {"llm_base_url": llm_base_url, "llm_model": llm_model,
+                                "llm_api_key": llm_api_key}.items() if v}
+    if update:
+        settings = settings.model_copy(update=update)
+    apply_offline_env(settings)
+    return settings
+
+
+def _resolve_customer(resources: Any, customer: str) -> tuple[int, int | None]:
+    """Return (company id, first contact id) for a company id or external id."""
+    from sqlmodel import select
+
+    from store.models import Company, Contact
+
+    with resources.session() as s:
+        company = s.get(Company, int(customer)) if customer.isdigit() else None
+        if company is None:
+            company = s.exec(select(Company).where(Company.external_id == customer)).first()
+        if company is None:
+            raise NotFoundError(f"no customer {customer!r}; `salesagent customers` lists them")
+        contact = s.exec(select(Contact).where(Contact.company_id == company.id).order_by(Contact.id)).first()
+        return company.id, contact.id if contact else None  # type: ignore[return-value]
+
+
+def _print_answer(console: Any, answer: Any) -> None:
+    from rich.table import Table
+
+    console.print(f"[bold cyan]agent[/bold cyan] [dim]({answer.answered_by})[/dim]: {answer.reply}",
+                  highlight=False)
+    if answer.recommendations:
+        table = Table("SKU", "product", "price", "why", "rec id", show_lines=False)
+        for r in answer.recommendations:
+            table.add_row(r.sku, r.name, f"{r.price} {r.currency}", r.justification, str(r.recommendation_id))
+        console.print(table)
+    for a in answer.approvals:
+        console.print(f"[yellow]price request #{a.approval_id}[/yellow] ({a.kind}, {a.status}) for "
+                      f"{', '.join(a.skus)}", highlight=False)
+
+
+@app.command("chat")
+def chat_command(
+    customer: Annotated[str, typer.Option("--customer", help="Company id or external id (see `customers`).")],
+    once: Annotated[str | None, typer.Option("--once", help="Send one message, print the answer, exit.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the structured answer as JSON.")] = False,
+    conversation: Annotated[str | None, typer.Option(help="Continue this conversation id.")] = None,
+    llm_base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint (overrides settings).")] = None,
+    llm_model: Annotated[str | None, typer.Option(help="Model name at the endpoint.")] = None,
+) -> None:
+    """Chat with the sales agent as a customer company (interactive, or one turn with --once)."""
+    from rich.console import Console
+
+    from agent import run_turn
+    from salesagent.wiring import build_resources
+
+    console = Console()
+    resources = build_resources(_settings(llm_base_url, llm_model))
+    try:
+        company_id, contact_id = _resolve_customer(resources, customer)
+        conv = conversation or str(uuid.uuid4())
+        if once is not None:
+            answer = run_turn(resources, company_id=company_id, contact_id=contact_id, conversation_id=conv,
+                              message=once)
+            if as_json:
+                typer.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
+            else:
+                _print_answer(console, answer)
+            return
+        console.print(f"[dim]conversation {conv}; answering: "
+                      f"{'LLM ' + resources.settings.llm_model if resources.llm else 'rule planner'}; "
+                      "type 'exit' to leave[/dim]")
+        while True:
+            try:
+                message = console.input("[bold green]you[/bold green]: ").strip()
+            except EOFError:
+                break
+            if message.lower() in {"exit", "quit", ":q"}:
+                break
+            if not message:
+                continue
+            answer = run_turn(resources, company_id=company_id, contact_id=contact_id, conversation_id=conv,
+                              message=message)
+            if as_json:
+                typer.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False))
+            else:
+                _print_answer(console, answer)
+    finally:
+        resources.close()
+
+
+@app.command("customers")
+def customers_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: Annotated[int, typer.Option(help="How many companies (busiest first, then cold start).")] = 30,
+) -> None:
+    """List customer companies (id, industry, size band, orders) so you know whom to chat as."""
+    from rich.console import Console
+    from rich.table import Table
+    from sqlalchemy import func
+    from sqlmodel import Session, select
+
+    from store.db import make_engine
+    from store.models import Company, Order
+
+    engine = make_engine(_settings())
+    with Session(engine) as s:
+        counts = select(Order.company_id, func.count().label("n")).group_by(Order.company_id).subquery()
+        rows = s.exec(select(Company.id, Company.external_id, Company.industry, Company.size_band,
+                             Company.funnel_stage, func.coalesce(counts.c.n, 0))
+                      .outerjoin(counts, counts.c.company_id == Company.id)
+                      .order_by(func.coalesce(counts.c.n, 0).desc(), Company.id)).all()
+    engine.dispose()
+    cold = [r for r in rows if r[5] == 0]
+    shown = rows[: max(0, limit - min(5, len(cold)))] + [r for r in cold[:5] if r not in rows[:limit]]
+    data = [{"id": r[0], "external_id": r[1], "industry": r[2], "size_band": r[3], "funnel_stage": r[4],
+             "orders": int(r[5])} for r in shown[:limit]]
+    if as_json:
+        typer.echo(json.dumps({"data": data, "count": len(rows)}, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "external id", "industry", "size", "stage", "orders",
+                  title=f"{len(rows)} companies (busiest first; cold-start ones last)")
+    for d in data:
+        table.add_row(str(d["id"]), d["external_id"], d["industry"] or "-", d["size_band"] or "-",
+                      d["funnel_stage"], str(d["orders"]))
+    Console().print(table)
+
+
+@eval_app.command("golden")
+def eval_golden_command(
+    llm_base_url: Annotated[str | None, typer.Option(help="Also run against this OpenAI-compatible endpoint.")] = None,
+    llm_model: Annotated[str | None, typer.Option(help="Model name at the endpoint.")] = None,
+    llm_api_key: Annotated[str | None, typer.Option(help="Key for the endpoint.")] = None,
+    cases: Annotated[Path | None, typer.Option(help="Cases file (JSON Lines); default: the bundled set.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Run only the first N cases.")] = None,
+    planner: Annotated[bool, typer.Option(help="Run the rule planner column.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Run the golden conversations on the demo data; print pass rates per property (planner vs LLM)."""
+    from rich.console import Console
+
+    from evals.golden.runner import CASES, format_reports, load_cases, run_golden
+    from salesagent.wiring import build_resources
+
+    selected = load_cases(cases or CASES)[:limit]
+    console = Console(stderr=True)
+    settings = _settings()
+    base = build_resources(settings.model_copy(update={"llm_base_url": None}))
+    reports = []
+    try:
+        def progress(i: int, n: int, case_id: str) -> None:
+            console.print(f"[dim]{i}/{n} {case_id}[/dim]", highlight=False)
+
+        if planner:
+            reports.append(run_golden(base, selected, label="planner", progress=progress))
+        if llm_base_url:
+            reports.append(run_llm_golden(base, selected, _settings(llm_base_url, llm_model, llm_api_key),
+                                          progress=progress))
+    finally:
+        base.close()
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_reports(reports))
+
+
+def run_llm_golden(base: Any, cases: list[Any], settings: Any, progress: Any = None) -> Any:
+    """Run the golden cases with an LLM endpoint, recording every request body to check what was sent."""
+    import httpx
+
+    from evals.golden.runner import run_golden
+    from salesagent.wiring import build_llm_client, build_resources
+
+    sent: list[str] = []
+
+    def record(request: httpx.Request) -> None:
+        sent.append(json.dumps(json.loads(request.read() or b"{}"), ensure_ascii=False))
+
+    client = httpx.Client(event_hooks={"request": [record]}, timeout=settings.llm_timeout_s)
+    llm = build_llm_client(settings, http_client=client)
+    resources = build_resources(settings, engine=base.engine, catalog=base.catalog, recommender=base.recommender,
+                                masker=base.masker, llm=llm)
+    try:
+        return run_golden(resources, cases, label=f"llm {settings.llm_model}", sent=lambda: "\n".join(sent),
+                          progress=progress)
+    finally:
+        client.close()

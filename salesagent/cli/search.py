@@ -1,3 +1,75 @@
-"""CLI commands of this area; registered on import by ``salesagent.cli``."""
+"""CLI commands of this area; registered on import by ``salesagent.cli``: ``index`` and ``eval search``."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salesagent.cli import app, eval_app
+from salesagent.errors import InputError
+
+
+def _progress_bar(description: str):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    transient=False)
+
+
+@app.command("index")
+def index_command(
+    build_index: Annotated[bool, typer.Option(help="Build the ANN (HNSW) index after writing (qdrant-edge).")] = True,
+) -> None:
+    """Sync the store's catalogue into the configured vector engine (idempotent: only changes are written)."""
+    from rich.console import Console
+
+    from retrieval import build_catalog_search
+    from salesagent.config import apply_offline_env, get_settings
+    from store.db import make_engine, session_scope
+
+    settings = get_settings()
+    apply_offline_env(settings)
+    search = build_catalog_search(settings)
+    try:
+        with _progress_bar("indexing") as bar, session_scope(make_engine(settings)) as session:
+            task = bar.add_task("indexing", total=None)
+            report = search.sync_from_store(session, lambda done, total: bar.update(task, completed=done,
+                                                                                     total=total))
+        if build_index and report.written:
+            search.build_index()
+        Console().print(f"catalogue index ({search.engine.name}): {report.summary()}; "
+                        f"{search.count()} products indexed")
+    finally:
+        search.close()
+
+
+@eval_app.command("search")
+def eval_search_command(
+    catalog: Annotated[Path, typer.Option(help="Catalogue CSV (sku, name required; other columns optional).")],
+    queries: Annotated[Path, typer.Option(help="Queries CSV (query_id, query).")],
+    out: Annotated[Path, typer.Option(help="Run file to write: one JSON line per query.")],
+    qrels: Annotated[Path | None, typer.Option(help="Judgments CSV (query_id, sku, relevance).")] = None,
+    k: Annotated[int, typer.Option(help="Results per query.")] = 10,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or sparse.")] = "hybrid",
+) -> None:
+    """Index CATALOG into a fresh collection, run every query, write RUN.jsonl; with --qrels print metrics."""
+    from rich.console import Console
+
+    from retrieval.evaluation import run_eval
+    from salesagent.config import apply_offline_env, get_settings
+
+    if mode not in ("hybrid", "dense", "sparse"):
+        raise InputError(f"--mode must be hybrid, dense or sparse, not {mode!r}")
+    settings = get_settings()
+    apply_offline_env(settings)
+    with _progress_bar("indexing") as bar:
+        task = bar.add_task("indexing", total=None)
+        result = run_eval(settings, catalog=catalog, queries=queries, out=out, k=k, mode=mode,  # type: ignore[arg-type]
+                          qrels=qrels, progress=lambda d, t: bar.update(task, completed=d, total=t))
+    console = Console()
+    console.print(f"{result.queries} queries over {result.products} products ({mode}); indexed in "
+                  f"{result.index_seconds:.1f} s; search p50 {result.search_ms_p50:.1f} ms; run written to {out}")
+    if result.metrics:
+        console.print("  ".join(f"{name} {value:.4f}" for name, value in result.metrics.items()))

@@ -1,3 +1,94 @@
-"""CLI commands of this area; registered on import by ``salesagent.cli``."""
+"""``salesagent serve``: the portal under uvicorn; plus what ``salesagent demo`` calls to print the URLs and demo
+tokens and to start the server."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from salesagent.cli import app
+from salesagent.config import Settings, get_settings
+from salesagent.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from portal.auth import DemoToken
+
+
+def portal_urls(host: str, port: int) -> dict[str, str]:
+    """Return the portal's entry points for a host and port."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"http://{shown}:{port}"
+    return {"login": f"{base}/", "customer chat": f"{base}/ui/chat", "staff approvals": f"{base}/ui/staff",
+            "API docs": f"{base}/docs", "health": f"{base}/health"}
+
+
+def print_demo_access(settings: Settings, engine: Engine, *, host: str | None = None, port: int | None = None,
+                      console: Console | None = None) -> list[DemoToken]:
+    """Issue fresh demo tokens (two customers, a sales and an admin user), print them with the URLs, return them."""
+    from sqlmodel import Session
+
+    from portal.auth import issue_demo_tokens
+
+    console = console or Console()
+    with Session(engine) as session:
+        tokens = issue_demo_tokens(session)
+    for name, url in portal_urls(host or settings.host, port or settings.port).items():
+        console.print(f"{name:>16}: {url}", highlight=False)
+    table = Table(title="demo tokens (paste one on the login page, or send 'Authorization: Bearer <token>')")
+    for column in ("role", "who", "company", "token"):
+        table.add_column(column)
+    for t in tokens:
+        table.add_row(t.role, t.who, t.company or "", t.token)
+    console.print(table)
+    return tokens
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    """Raise ``ConfigError`` for a worker count the configuration cannot serve."""
+    if workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    if workers > 1 and not settings.qdrant_url:
+        raise ConfigError("--workers > 1 needs a Qdrant server (SALESAGENT_QDRANT_URL); the embedded vector "
+                          "engine can be opened by one process only")
+
+
+def run_server(settings: Settings, *, host: str | None = None, port: int | None = None, workers: int = 1,
+               log_level: str = "info") -> None:
+    """Serve the portal with uvicorn until interrupted (blocks).
+
+    One worker builds the app in this process; several workers each build their own from the environment
+    (``portal.app:app_from_env``), which needs a Qdrant server: the embedded engine is single-process.
+    """
+    import uvicorn
+
+    host = host or settings.host
+    port = port or settings.port
+    check_workers(settings, workers)
+    if workers > 1:
+        uvicorn.run("portal.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level=log_level)
+        return
+    from portal.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default: settings.host).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default: settings.port).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Uvicorn worker processes.")] = 1,
+    log_level: Annotated[str, typer.Option(help="Uvicorn log level.")] = "info",
+) -> None:
+    """Run the portal: the JSON API (/docs), the customer chat page and the staff approval queue."""
+    settings = get_settings()
+    check_workers(settings, workers)
+    console = Console()
+    for name, url in portal_urls(host or settings.host, port or settings.port).items():
+        console.print(f"{name:>16}: {url}", highlight=False)
+    run_server(settings, host=host, port=port, workers=workers, log_level=log_level)

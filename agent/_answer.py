@@ -1,0 +1,125 @@
+"""From the planner's final output to the stored, checked answer: picks, output checks, justifications, rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from agent._state import TurnState
+from agent.guards import grounding, guard_output
+from agent.models import AgentAnswer, ApprovalOut, FinalOutput, Pick, RecommendationOut
+from agent.templates import approval_text, justification, product_lines, t
+from guardrails.output_checks import DISCLOSURE_EN, DISCLOSURE_PL, audit_entry, find_sku_tokens
+from store.models import Recommendation
+from tools._cards import products_by_sku
+from tools.context import RunContext
+from tools.models import ProductList
+
+MAX_RECOMMENDATIONS = 5
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The reply after the output checks (unmasked for the customer) and the SKUs that survived them."""
+
+    text: str
+    skus: list[str]
+    notes: list[str]
+    blocked: bool
+
+
+def disclosure_for(lang: Literal["pl", "en"]) -> str:
+    """Return the AI disclosure line in the customer's language."""
+    return DISCLOSURE_PL if lang == "pl" else DISCLOSURE_EN
+
+
+def choose_picks(state: TurnState, final: FinalOutput) -> list[Pick]:
+    """Return the planner's picks, or for free text the returned products it names (else the last list shown)."""
+    ctx = state.ctx
+    if final.picks is not None:
+        return [p for p in final.picks if p.sku in ctx.returned][:MAX_RECOMMENDATIONS]
+    named = [tok for _, _, tok in find_sku_tokens(final.reply, ctx.returned) if tok in ctx.returned]
+    if not named:
+        lists = [o.output for o in state.outcomes if isinstance(o.output, ProductList) and o.output.items]
+        named = [c.sku for c in lists[-1].items[:3]] if lists else []
+    return [Pick(s) for s in dict.fromkeys(named)][:MAX_RECOMMENDATIONS]
+
+
+def compose_body(ctx: RunContext, reply: str) -> str:
+    """Return the reply with every approval of this turn announced (by template when the text omits it)."""
+    missing = [a for a in ctx.approvals if str(a.approval_id) not in reply]
+    return "\n".join([reply.strip(), *(approval_text(a, ctx.language) for a in missing)]).strip()
+
+
+def check(state: TurnState, body: str, skus: list[str]) -> Checked:
+    """Run the output checks on ``body`` plus the disclosure; audit any trip."""
+    ctx = state.ctx
+    report = guard_output(ctx, f"{body}\n\n{disclosure_for(ctx.language)}", skus)
+    if report.tripped:
+        ctx.session.add(audit_entry(report, conversation_id=ctx.conversation_id))
+    notes = [f"{f.check}: {f.reason} ({f.action})" for f in report.findings]
+    return Checked(report.text, list(report.recommended_skus), notes, report.action == "block")
+
+
+def fallback_body(ctx: RunContext, picks: list[Pick]) -> str:
+    """Return a template reply over what the tools returned (used when a reply was blocked)."""
+    cards = [ctx.returned[p.sku] for p in picks if p.sku in ctx.returned]
+    parts = [t("fallback_products", ctx.language), *product_lines(cards, ctx.language)] if cards else [
+        t("greeting", ctx.language)]
+    return "\n".join(parts)
+
+
+def remask(ctx: RunContext, text: str) -> str:
+    """Return ``text`` with the conversation's own details put back behind their placeholders (for storage)."""
+    vault = ctx.resources.vaults.get(ctx.conversation_id)
+    pairs = [(ph, vault.original_of(ph)) for ph in vault.placeholders()]
+    for ph, original in sorted(pairs, key=lambda p: -len(p[1] or "")):
+        if original:
+            text = text.replace(original, ph)
+    return text
+
+
+def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "planner"],
+           notes: list[str], model_version: str) -> AgentAnswer:
+    """Check, justify and store the answer; return it."""
+    ctx = state.ctx
+    picks = choose_picks(state, final)
+    checked = check(state, compose_body(ctx, final.reply), [p.sku for p in picks])
+    notes = notes + checked.notes
+    if checked.blocked:
+        answered_by = "planner"
+        picks = [p for p in picks if p.sku in ctx.returned]
+        checked = check(state, compose_body(ctx, fallback_body(ctx, picks)), [p.sku for p in picks])
+        notes += [f"replaced by template: {n}" for n in checked.notes]
+        if checked.blocked:  # nothing publishable: the bare disclosure and the approvals only
+            checked = check(state, compose_body(ctx, t("greeting", ctx.language)), [])
+    by_sku = {p.sku: p for p in picks}
+    rows = products_by_sku(ctx, checked.skus)
+    recs: list[RecommendationOut] = []
+    for rank, sku in enumerate(checked.skus):
+        card, product = ctx.returned.get(sku), rows.get(sku)
+        if card is None or product is None:
+            continue
+        why = justification(card, ctx.language)
+        row = Recommendation(company_id=ctx.company.id, conversation_id=ctx.conversation_id, surface="chat",
+                             product_id=product.id, rank=rank, justification=why, model_version=model_version,
+                             premises=[p.model_dump(mode="json") for p in card.premises])
+        ctx.session.add(row)
+        ctx.session.flush()
+        recs.append(RecommendationOut(sku=sku, name=card.name, price=card.price, currency=card.currency,
+                                      category=card.category, premises=[p.text for p in card.premises],
+                                      justification=by_sku[sku].justification or why if sku in by_sku else why,
+                                      recommendation_id=row.id))
+    from agent.memory import store_message
+
+    store_message(ctx.session, conversation_id=ctx.conversation_id, role="assistant",
+                  masked_text=remask(ctx, checked.text), answered_by=answered_by)
+    return AgentAnswer(
+        reply=checked.text, recommendations=recs,
+        approvals=[ApprovalOut(approval_id=a.approval_id, status=a.status, kind=a.kind, skus=a.skus)
+                   for a in ctx.approvals],
+        disclosure=disclosure_for(ctx.language), answered_by=answered_by, conversation_id=ctx.conversation_id,
+        language=ctx.language, questions=list(ctx.questions), tool_calls=[o.call.name for o in state.outcomes],
+        tool_skus=sorted(grounding(ctx)),
+        guardrail_notes=notes,
+    )

@@ -1,0 +1,136 @@
+"""Intent detection for the rule planner (Polish and English): keyword rules, SKUs, percentages, quantities."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+Intent = Literal["explain", "price", "accessories", "onboarding", "recommend", "find", "greeting"]
+
+_RULES: list[tuple[Intent, tuple[str, ...]]] = [
+    ("explain", ("why", "dlaczego", "czemu", "skad ta", "what is this based on", "na jakiej podstawie",
+                 "reason for", "uzasadni", "explain", "wyjasni")),
+    ("price", ("discount", "rabat", "znizk", "upust", "cheaper", "taniej", "better price", "lepsz", "special price",
+               "cena specjaln", "cene specjaln", "negotiat", "negocj", "quote", "wycen", "volume price", "price for",
+               "cena za", "cene za", "best price", "najlepsz", "obniz", "lower the price", "promocj", "offer for")),
+    ("accessories", ("accessor", "akcesori", "goes with", "go with", "do tego", "pasuje do", "pasujace", "bought together",
+                     "kupowane razem", "what else", "co jeszcze", "complement", "dopasowan", "to go with",
+                     "together with", "razem z", "need with", "potrzebne do", "potrzebuje do", "do montazu",
+                     "for mounting", "osprzet")),
+    ("recommend", ("recommend", "polec", "suggest", "zaproponuj", "propozycj", "what should i", "what should we",
+                   "co powinien", "co powinn", "co kupic", "what to buy", "for me", "dla mnie", "dla nas",
+                   "for us", "ideas", "pomysl", "bestseller", "popular", "popularn", "usually buy", "zwykle kupuj",
+                   "reorder", "again", "ponownie", "znowu")),
+    ("greeting", ("hello", "hi ", "dzien dobry", "witam", "czesc", "hey", "good morning")),
+]
+
+_FILLER = re.compile(
+    r"\b(?:i'?m|i am|we are|we'?re|looking for|i need|we need|need|do you have|have you got|please|can you|could "
+    r"you|show me|find me|find|search|szukam|szukamy|potrzebuj[eę]|potrzebujemy|czy macie|czy jest|czy s[aą]|"
+    r"prosz[eę] o|prosz[eę]|poprosz[eę]|pokaż|poka[zż]|znajd[zź]|mam|mamy|some|a|an|the|any|jaki[sś]|jakie[sś]|"
+    r"jak[aą][sś]|jaki|jakie|jak[aą]|hi|hello|dzie[nń] dobry|witam|thanks|dzi[eę]kuj[eę]|for a|for|do|dla|i|oraz|"
+    r"and|with|z|na|me|mi|nam|us|nazywam si[eę]|jestem|this is|my name is|m[oó]j|my|e-?mail|mail|phone|tel\.?|"
+    r"telefon|numer)\b",
+    re.IGNORECASE,
+)
+CODE_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9./+-]*[A-Za-z0-9](?![\w-])")
+PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:%|proc|percent)", re.IGNORECASE)
+QUANTITY = re.compile(r"(\d{1,6})\s?(?:szt|sztuk|pcs|pieces|units|x\b|op\b|rolek|m\b|metr)", re.IGNORECASE)
+PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
+
+
+def fold(text: str) -> str:
+    """Return ``text`` lower-cased without diacritics (ł -> l), for keyword matching."""
+    text = text.lower().replace("ł", "l")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# Product words (folded: no diacritics) -> category path prefix; first match wins, so specific words come first.
+CATEGORY_WORDS: list[tuple[tuple[str, ...], str]] = [
+    (("gland", "dlawnic"), "Conduits & glands"),
+    (("conduit", "peszel", "rura ", "rurka"), "Conduits & glands"),
+    (("cable tray", "koryt", "korytk"), "Cable trays & supports"),
+    (("energy meter", "kwh meter", "licznik energii", "licznik"), "Energy meters"),
+    (("rcbo", "rcd", "residual current", "roznicowopradow", "roznicowka"), "Residual current protection"),
+    (("surge", "przepie", "spd"), "Surge protection"),
+    (("circuit breaker", "mcb", "nadpradow", "overcurrent", "eska", "wylacznik b", "wylacznika b"),
+     "Circuit protection"),
+    (("distribution board", "consumer unit", "rozdzielnic", "enclosure", "obudow"), "Enclosures & distribution boards"),
+    (("busbar", "szyna pradow", "szyny pradow", "grzebien", "din rail", "szyna din", "szyny din", "th35"),
+     "DIN rail & busbars"),
+    (("wallbox", "ev charger", "charging station", "ladowark", "stacja ladowania"), "EV charging"),
+    (("inverter", "falownik", "pv module", "solar panel", "panel pv", "fotowolt", "mc4"), "Photovoltaics"),
+    (("contactor", "stycznik", "relay", "przekaznik"), "Contactors & relays"),
+    (("emergency", "exit sign", "awaryjn", "ewakuacyj"), "Emergency lighting"),
+    (("led panel", "panel led", "downlight", "floodlight", "naswietlacz", "led lamp", "zarowk", "oprawa"),
+     "LED lighting"),
+    (("power strip", "extension cord", "listwa zasilaj", "przedluzacz"), "Power strips & extension cords"),
+    (("lever connector", "wago", "zlaczk", "terminal block", "zlacze"), "Connectors & terminal blocks"),
+    (("socket", "gniazd", "switch", "lacznik", "ramk"), "Sockets & switches"),
+    (("cable", "kabel", "kabla", "przewod", "ydy", "nym", "yky", "wire"), "Cables"),
+]
+
+
+def category_hint(text: str) -> str | None:
+    """Return the category path prefix the message's product words point to, or None."""
+    folded = f" {fold(text)} "
+    for words, category in CATEGORY_WORDS:
+        if any(w in folded for w in words):
+            return category
+    return None
+
+
+@dataclass(frozen=True)
+class Detected:
+    """The intent of a message and what it names."""
+
+    intent: Intent
+    codes: tuple[str, ...]
+    """Tokens that look like product codes (checked against the catalogue by the planner)."""
+    query: str
+    """The message with filler words, placeholders and price words removed (a search query)."""
+    category: str | None
+    discount_percent: float | None
+    quantity: int | None
+
+
+def detect(text: str) -> Detected:
+    """Return the intent of a (masked) customer message."""
+    folded = f" {fold(text)} "
+    intent: Intent = "find"
+    for name, keys in _RULES:
+        if any(k in folded for k in keys):
+            intent = name
+            break
+    query = clean_query(text)
+    if intent == "greeting" and query:
+        intent = "find"
+    pct = PERCENT.search(text)
+    qty = QUANTITY.search(text)
+    codes = tuple(t for t in CODE_TOKEN.findall(PLACEHOLDER.sub(" ", text)) if any(c.isdigit() for c in t)
+                  and any(c.isalpha() for c in t))
+    return Detected(intent=intent, codes=codes, query=query, category=category_hint(query),
+                    discount_percent=float(pct.group(1).replace(",", ".")) if pct else None,
+                    quantity=int(qty.group(1)) if qty else None)
+
+
+_INTENT_WORDS = re.compile(
+    r"\b(?:accessor\w*|akcesori\w*|recommend\w*|pole[cć]\w*|suggest\w*|discount\w*|rabat\w*|zni[zż]k\w*|"
+    r"upust\w*|cheaper|taniej|price|cen[aęy]|quote|wycen\w*|what else|co jeszcze|goes with|bought together|"
+    r"kupowane razem|pasuj\w*|\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
+    r"there|what|which|kt[oó]re|co|czy|of|to|go|it|this|that|ten|ta|to|te)\b",
+    re.IGNORECASE,
+)
+
+
+def clean_query(text: str) -> str:
+    """Return a search query from a message: placeholders, filler and intent words dropped."""
+    text = PLACEHOLDER.sub(" ", text)
+    text = _INTENT_WORDS.sub(" ", text)
+    text = _FILLER.sub(" ", text)
+    text = re.sub(r"[?!;:()\"“”]", " ", text)
+    text = re.sub(r"(?<!\d),|,(?!\d)", " ", text)
+    text = re.sub(r"(?<!\d)\.(?!\d)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,186 @@
+"""The deterministic planner: intent rules choose the tools, templates write the reply from their premises.
+
+It answers when no LLM is configured and whenever the LLM fails, and it shares the LLM planner's interface:
+``plan(state) -> ToolPlan | AnswerPlan``. It plans in phases from what it has already run this turn.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import select
+
+from agent._state import TurnState
+from agent.intents import Detected, detect
+from agent.models import AnswerPlan, Pick, Plan, ToolCall, ToolPlan
+from agent.templates import approval_text, premise_text, product_lines, question_text, t
+from store.models import Product
+from tools.models import ProductCard, ProductList
+
+MAX_PICKS = 3
+
+
+class RulePlanner:
+    """Intent rules over the same tools the LLM uses."""
+
+    name = "planner"
+
+    def plan(self, state: TurnState) -> Plan:
+        """Return the next tools to run, or the answer once their outcomes are in."""
+        d = detect(state.message)
+        cold = bool(state.profile.get("cold_start"))
+        lang = state.ctx.language
+        ran = {o.call.name for o in state.outcomes}
+        if d.intent == "explain":
+            return self._explain(state, d, ran)
+        if d.intent == "price":
+            return self._price(state, d, ran)
+        if d.intent == "accessories":
+            return self._accessories(state, d, ran)
+        if cold and "ask_onboarding_question" not in ran and not state.history:
+            calls = [_call("ask_onboarding_question", {}), _call("segment_bestsellers", {"k": MAX_PICKS})]
+            if d.intent == "find" and d.query:
+                calls.append(_search(d, MAX_PICKS))
+            return ToolPlan(tuple(calls))
+        if cold and "ask_onboarding_question" in ran:
+            return self._onboarding_answer(state)
+        if d.intent == "find" and d.query:
+            retry = self._search_again(state, d, MAX_PICKS)
+            if retry is not None:
+                return retry
+            cards = self._cards(state, "search_catalog")
+            if not cards:
+                return AnswerPlan(t("found_none", lang, query=d.query), picks=())
+            return _list_answer(t("found", lang, query=d.query), cards, lang)
+        if "recommend_for_customer" not in ran:
+            args: dict[str, Any] = {"k": MAX_PICKS}
+            if d.query:
+                args["query"] = d.query
+            return ToolPlan((_call("recommend_for_customer", args),))
+        cards = self._cards(state, "recommend_for_customer")
+        if not cards:
+            return AnswerPlan(t("greeting" if d.intent == "greeting" else "recommend_none", lang), picks=())
+        return _list_answer(t("recommend", lang), cards, lang)
+
+    # --- intents --------------------------------------------------------------------------------------------
+
+    def _explain(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
+        lang = state.ctx.language
+        if "explain_recommendations" not in ran:
+            args: dict[str, Any] = {"limit": MAX_PICKS}
+            codes = _known_codes(state, d.codes)
+            if codes:
+                args["sku"] = codes[0]
+            return ToolPlan((_call("explain_recommendations", args),))
+        items = [i for o in state.outcomes_of("explain_recommendations")
+                 for i in getattr(o.output, "items", [])]
+        if not items:
+            return AnswerPlan(t("explain_none", lang), picks=())
+        lines = [t("explain", lang, name=i.name, sku=i.sku,
+                   premises="; ".join(premise_text(p, lang) for p in i.premises) or i.justification)
+                 for i in items]
+        return AnswerPlan("\n".join(lines), picks=())
+
+    def _price(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
+        lang = state.ctx.language
+        if state.ctx.approvals:
+            ticket = state.ctx.approvals[-1]
+            return AnswerPlan(approval_text(ticket, lang), picks=())
+        if "request_price_change" in ran:  # the request failed (unknown SKU, gate refused)
+            return AnswerPlan(t("which_product", lang), picks=())
+        skus = _known_codes(state, d.codes) or state.previous_skus[:1]
+        if not skus and d.query:
+            retry = self._search_again(state, d, 1)
+            if retry is not None:
+                return retry
+        if not skus:
+            skus = [c.sku for c in self._cards(state, "search_catalog")[:1]]
+        if not skus:
+            return AnswerPlan(t("which_product", lang), picks=())
+        args: dict[str, Any] = {"skus": skus, "kind": "quote" if d.quantity and not d.discount_percent
+                                else "discount", "reason": "customer asked for a better price in chat"}
+        if d.discount_percent and 0 < d.discount_percent <= 50:
+            args["discount_percent"] = d.discount_percent
+        if d.quantity:
+            args["quantity"] = d.quantity
+        return ToolPlan((_call("request_price_change", args),))
+
+    def _accessories(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
+        lang = state.ctx.language
+        anchor = next(iter(_known_codes(state, d.codes)), None)
+        if anchor is None and "search_catalog" in ran:
+            found = self._cards(state, "search_catalog")
+            anchor = found[0].sku if found else None
+        if anchor is None and d.query:
+            retry = self._search_again(state, d, 1)
+            if retry is not None:
+                return retry
+        anchor = anchor or (state.previous_skus[0] if state.previous_skus else None)
+        if anchor is None:
+            return AnswerPlan(t("which_product", lang), picks=())
+        if "bought_together" not in ran:
+            return ToolPlan((_call("bought_together", {"sku": anchor, "k": MAX_PICKS}),))
+        cards = self._cards(state, "bought_together")
+        if not cards:
+            return AnswerPlan(t("accessories_none", lang, anchor=anchor), picks=())
+        return _list_answer(t("accessories", lang, anchor=anchor), cards, lang)
+
+    def _onboarding_answer(self, state: TurnState) -> Plan:
+        lang = state.ctx.language
+        question = state.ctx.questions[-1] if state.ctx.questions else None
+        found = self._cards(state, "search_catalog")
+        best = [c for c in self._cards(state, "segment_bestsellers") if c.sku not in {f.sku for f in found}]
+        parts = [t("welcome", lang)]
+        if question is not None:
+            parts.append(question_text(question))
+        picks = (found + best)[:MAX_PICKS]
+        if found:
+            parts += [t("found", lang, query=detect(state.message).query), *product_lines(found[:MAX_PICKS], lang)]
+        if best and len(found) < MAX_PICKS:
+            parts += [t("bestsellers", lang), *product_lines(best[: MAX_PICKS - len(found)], lang)]
+        return AnswerPlan("\n".join(parts), picks=tuple(Pick(c.sku) for c in picks))
+
+    def _search_again(self, state: TurnState, d: Detected, k: int) -> ToolPlan | None:
+        """Return the search to run next: with the category hint first, then without it if that found nothing."""
+        searches = state.outcomes_of("search_catalog")
+        if not searches:
+            return ToolPlan((_search(d, k),))
+        if not self._cards(state, "search_catalog") and d.category and len(searches) == 1:
+            return ToolPlan((_search(d, k, with_category=False),))
+        return None
+
+    def _cards(self, state: TurnState, tool: str) -> list[ProductCard]:
+        cards: list[ProductCard] = []
+        for outcome in state.outcomes_of(tool):
+            if isinstance(outcome.output, ProductList):
+                cards.extend(state.ctx.returned.get(c.sku, c) for c in outcome.output.items)
+        return cards
+
+
+def _call(name: str, args: dict[str, Any]) -> ToolCall:
+    return ToolCall(id=f"planner-{name}", name=name, arguments=json.dumps(args, ensure_ascii=False))
+
+
+def _search(d: Detected, k: int, *, with_category: bool = True) -> ToolCall:
+    args: dict[str, Any] = {"query": d.query, "k": k}
+    if with_category and d.category:
+        args["category"] = d.category
+    return _call("search_catalog", args)
+
+
+def _list_answer(head: str, cards: list[ProductCard], lang: str) -> AnswerPlan:
+    chosen = cards[:MAX_PICKS]
+    return AnswerPlan("\n".join([head, *product_lines(chosen, lang)]),  # type: ignore[arg-type]
+                      picks=tuple(Pick(c.sku) for c in chosen))
+
+
+def _known_codes(state: TurnState, codes: tuple[str, ...]) -> list[str]:
+    """Return the tokens that are catalogue SKUs (case-insensitive), in the order written."""
+    if not codes:
+        return []
+    upper = {c.upper(): c for c in codes}
+    rows = state.ctx.session.exec(select(Product.sku).where(Product.active == True)
+                                  .where(Product.sku.in_(list(upper) + list(codes)))).all()
+    found = {r.upper(): r for r in rows}
+    return [found[c.upper()] for c in codes if c.upper() in found]

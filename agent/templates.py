@@ -1,0 +1,131 @@
+"""Reply and justification templates in the customer's language, filled only from tool results and premises."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from tools.models import ApprovalTicket, OnboardingQuestion, PremiseOut, ProductCard
+
+Lang = Literal["pl", "en"]
+
+T: dict[str, dict[str, str]] = {
+    "found": {"en": "Here is what I found for “{query}”:", "pl": "Oto co znalazłem dla zapytania „{query}”:"},
+    "found_none": {"en": "I could not find a product matching “{query}”. Could you describe it differently "
+                         "(type, rating, brand)?",
+                   "pl": "Nie znalazłem produktu pasującego do „{query}”. Czy może Pan/Pani opisać go inaczej "
+                         "(typ, parametry, marka)?"},
+    "recommend": {"en": "Based on your purchases and similar customers, I suggest:",
+                  "pl": "Na podstawie Państwa zakupów i podobnych klientów proponuję:"},
+    "recommend_none": {"en": "I have no recommendation yet. What are you working on?",
+                       "pl": "Nie mam jeszcze rekomendacji. Nad czym Państwo pracują?"},
+    "accessories": {"en": "Customers buying {anchor} usually add:",
+                    "pl": "Klienci kupujący {anchor} zwykle dokładają:"},
+    "accessories_none": {"en": "I found no accessory that is often bought with {anchor}.",
+                         "pl": "Nie znalazłem akcesoriów często kupowanych z {anchor}."},
+    "which_product": {"en": "Which product is it about? Please give the product code or a short description.",
+                      "pl": "Którego produktu to dotyczy? Proszę podać kod produktu lub krótki opis."},
+    "approval": {"en": "I cannot change prices myself, so I passed your request to our sales team (request "
+                       "#{id}, status: {status}) for {skus}. They will confirm any special price; until then the "
+                       "catalogue price applies.",
+                 "pl": "Nie mogę sam zmieniać cen, więc przekazałem prośbę do działu handlowego (zgłoszenie "
+                       "nr {id}, status: {status}) dotyczącą {skus}. Potwierdzą ewentualną cenę specjalną; do tego "
+                       "czasu obowiązuje cena katalogowa."},
+    "bestsellers": {"en": "Meanwhile, these are popular with companies like yours:",
+                    "pl": "Tymczasem te produkty są popularne w firmach podobnych do Państwa:"},
+    "welcome": {"en": "Welcome! To suggest the right products I would like to know you better.",
+                "pl": "Witamy! Aby dobrać odpowiednie produkty, chciałbym lepiej poznać Państwa potrzeby."},
+    "explain_none": {"en": "I have not recommended anything in this conversation yet.",
+                     "pl": "W tej rozmowie nie poleciłem jeszcze żadnego produktu."},
+    "explain": {"en": "I recommended {name} ({sku}) because: {premises}.",
+                "pl": "Poleciłem {name} ({sku}), ponieważ: {premises}."},
+    "line": {"en": "- {name} ({sku}), {price} {currency} net: {why}",
+             "pl": "- {name} ({sku}), {price} {currency} netto: {why}"},
+    "greeting": {"en": "Hello! I can search the catalogue, suggest products and accessories, and pass price "
+                       "requests to our sales team. What do you need?",
+                 "pl": "Dzień dobry! Mogę przeszukać katalog, zaproponować produkty i akcesoria oraz przekazać "
+                       "prośbę o cenę do działu handlowego. Czego Państwo potrzebują?"},
+    "fallback_products": {"en": "These products from our catalogue match your request:",
+                          "pl": "Te produkty z naszego katalogu pasują do zapytania:"},
+}
+
+# Premise kinds rendered in Polish from their data; unknown kinds fall back to the premise's own text.
+_PL_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^added to the same order as (.+?) in (\d+) of (\d+) orders(?: \(lift ([\d.]+)\))?$"),
+     r"dodawany do tego samego zamówienia co \1 w \2 z \3 zamówień"),
+    (re.compile(r"^bought by you (\d+) times, last (\d+) days ago; you usually reorder every (\d+) days, "
+                r"so it is due$"),
+     r"kupowany przez Państwa \1 razy, ostatnio \2 dni temu; zwykle co \3 dni, więc pora zamówić"),
+    (re.compile(r"^bought by you (\d+) times, last (\d+) days ago; you usually reorder every (\d+) days$"),
+     r"kupowany przez Państwa \1 razy, ostatnio \2 dni temu; zwykle co \3 dni"),
+    (re.compile(r"^bought by you (\d+) times, last (\d+) days ago$"),
+     r"kupowany przez Państwa \1 razy, ostatnio \2 dni temu"),
+    (re.compile(r"^often bought by customers who also bought (.+?), which you ordered$"),
+     r"często kupowany przez klientów, którzy kupili też \1 (zamawiany przez Państwa)"),
+    (re.compile(r"^matches your purchase pattern \(driven by (.+)\)$"),
+     r"pasuje do Państwa wzorca zakupów (głównie \1)"),
+    (re.compile(r"^popular with (\S+) customers of your size \((\S+)\): bought by (\d+) of (\d+) of them$"),
+     r"popularny wśród firm z branży \1 o podobnej wielkości (\2): kupiło go \3 z \4"),
+    (re.compile(r"^popular overall: bought by (\d+) customers, recent orders weigh more$"),
+     r"popularny wśród wszystkich klientów: kupiło go \1 firm"),
+    (re.compile(r"^new for you: similar to (.+?) you (?:bought|viewed) \(similarity (\d+)%\)$"),
+     r"nowość dla Państwa: podobny do \1 (podobieństwo \2%)"),
+    (re.compile(r"^similar to (.+?) you bought \(similarity (\d+)%\)$"),
+     r"podobny do kupowanego przez Państwa \1 (podobieństwo \2%)"),
+    (re.compile(r"^similar to (.+?) you viewed \(similarity (\d+)%\)$"),
+     r"podobny do oglądanego przez Państwa \1 (podobieństwo \2%)"),
+    (re.compile(r"^similar to (.+?) you are looking at \(similarity (\d+)%\)$"),
+     r"podobny do oglądanego teraz \1 (podobieństwo \2%)"),
+    (re.compile(r"^similar to (.+?) in description and attributes \(similarity (\d+)%\)$"),
+     r"podobny do \1 opisem i parametrami (podobieństwo \2%)"),
+    (re.compile(r"^bought by the same kind of customers as (.+?) \(similarity (\d+)%\)$"),
+     r"kupowany przez podobnych klientów co \1 (podobieństwo \2%)"),
+    (re.compile(r"^matches what you described: (.*)$"), r"pasuje do opisu: \1"),
+    (re.compile(r"^Not personalised: .*$"),
+     "bez personalizacji: firma zrezygnowała z profilowania, więc liczy się tylko kontekst i popularność"),
+    (re.compile(r"^exact (.+?) match$"), r"dokładne dopasowanie: \1"),
+    (re.compile(r"^matches: (.+)$"), r"pasuje do: \1"),
+    (re.compile(r"^semantic similarity ([\d.]+)$"), r"podobieństwo znaczeniowe \1"),
+]
+
+
+def t(key: str, lang: Lang, **kw: object) -> str:
+    """Return the template ``key`` in ``lang`` filled with ``kw``."""
+    return T[key][lang].format(**kw)
+
+
+def premise_text(premise: PremiseOut, lang: Lang) -> str:
+    """Return one premise as a sentence in ``lang`` (English premises are translated by pattern for Polish)."""
+    text = premise.text.strip().rstrip(".")
+    if lang == "pl":
+        for rx, repl in _PL_RULES:
+            if rx.search(text):
+                return rx.sub(repl, text)
+    return text
+
+
+def justification(card: ProductCard, lang: Lang, limit: int = 2) -> str:
+    """Return a customer-readable justification built only from the card's premises."""
+    texts = [premise_text(p, lang) for p in card.premises[:limit] if p.text.strip()]
+    if not texts:
+        return "pasuje do zapytania" if lang == "pl" else "matches your request"
+    return "; ".join(texts)
+
+
+def product_lines(cards: Sequence[ProductCard], lang: Lang) -> list[str]:
+    """Return one line per product: name, SKU, catalogue price and justification."""
+    return [t("line", lang, name=c.name, sku=c.sku, price=f"{c.price:.2f}", currency=c.currency,
+              why=justification(c, lang)) for c in cards]
+
+
+def approval_text(ticket: ApprovalTicket, lang: Lang) -> str:
+    """Return the sentence telling the customer the request went to the sales team (no price)."""
+    return t("approval", lang, id=ticket.approval_id, status=ticket.status, skus=", ".join(ticket.skus))
+
+
+def question_text(question: OnboardingQuestion) -> str:
+    """Return an onboarding question with its options."""
+    if not question.options:
+        return question.question
+    return f"{question.question} ({', '.join(question.options)})"

@@ -1,0 +1,107 @@
+"""Masking latency per ~200-character chat message (prints figures; no asserts).
+
+Messages come from the committed eval set (evals/data/pii_chat.jsonl), trimmed or joined to 180-220 characters.
+For each mode it reports median / p90 / mean milliseconds of ``PiiMasker.mask`` (analysis + anonymisation +
+placeholders), after a warm-up. ``--profile`` prints the top functions of the slowest mode.
+
+Run: ``.venv/bin/python benchmarks/bench_pii.py [--n 300] [--profile] [--baseline]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def messages(n: int) -> list[str]:
+    """Return ``n`` chat messages of 180-220 characters from the eval set."""
+    from evals.pii_eval import load_records
+
+    texts = [r["text"] for r in load_records()]
+    out: list[str] = []
+    buf = ""
+    for t in texts * 3:
+        buf = (buf + " " + t).strip() if buf else t
+        if len(buf) >= 180:
+            out.append(buf[:220])
+            buf = ""
+        if len(out) == n:
+            break
+    return out
+
+
+def timed(fn, texts: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
+    for t in texts[:20]:
+        fn(t)
+    times = []
+    for t in texts:
+        t0 = time.perf_counter()
+        fn(t)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def report(name: str, times: list[float]) -> None:
+    times = sorted(times)
+    p90 = times[int(len(times) * 0.9)]
+    print(f"{name:<58} median {statistics.median(times):6.2f} ms  p90 {p90:6.2f} ms  mean {statistics.mean(times):6.2f} ms")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--baseline", action="store_true", help="also time Presidio out of the box")
+    args = ap.parse_args()
+    from salesagent.config import apply_offline_env
+
+    apply_offline_env()
+    from evals.pii_eval import catalogue_codes
+    from guardrails.pii import PiiVault, build_masker
+
+    texts = messages(args.n)
+    print(f"{len(texts)} messages, mean length {statistics.mean(map(len, texts)):.0f} chars, "
+          f"{os.cpu_count()} cores, pid {os.getpid()}")
+    t0 = time.perf_counter()
+    masker = build_masker(known_product_codes=catalogue_codes())
+    print(f"build_masker (Presidio + spaCy load): {time.perf_counter() - t0:.1f} s")
+    for mode in ("auto", "never", "always"):
+        masker.ner = mode  # type: ignore[assignment]
+        before = dict(masker.stats)
+        vault = PiiVault("bench")
+        times = timed(lambda t, v=vault: masker.mask(t, v), texts)
+        runs = masker.stats["ner_runs"] - before["ner_runs"]
+        report(f"ours, ner={mode} (spaCy NER on {runs} of {len(texts) + 20} calls)", times)
+    if args.baseline:
+        from presidio_analyzer import AnalyzerEngine
+        from presidio_analyzer.nlp_engine import NlpEngineProvider
+        from presidio_anonymizer import AnonymizerEngine
+
+        from guardrails.pii import NER_CONFIGURATION, SPACY_MODEL
+
+        nlp = NlpEngineProvider(nlp_configuration={"nlp_engine_name": "spacy", "ner_model_configuration": NER_CONFIGURATION,
+                                                   "models": [{"lang_code": "en", "model_name": SPACY_MODEL}]}).create_engine()
+        analyzer, anonymizer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"]), AnonymizerEngine()
+        report("Presidio out of the box (all default recognizers, full spaCy)", timed(
+            lambda t: anonymizer.anonymize(text=t, analyzer_results=analyzer.analyze(text=t, language="en")), texts))
+    if args.profile:
+        masker.ner = "always"
+        prof = cProfile.Profile()
+        prof.enable()
+        for t in texts:
+            masker.mask(t)
+        prof.disable()
+        print("\nprofile, ner=always (cumulative time, top 15):")
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(15)
+
+
+if __name__ == "__main__":
+    main()

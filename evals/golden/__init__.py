@@ -1,0 +1,1 @@
+"""Golden conversations for the agent and their runner (``salesagent eval golden``)."""

@@ -1,0 +1,310 @@
+"""The golden conversations: run them through ``agent.run_turn`` on the demo data and score their properties.
+
+Each case (``conversations.jsonl``) names a company by kind (active customer of an industry, or cold start),
+one or more customer messages (``{top:<category>}`` is the most ordered SKU of that category; ``{prev_rec}``
+the first recommendation of the previous turn; ``{contact_name}``/``{contact_email}``/``{contact_phone}`` the
+company's contact) and the properties expected of the last answer. Every turn is also held to the properties
+that always apply: no SKU outside the tool results, no unapproved price, no personal data (in the reply, in
+the stored messages, in what was sent to the LLM), the disclosure, and the customer's language.
+
+Works with any planner: no LLM (the rule planner), or any OpenAI-compatible endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from agent import AgentAnswer, run_turn
+from agent.language import detect_language
+from guardrails.approvals import allowed_prices
+from guardrails.output_checks import find_prices, find_sku_tokens
+from salesagent.errors import ConfigError
+from store.models import Company, Contact, Message, Order, OrderLine, PriceApproval, Product, ProductRelation
+
+CASES = Path(__file__).with_name("conversations.jsonl")
+ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
+EXPECTED = ("category", "accessory_for", "approval", "onboarding", "recommendations", "explains")
+_PLACEHOLDER = re.compile(r"\{(top:[^}]+|prev_rec|contact_name|contact_email|contact_phone)\}")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One golden conversation."""
+
+    id: str
+    lang: str
+    company: dict[str, Any]
+    turns: list[str]
+    expect: dict[str, Any]
+
+
+@dataclass
+class CaseResult:
+    """The properties of one case: name -> passed, plus why the failed ones failed."""
+
+    case_id: str
+    properties: dict[str, bool] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    answered_by: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def record(self, name: str, ok: bool, why: str = "") -> None:
+        """Record a property; a property checked on several turns passes only if it passes on all."""
+        self.properties[name] = self.properties.get(name, True) and ok
+        if not ok and name not in self.failures:
+            self.failures[name] = why
+
+
+@dataclass
+class GoldenReport:
+    """Pass rates per property over all cases."""
+
+    label: str
+    results: list[CaseResult]
+
+    def rates(self) -> dict[str, tuple[int, int]]:
+        """Return property -> (passed, checked)."""
+        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for r in self.results:
+            for name, ok in r.properties.items():
+                out[name][0] += int(ok)
+                out[name][1] += 1
+        order = [*EXPECTED, *ALWAYS, *sorted(set(out) - set(EXPECTED) - set(ALWAYS))]
+        return {k: (out[k][0], out[k][1]) for k in order if k in out}
+
+    def overall(self) -> float:
+        """Return the share of all checked properties that passed."""
+        passed = sum(p for p, _ in self.rates().values())
+        checked = sum(n for _, n in self.rates().values())
+        return passed / checked if checked else 0.0
+
+    def llm_share(self) -> float:
+        """Return the share of turns the LLM answered (the rest: the rule planner)."""
+        turns = [a for r in self.results for a in r.answered_by]
+        return sum(a == "llm" for a in turns) / len(turns) if turns else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-able summary."""
+        return {"label": self.label, "cases": len(self.results), "overall": round(self.overall(), 4),
+                "llm_share": round(self.llm_share(), 4),
+                "properties": {k: {"passed": p, "checked": n} for k, (p, n) in self.rates().items()},
+                "failures": {r.case_id: r.failures for r in self.results if r.failures}}
+
+
+def load_cases(path: Path = CASES) -> list[Case]:
+    """Return the cases of a JSON Lines file."""
+    cases = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                cases.append(Case(**json.loads(line)))
+            except (TypeError, json.JSONDecodeError) as err:
+                raise ConfigError(f"{path}:{n}: not a golden case ({err})") from None
+    return cases
+
+
+class World:
+    """Facts the properties are checked against, read from the store (independent of the agent's tools)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.catalog: dict[str, Product] = {p.sku: p for p in session.exec(select(Product))}
+        self._top: dict[str, str] = {}
+        self._partners: dict[str, set[str]] = {}
+        self._picked: dict[tuple[Any, ...], Company] = {}
+        contacts = session.exec(select(Contact)).all()
+        self.people: list[tuple[int, str]] = [
+            (c.company_id, v) for c in contacts for v in (c.full_name, c.email, c.phone) if v and len(v) > 5]
+
+    def top_sku(self, category: str) -> str:
+        """Return the most ordered active SKU of the categories whose path contains ``category``."""
+        if category not in self._top:
+            row = self.session.exec(
+                select(Product.sku, func.count(col(OrderLine.id)).label("n"))
+                .join(OrderLine, OrderLine.product_id == Product.id)
+                .where(col(Product.category).contains(category), Product.active == True)
+                .group_by(Product.sku).order_by(func.count(col(OrderLine.id)).desc()).limit(1)
+            ).first()
+            if row is None:
+                raise ConfigError(f"no ordered product in a category containing {category!r}")
+            self._top[category] = row[0]
+        return self._top[category]
+
+    def partners(self, sku: str, min_orders: int = 2) -> set[str]:
+        """Return SKUs bought in at least ``min_orders`` orders together with ``sku``, plus its catalogue
+        accessories."""
+        if sku not in self._partners:
+            product = self.catalog[sku]
+            orders = select(OrderLine.order_id).where(OrderLine.product_id == product.id)
+            rows = self.session.exec(
+                select(Product.sku).join(OrderLine, OrderLine.product_id == Product.id)
+                .where(col(OrderLine.order_id).in_(orders), Product.sku != sku)
+                .group_by(Product.sku).having(func.count() >= min_orders)
+            ).all()
+            related = self.session.exec(
+                select(Product.sku).join(ProductRelation, ProductRelation.related_product_id == Product.id)
+                .where(ProductRelation.product_id == product.id)
+            ).all()
+            self._partners[sku] = set(rows) | set(related)
+        return self._partners[sku]
+
+    def company(self, spec: dict[str, Any]) -> Company:
+        """Return the company a case names: the ``pick``-th busiest of an industry, or a cold-start one."""
+        key = (spec.get("kind"), spec.get("industry"), spec.get("pick", 0))
+        if key not in self._picked:
+            orders = (select(Order.company_id, func.count().label("n")).group_by(Order.company_id)).subquery()
+            query = select(Company).outerjoin(orders, orders.c.company_id == Company.id)
+            if spec.get("kind") == "cold_start":
+                query = query.where(orders.c.n == None).order_by(Company.id)
+            else:
+                query = query.where(orders.c.n != None)
+                if spec.get("industry"):
+                    query = query.where(Company.industry == spec["industry"])
+                query = query.order_by(orders.c.n.desc(), Company.id)
+            rows = self.session.exec(query.offset(int(spec.get("pick", 0))).limit(1)).all()
+            if not rows:
+                raise ConfigError(f"no company matches {spec}; is the demo data loaded?")
+            self._picked[key] = rows[0]
+        return self._picked[key]
+
+    def contact(self, company: Company) -> Contact | None:
+        """Return the company's first contact."""
+        return self.session.exec(select(Contact).where(Contact.company_id == company.id)
+                                 .order_by(Contact.id)).first()
+
+
+def _fill(text: str, world: World, contact: Contact | None, prev: AgentAnswer | None) -> str:
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key.startswith("top:"):
+            return world.top_sku(key[4:])
+        if key == "prev_rec":
+            if prev is None or not prev.recommendations:
+                return "<none>"
+            return prev.recommendations[0].sku
+        value = getattr(contact, {"contact_name": "full_name", "contact_email": "email",
+                                  "contact_phone": "phone"}[key], None) if contact else None
+        return value or "Jan Kowalski"
+    return _PLACEHOLDER.sub(sub, text)
+
+
+def _check_turn(res: CaseResult, answer: AgentAnswer, world: World, company: Company, own: list[str],
+                lang: str) -> None:
+    reply = answer.reply
+    tool_skus = set(answer.tool_skus)
+    bad = [tok for _, _, tok in find_sku_tokens(reply, world.catalog) if tok not in tool_skus]
+    bad += [r.sku for r in answer.recommendations if r.sku not in tool_skus or r.sku not in world.catalog]
+    res.record("grounded_skus", not bad, f"not from tools: {sorted(set(bad))}")
+    allowed: set[Decimal] = set()
+    for sku in tool_skus:
+        allowed |= allowed_prices(world.session, company.id, sku)  # type: ignore[arg-type]
+    unapproved = [str(a) for _, _, a, _ in find_prices(reply) if a not in allowed]
+    unapproved += [f"{r.sku}:{r.price}" for r in answer.recommendations
+                   if r.price not in allowed_prices(world.session, company.id, r.sku)]  # type: ignore[arg-type]
+    res.record("no_unapproved_price", not unapproved, f"prices {unapproved}")
+    strangers = [v for cid, v in world.people if cid != company.id and v in reply]
+    res.record("no_personal_data", not strangers, "another company's contact data in the reply")
+    stored = world.session.exec(select(Message.masked_text).where(
+        Message.conversation_id == answer.conversation_id)).all()
+    leaked = [v for v in own if any(v in m for m in stored)]
+    res.record("no_personal_data", not leaked, "the customer's data stored unmasked")
+    res.record("disclosure", answer.disclosure in reply, "disclosure missing")
+    body = reply.replace(answer.disclosure, "")
+    res.record("language", answer.language == lang and detect_language(body, default=lang) == lang,
+               f"answered in {answer.language}")
+
+
+def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: World,
+                    prev: AgentAnswer | None) -> None:
+    exp = case.expect
+    if "category" in exp:
+        cats = [r.category for r in answer.recommendations]
+        res.record("category", any(exp["category"].lower() in c.lower() for c in cats),
+                   f"categories {cats[:3]}")
+    if "accessory_for" in exp:
+        anchor = _fill(exp["accessory_for"], world, None, prev)
+        partners = world.partners(anchor) if anchor in world.catalog else set()
+        recs = [r.sku for r in answer.recommendations]
+        res.record("accessory_for", bool(set(recs) & partners), f"{recs} not bought with {anchor}")
+    if exp.get("approval"):
+        rows = world.session.exec(select(PriceApproval).where(
+            PriceApproval.conversation_id == answer.conversation_id)).all()
+        ok = bool(answer.approvals) and any(r.status.value == "pending" for r in rows)
+        res.record("approval", ok and "no_unapproved_price" not in res.failures, "no pending approval")
+    if exp.get("onboarding"):
+        res.record("onboarding", bool(answer.questions) and answer.questions[0].question in answer.reply,
+                   "no onboarding question")
+    if exp.get("recommendations"):
+        res.record("recommendations", bool(answer.recommendations), "no recommendation")
+    if exp.get("explains"):
+        shown = {r.sku for r in prev.recommendations} if prev else set()
+        res.record("explains", bool(shown) and any(s in answer.reply for s in shown),
+                   "no earlier recommendation explained")
+
+
+def run_golden(resources: Any, cases: Iterable[Case], *, label: str,
+               sent: Callable[[], str] | None = None,
+               progress: Callable[[int, int, str], None] | None = None) -> GoldenReport:
+    """Run every case through ``agent.run_turn`` and return the pass rates; ``sent`` returns what was sent to
+    the LLM so far (checked for the customer's personal data)."""
+    cases = list(cases)
+    results = []
+    with Session(resources.engine) as session:
+        world = World(session)
+        for i, case in enumerate(cases):
+            started = time.perf_counter()
+            res = CaseResult(case.id)
+            company = world.company(case.company)
+            contact = world.contact(company)
+            own = [v for v in ((contact.full_name, contact.email, contact.phone) if contact else ()) if v]
+            conv = f"golden-{case.id}-{uuid.uuid4().hex[:8]}"
+            before = len(sent()) if sent else 0
+            prev: AgentAnswer | None = None
+            answer: AgentAnswer | None = None
+            for text in case.turns:
+                message = _fill(text, world, contact, prev)
+                prev, answer = answer, run_turn(resources, company_id=company.id,  # type: ignore[arg-type]
+                                                contact_id=contact.id if contact else None,
+                                                conversation_id=conv, message=message)
+                session.expire_all()
+                res.answered_by.append(answer.answered_by)
+                _check_turn(res, answer, world, company, own, case.lang)
+            assert answer is not None
+            _check_expected(res, case, answer, world, prev)
+            if sent:
+                out = sent()[before:]
+                res.record("no_personal_data", not any(v in out for v in own), "personal data sent to the LLM")
+            res.seconds = time.perf_counter() - started
+            results.append(res)
+            if progress:
+                progress(i + 1, len(cases), case.id)
+    return GoldenReport(label, results)
+
+
+def format_reports(reports: list[GoldenReport]) -> str:
+    """Return the pass rates per property, one column per report."""
+    names = list(dict.fromkeys(k for r in reports for k in r.rates()))
+    width = max(len(n) for n in [*names, "property"]) + 2
+    lines = ["property".ljust(width) + "".join(r.label[:22].rjust(24) for r in reports)]
+    for name in names:
+        cells = []
+        for r in reports:
+            p, n = r.rates().get(name, (0, 0))
+            cells.append((f"{p}/{n} {100 * p / n:5.1f}%" if n else "-").rjust(24))
+        lines.append(name.ljust(width) + "".join(cells))
+    lines.append("overall".ljust(width) + "".join(f"{100 * r.overall():5.1f}%".rjust(24) for r in reports))
+    lines.append("answered by LLM".ljust(width) + "".join(f"{100 * r.llm_share():5.1f}%".rjust(24)
+                                                          for r in reports))
+    return "\n".join(lines)

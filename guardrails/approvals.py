@@ -1,0 +1,204 @@
+"""The price gate: every price-affecting action becomes a pending PriceApproval; only sales/admin staff decide.
+
+State machine (``status``): pending -> approved | rejected | expired; approved -> expired (when ``expires_at``
+passes). Every transition is a conditional ``UPDATE ... WHERE status=<from> AND version=<seen>``, so two
+concurrent decisions on one request cannot both win: the loser gets :class:`ConflictError`. Every transition
+writes an :class:`AuditLog` row. The only prices a customer may be told are the catalogue price and approved,
+unexpired offers for that company (:func:`allowed_prices`).
+
+Mutating functions commit by default (``commit=False`` leaves the transaction to the caller).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from salesagent.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from store.models import ApprovalStatus, AuditLog, PriceApproval, Product, StaffRole, StaffUser
+
+KINDS = frozenset({"discount", "quote", "segment_price_range", "price_change"})
+DECIDER_ROLES = frozenset({StaffRole.sales, StaffRole.admin})
+DEFAULT_TTL_HOURS = 72.0
+CENT = Decimal("0.01")
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now(UTC)
+
+
+def _aware(dt: datetime) -> datetime:
+    """SQLite returns naive datetimes; the store writes UTC only."""
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise InputError(f"not a price: {value!r}") from exc
+    if d < 0:
+        raise InputError(f"negative price: {value}")
+    return d.quantize(CENT)
+
+
+def _audit(session: Session, *, actor: str, action: str, approval_id: int, details: dict[str, Any]) -> None:
+    session.add(AuditLog(actor=actor[:64], action=action, entity="price_approval", entity_id=str(approval_id),
+                         details=details))
+
+
+def request_price_change(session: Session, *, company_id: int, conversation_id: str | None, skus: list[str],
+                         kind: str, proposed_change: dict[str, Any], reason: str,
+                         ttl_hours: float | None = None, requested_by: str = "agent",
+                         now: datetime | None = None, commit: bool = True) -> PriceApproval:
+    """Return a new pending PriceApproval (audited). Unknown kind, or a sku not in the catalogue, is refused."""
+    if kind not in KINDS:
+        raise InputError(f"unknown price change kind {kind!r}; expected one of {sorted(KINDS)}")
+    if kind != "segment_price_range" and not skus:
+        raise InputError("a price change needs at least one sku")
+    for sku in skus:
+        if session.exec(select(Product.id).where(Product.sku == sku)).first() is None:
+            raise NotFoundError(f"unknown sku {sku!r}")
+    ttl = ttl_hours if ttl_hours is not None else DEFAULT_TTL_HOURS
+    if ttl <= 0:
+        raise InputError("ttl_hours must be positive")
+    at = _now(now)
+    row = PriceApproval(company_id=company_id, conversation_id=conversation_id, product_skus=list(skus), kind=kind,
+                        proposed_change=dict(proposed_change), reason=reason, requested_by=requested_by,
+                        requested_at=at, expires_at=at + timedelta(hours=ttl))
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    _audit(session, actor=requested_by, action="price_approval.requested", approval_id=row.id,
+           details={"kind": kind, "skus": list(skus), "company_id": company_id, "proposed_change": proposed_change})
+    if commit:
+        session.commit()
+        session.refresh(row)
+    return row
+
+
+def _transition(session: Session, row_id: int, *, from_status: ApprovalStatus, version: int,
+                values: dict[str, Any]) -> bool:
+    """Conditional UPDATE; True when this call made the transition (exactly one caller can)."""
+    stmt = (update(PriceApproval)
+            .where(PriceApproval.id == row_id, PriceApproval.status == from_status,  # type: ignore[arg-type]
+                   PriceApproval.version == version)  # type: ignore[arg-type]
+            .values(version=version + 1, **values))
+    try:
+        result = session.execute(stmt)
+    except OperationalError as exc:  # SQLite: the other writer held the lock past the busy timeout
+        session.rollback()
+        raise ConflictError(f"price approval {row_id} is being decided concurrently; reload and retry") from exc
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _approved_price(row: PriceApproval, override: Decimal | float | str | None) -> Decimal | None:
+    if override is not None:
+        return _money(override)
+    change = row.proposed_change or {}
+    for key in ("unit_price", "new_price", "special_price", "net_price", "price_override", "override_price"):
+        if key in change:
+            return _money(change[key])
+    return None
+
+
+def decide(session: Session, *, approval_id: int, staff: StaffUser, approve: bool, note: str | None = None,
+           expected_version: int | None = None, approved_unit_price: Decimal | float | str | None = None,
+           now: datetime | None = None, commit: bool = True) -> PriceApproval:
+    """Approve or reject a pending request exactly once; return the decided row.
+
+    Raises PermissionDeniedError (not sales/admin), InputError (rejection without a note), NotFoundError,
+    ConflictError (already decided, expired, or another decision won the race / ``expected_version`` is stale).
+    """
+    if staff is None or staff.role not in DECIDER_ROLES:
+        raise PermissionDeniedError("only staff with the sales or admin role may decide price approvals")
+    if not approve and not (note and note.strip()):
+        raise InputError("a rejection needs a note explaining why")
+    row = session.get(PriceApproval, approval_id)
+    if row is None:
+        raise NotFoundError(f"price approval {approval_id} not found")
+    at = _now(now)
+    version = row.version if expected_version is None else expected_version
+    if row.status != ApprovalStatus.pending:
+        raise ConflictError(f"price approval {approval_id} is already {row.status.value}")
+    if _aware(row.expires_at) <= at:
+        if _transition(session, approval_id, from_status=ApprovalStatus.pending, version=row.version,
+                       values={"status": ApprovalStatus.expired}):
+            _audit(session, actor="system", action="price_approval.expired", approval_id=approval_id,
+                   details={"on_decision_by": staff.username})
+            session.commit()
+        raise ConflictError(f"price approval {approval_id} expired at {row.expires_at:%Y-%m-%d %H:%M} UTC")
+    price = _approved_price(row, approved_unit_price) if approve else None
+    status = ApprovalStatus.approved if approve else ApprovalStatus.rejected
+    won = _transition(session, approval_id, from_status=ApprovalStatus.pending, version=version, values={
+        "status": status, "decided_by": staff.username, "decided_at": at, "note": note,
+        "approved_unit_price": price,
+    })
+    if not won:
+        session.rollback()
+        raise ConflictError(f"price approval {approval_id} was decided by someone else (version {version} is stale)")
+    _audit(session, actor=staff.username, action=f"price_approval.{status.value}", approval_id=approval_id,
+           details={"note": note, "approved_unit_price": str(price) if price is not None else None,
+                    "version": version + 1})
+    if commit:
+        session.commit()
+    session.refresh(row)
+    return row
+
+
+def expire_due(session: Session, *, now: datetime | None = None, commit: bool = True) -> int:
+    """Mark pending and approved requests whose ``expires_at`` has passed as expired; return how many."""
+    at = _now(now)
+    rows = session.exec(select(PriceApproval).where(
+        PriceApproval.status.in_([ApprovalStatus.pending, ApprovalStatus.approved]))).all()  # type: ignore[attr-defined]
+    count = 0
+    for row in rows:
+        if _aware(row.expires_at) > at:
+            continue
+        assert row.id is not None
+        old = row.status
+        if _transition(session, row.id, from_status=old, version=row.version,
+                       values={"status": ApprovalStatus.expired}):
+            _audit(session, actor="system", action="price_approval.expired", approval_id=row.id,
+                   details={"from": old.value})
+            count += 1
+    if commit:
+        session.commit()
+    return count
+
+
+def approved_offers(session: Session, company_id: int, *, now: datetime | None = None) -> list[PriceApproval]:
+    """Return the company's approved offers that have not expired."""
+    at = _now(now)
+    rows = session.exec(select(PriceApproval).where(PriceApproval.company_id == company_id,
+                                                    PriceApproval.status == ApprovalStatus.approved)).all()
+    return [r for r in rows if _aware(r.expires_at) > at]
+
+
+def offer_prices(offer: PriceApproval, sku: str) -> set[Decimal]:
+    """Return the unit prices an approved offer grants for ``sku`` (empty when it does not cover it)."""
+    if sku not in (offer.product_skus or []):
+        return set()
+    out: set[Decimal] = set()
+    if offer.approved_unit_price is not None and len(offer.product_skus) == 1:
+        out.add(Decimal(offer.approved_unit_price).quantize(CENT))
+    per_sku = (offer.proposed_change or {}).get("unit_prices") or {}
+    if sku in per_sku:
+        out.add(_money(per_sku[sku]))
+    return out
+
+
+def allowed_prices(session: Session, company_id: int, sku: str, *, now: datetime | None = None) -> set[Decimal]:
+    """Return the prices a customer of ``company_id`` may be told for ``sku``: catalogue + approved offers."""
+    product = session.exec(select(Product).where(Product.sku == sku)).first()
+    if product is None:
+        return set()
+    prices = {Decimal(product.unit_price).quantize(CENT)}
+    for offer in approved_offers(session, company_id, now=now):
+        prices |= offer_prices(offer, sku)
+    return prices

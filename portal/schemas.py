@@ -1,0 +1,300 @@
+"""HTTP shapes of the portal: ``*Create``/``*Request`` bodies validated at the edge, ``*Public`` answers.
+
+Lists answer ``{data, count}``. Length limits live here so bad input fails before any service runs, except the
+chat message limit, which comes from ``Settings.max_message_chars`` and answers 413 (see ``services.chat``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from store.models import ApprovalStatus, EventType, LegalBasis
+
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+
+def premise_texts(premises: list[Any]) -> list[str]:
+    """Return the readable sentence of each premise (dicts or models with ``text``, or plain strings)."""
+    texts = []
+    for p in premises or []:
+        if isinstance(p, str):
+            text = p
+        elif isinstance(p, dict):
+            text = str(p.get("text", ""))
+        else:
+            text = str(getattr(p, "text", ""))
+        if text.strip():
+            texts.append(text.strip())
+    return texts
+
+
+# --- chat ---------------------------------------------------------------------------------------------------------
+
+
+class ChatRequest(BaseModel):
+    """One customer message; omit ``conversation_id`` to start a new conversation."""
+
+    conversation_id: str | None = Field(default=None, min_length=1, max_length=36, pattern=ID_PATTERN)
+    message: str = Field(min_length=1, description="The customer's message (limit: settings.max_message_chars).")
+
+    @field_validator("conversation_id", mode="before")
+    @classmethod
+    def _empty_is_new(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("message is empty")
+        return value
+
+
+class RecommendationPublic(BaseModel):
+    """A recommended product with its justification and the id to ask ``/recommendations/{id}/why``."""
+
+    recommendation_id: int | None = None
+    sku: str
+    name: str
+    price: Decimal | None = None
+    currency: str = "PLN"
+    premises: list[str] = Field(default_factory=list)
+    justification: str = ""
+
+    @field_validator("premises", mode="before")
+    @classmethod
+    def _texts(cls, value: Any) -> list[str]:
+        return premise_texts(list(value or []))
+
+
+class ApprovalTicketPublic(BaseModel):
+    """A price request created during the turn (status pending until a sales user decides)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    approval_id: int
+    status: str
+    kind: str = ""
+    skus: list[str] = Field(default_factory=list)
+    message: str = ""
+
+
+class OnboardingQuestionPublic(BaseModel):
+    """A question the agent asks a customer it knows nothing about yet, with suggested answers."""
+
+    topic: str
+    question: str
+    options: list[str] = Field(default_factory=list)
+
+
+class ChatAnswerPublic(BaseModel):
+    """The agent's structured answer to one message."""
+
+    conversation_id: str
+    reply: str
+    recommendations: list[RecommendationPublic] = Field(default_factory=list)
+    approvals: list[ApprovalTicketPublic] = Field(default_factory=list)
+    questions: list[OnboardingQuestionPublic] = Field(default_factory=list)
+    disclosure: str = ""
+    answered_by: Literal["llm", "planner"] = "planner"
+    language: str = "en"
+
+
+# --- recommendations ----------------------------------------------------------------------------------------------
+
+
+class RecommendationQuery(BaseModel):
+    """Where the recommendations are shown: on a product page, for a cart, or with no context."""
+
+    context: Literal["none", "product", "cart"] = "none"
+    sku: str | None = Field(default=None, max_length=64)
+    cart: list[str] = Field(default_factory=list, max_length=100)
+    k: int = Field(default=5, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _context_needs(self) -> RecommendationQuery:
+        if self.context == "product" and not self.sku:
+            raise ValueError("context=product needs sku")
+        if self.context == "cart" and not self.cart:
+            raise ValueError("context=cart needs at least one cart sku")
+        return self
+
+
+class RecommendationList(BaseModel):
+    data: list[RecommendationPublic]
+    count: int
+
+
+class WhyPublic(BaseModel):
+    """The stored premises of one recommendation, in readable words."""
+
+    recommendation_id: int
+    sku: str
+    name: str
+    surface: str
+    justification: str
+    premises: list[str]
+    model_version: str = ""
+    created_at: datetime
+
+
+# --- events and the customer's own data -------------------------------------------------------------------------
+
+
+class EventCreate(BaseModel):
+    """A behaviour event from the shop front; the legal basis is not sent, it comes from the company's consent."""
+
+    type: EventType
+    session_id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
+    sku: str | None = Field(default=None, min_length=1, max_length=64)
+    query: str | None = Field(default=None, min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _needs(self) -> EventCreate:
+        if self.type == EventType.search and not self.query:
+            raise ValueError("a search event needs query")
+        if self.type != EventType.search and not self.sku:
+            raise ValueError(f"a {self.type.value} event needs sku")
+        return self
+
+
+class EventPublic(BaseModel):
+    id: int
+    type: EventType
+    session_id: str
+    sku: str | None = None
+    query: str | None = None
+    legal_basis: LegalBasis
+    occurred_at: datetime
+
+
+class OptOutRequest(BaseModel):
+    """``opt_out: false`` withdraws an earlier opt-out."""
+
+    opt_out: bool = True
+
+
+class ProfilingStatePublic(BaseModel):
+    company_id: int
+    profiling_opt_out: bool
+    behaviour_legal_basis: LegalBasis
+
+
+class DataExport(BaseModel):
+    """Everything held about the contact and the company, as plain JSON-able records."""
+
+    exported_at: datetime
+    contact: dict[str, Any]
+    company: dict[str, Any]
+    orders: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    conversations: list[dict[str, Any]]
+    recommendations: list[dict[str, Any]]
+    price_approvals: list[dict[str, Any]]
+
+
+class ErasureReport(BaseModel):
+    """What ``DELETE /me`` removed and what it kept (aggregates without personal data)."""
+
+    contact_id: int
+    contact_anonymised: bool
+    messages_deleted: int
+    conversations_detached: int
+    tokens_revoked: int
+    protected_rows_deleted: int
+    kept: list[str]
+
+
+class CustomerApprovalPublic(BaseModel):
+    """A price request of the customer's company as the customer sees it."""
+
+    id: int
+    product_skus: list[str]
+    kind: str
+    proposed_change: dict[str, Any]
+    status: ApprovalStatus
+    approved_unit_price: Decimal | None = None
+    requested_at: datetime
+    decided_at: datetime | None = None
+    expires_at: datetime
+
+
+class CustomerApprovalList(BaseModel):
+    data: list[CustomerApprovalPublic]
+    count: int
+
+
+# --- staff --------------------------------------------------------------------------------------------------------
+
+
+class ApprovalPublic(BaseModel):
+    id: int
+    company_id: int
+    company_name: str = ""
+    conversation_id: str | None = None
+    product_skus: list[str]
+    kind: str
+    proposed_change: dict[str, Any]
+    reason: str
+    status: ApprovalStatus
+    requested_at: datetime
+    requested_by: str
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str | None = None
+    expires_at: datetime
+    approved_unit_price: Decimal | None = None
+    version: int
+
+
+class ApprovalList(BaseModel):
+    data: list[ApprovalPublic]
+    count: int
+
+
+class AuditEntryPublic(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    details: dict[str, Any]
+
+
+class ApprovalDetail(ApprovalPublic):
+    audit: list[AuditEntryPublic]
+
+
+class ApproveRequest(BaseModel):
+    """Approve a pending request; ``expected_version`` guards against deciding on a stale view."""
+
+    note: str | None = Field(default=None, max_length=1000)
+    expected_version: int | None = Field(default=None, ge=0)
+
+
+class RejectRequest(BaseModel):
+    """Reject a pending request; the note is required (it tells the customer and the audit why)."""
+
+    note: str = Field(min_length=1, max_length=1000)
+    expected_version: int | None = Field(default=None, ge=0)
+
+    @field_validator("note")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a note is required to reject")
+        return value.strip()
+
+
+# --- health -------------------------------------------------------------------------------------------------------
+
+
+class HealthPublic(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadyPublic(BaseModel):
+    ready: bool
+    checks: dict[str, str]

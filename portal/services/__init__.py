@@ -1,0 +1,38 @@
+"""HTTP-free portal services: each route calls one function here. They take resources or an explicit session
+and raise ``salesagent.errors`` (never ``HTTPException``)."""
+
+from __future__ import annotations
+
+from portal.services.approvals import approval_detail, decide_approval, list_approvals
+from portal.services.chat import chat, run_agent_turn
+from portal.services.customer import (
+    company_approvals,
+    erase_contact,
+    export_data,
+    record_event,
+    set_profiling_opt_out,
+)
+from portal.services.health import readiness
+from portal.services.pages import disclosure_text, home_for, parse_form, staff_queue, try_login
+from portal.services.recommendations import explain, recommend
+
+__all__ = [
+    "approval_detail",
+    "chat",
+    "company_approvals",
+    "decide_approval",
+    "disclosure_text",
+    "erase_contact",
+    "explain",
+    "export_data",
+    "home_for",
+    "list_approvals",
+    "parse_form",
+    "readiness",
+    "recommend",
+    "record_event",
+    "run_agent_turn",
+    "set_profiling_opt_out",
+    "staff_queue",
+    "try_login",
+]

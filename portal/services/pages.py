@@ -1,0 +1,57 @@
+"""Helpers of the server-rendered pages: login by token, form parsing, the staff queue with audit trails."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
+
+from portal.auth import AuthenticationError, Principal, authenticate
+from portal.errors import readable_validation_error
+from portal.schemas import ApprovalDetail
+from portal.services.approvals import approval_detail, list_approvals
+from salesagent.errors import InputError
+from store.models import ApprovalStatus
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_DISCLOSURE = ("You are chatting with an AI assistant. Prices other than catalogue prices need a sales "
+                      "representative's approval.")
+
+
+def try_login(session: Session, token: str | None) -> Principal | None:
+    """Return the principal of a pasted token, or None when it is unknown or revoked."""
+    try:
+        return authenticate(session, token)
+    except AuthenticationError:
+        return None
+
+
+def home_for(principal: Principal) -> str:
+    """Return the page a principal lands on after login."""
+    return "/ui/staff" if principal.is_staff else "/ui/chat"
+
+
+def parse_form(model: type[M], **fields: Any) -> M:
+    """Return ``model`` built from form fields; a validation failure is an ``InputError`` (422) in plain words."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as err:
+        raise InputError(readable_validation_error(list(err.errors()))) from err
+
+
+def staff_queue(session: Session, principal: Principal, status: ApprovalStatus | None) -> list[ApprovalDetail]:
+    """Return the approvals of one status (all when None), each with its audit trail."""
+    rows = list_approvals(session, principal, status).data
+    return [approval_detail(session, principal, row.id) for row in rows]
+
+
+def disclosure_text(language: str = "en") -> str:
+    """Return the AI-disclosure line the output checks require (the agent's constant when available)."""
+    try:
+        from guardrails import output_checks
+    except ImportError:
+        return DEFAULT_DISCLOSURE
+    name = "DISCLOSURE_PL" if language == "pl" else "DISCLOSURE_EN"
+    return str(getattr(output_checks, name, DEFAULT_DISCLOSURE))

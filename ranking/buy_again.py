@@ -1,0 +1,84 @@
+"""Buy-again / replenishment: how often, how recently and how regularly a customer ordered an item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ranking.base import Ranker
+from ranking.interactions import Interactions
+from ranking.models import Explanation
+from salesagent.errors import ModelFitError
+
+
+@dataclass(frozen=True)
+class BuyAgainParams:
+    recency_tau_days: float = 120.0
+    """Recency decay: score = orders x exp(-days since last order / tau) x due factor."""
+    due_boost: float = 0.5
+    """Extra weight when the typical reorder interval has elapsed (0 disables)."""
+
+
+class BuyAgainRanker(Ranker):
+    """Scores only items the customer already ordered; ``-inf`` elsewhere."""
+
+    name = "buy_again"
+
+    def __init__(self, params: BuyAgainParams | None = None) -> None:
+        self.params = params or BuyAgainParams()
+
+    def fit(self, interactions: Interactions) -> BuyAgainRanker:
+        orders = interactions.orders()
+        if len(orders.user) == 0:
+            raise ModelFitError("buy-again: no order lines")
+        df = pd.DataFrame({"u": orders.user, "i": orders.item, "b": orders.basket, "t": orders.t})
+        per_basket = df.groupby(["u", "i", "b"], sort=False).t.min().reset_index()
+        per_basket = per_basket.sort_values(["u", "i", "t"])
+        per_basket["gap"] = per_basket.groupby(["u", "i"]).t.diff()
+        agg = per_basket.groupby(["u", "i"]).agg(n=("b", "size"), last=("t", "max"), interval=("gap", "median"))
+        agg = agg.reset_index()
+        shape = (interactions.n_users, interactions.n_items)
+        u, i = agg.u.to_numpy(), agg.i.to_numpy()
+        self.count = sp.csr_matrix((agg.n.to_numpy(np.float32), (u, i)), shape=shape)
+        self.last = sp.csr_matrix((agg["last"].to_numpy(np.float64), (u, i)), shape=shape)
+        self.interval = sp.csr_matrix((agg.interval.fillna(0).to_numpy(np.float64) + 1e-6, (u, i)), shape=shape)
+        self.now = interactions.now
+        self.n_items = interactions.n_items
+        return self
+
+    def _parts(self, userid: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if userid < 0 or userid >= self.count.shape[0]:
+            e = np.empty(0)
+            return e.astype(np.int64), e, e, e
+        sl = slice(self.count.indptr[userid], self.count.indptr[userid + 1])
+        return self.count.indices[sl], self.count.data[sl], self.last.data[sl], self.interval.data[sl]
+
+    def _score(self, n: np.ndarray, last: np.ndarray, interval: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        days = self.now - last
+        due = np.where((n > 1) & (interval > 1), np.minimum(days / np.maximum(interval, 1.0), 2.0), 0.0)
+        due_factor = 1.0 + self.params.due_boost * np.where(due >= 1.0, 1.0, 0.0)
+        return n * np.exp(-days / self.params.recency_tau_days) * due_factor, due
+
+    def score_user(self, userid: int) -> np.ndarray:
+        out = np.full(self.n_items, -np.inf, dtype=np.float32)
+        idx, n, last, interval = self._parts(userid)
+        if len(idx):
+            out[idx] = self._score(n, last, interval)[0]
+        return out
+
+    def explain(self, userid: int, itemid: int) -> Explanation:
+        idx, n, last, interval = self._parts(userid)
+        hit = np.flatnonzero(idx == itemid)
+        if not len(hit):
+            return Explanation(0.0, self.name, {"times": 0})
+        k = hit[0]
+        score, due = self._score(n[k:k + 1], last[k:k + 1], interval[k:k + 1])
+        typical = float(interval[k]) if n[k] > 1 else None
+        return Explanation(float(score[0]), self.name, {
+            "times": int(n[k]), "days_since_last": round(self.now - last[k]),
+            "typical_interval_days": None if typical is None else round(typical),
+            "due": bool(due[0] >= 1.0),
+        })

@@ -1,0 +1,225 @@
+"""The Recommender the tools use: store-backed, consent-aware, returning RankedItem with premises."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from guardrails.consent import may_personalise, usable_events
+from guardrails.denylist import drop_protected
+from ranking import artefacts
+from ranking.blender import Blended
+from ranking.interactions import DEFAULT_KIND_WEIGHTS, EVENT_KINDS, ORDER
+from ranking.models import Explanation, Premise, RankedItem, RecContext
+from ranking.pipeline import PipelineConfig, RankingPipeline
+from ranking.premises import premises_for
+from ranking.store_source import load_snapshot
+from salesagent.config import Settings
+from salesagent.errors import ModelFitError, NotFoundError
+from store.models import Company, Event, Order, OrderLine, Product
+
+Embed = Callable[[list[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    version: str
+    customers: int
+    items: int
+    interactions: int
+    seconds: float
+    path: str
+
+
+def train(settings: Settings, engine: Engine, progress: Callable[[str], None] | None = None, *,
+          config: PipelineConfig | None = None, vectors: dict[str, np.ndarray] | None = None) -> TrainReport:
+    """Fit the production pipeline on the store and persist it as a new version; return a report."""
+    say = progress or (lambda _m: None)
+    t0 = time.perf_counter()
+    snap = load_snapshot(engine)
+    inter = snap.interactions
+    if (inter.kind == ORDER).sum() == 0:
+        raise ModelFitError("no orders in the store to train the ranking models on (run `salesagent demo`?)")
+    say(f"fitting on {len(inter.user)} interactions, {inter.n_users} customers, {inter.n_items} products")
+    pipe = RankingPipeline(config).fit(inter, vectors=vectors, personal_users=snap.personal)
+    pipe.company_external = snap.company_external  # type: ignore[attr-defined]
+    fingerprint = f"{len(inter.user)}:{inter.now}:{inter.n_users}:{inter.n_items}"
+    version = artefacts.new_version(fingerprint)
+    seconds = time.perf_counter() - t0
+    folder = artefacts.save(settings.models_dir, version, pipe, {
+        "customers": inter.n_users, "items": inter.n_items, "interactions": len(inter.user),
+        "content_vectors": pipe.content.available, "train_seconds": round(seconds, 3),
+        "config": repr(pipe.config)})
+    say(f"saved model {version} in {folder}")
+    return TrainReport(version, inter.n_users, inter.n_items, len(inter.user), seconds, str(folder))
+
+
+def load_recommender(settings: Settings, engine: Engine, *, embed: Embed | None = None,
+                     vectors: dict[str, np.ndarray] | None = None) -> Recommender:
+    """Return the Recommender of the CURRENT model version, training one first when none exists."""
+    version = artefacts.current_version(settings.models_dir)
+    if version is None:
+        version = train(settings, engine, vectors=vectors).version
+    pipe, _manifest = artefacts.load(settings.models_dir, version)
+    return Recommender(pipe, engine, version=version, embed=embed)
+
+
+class Recommender:
+    """Candidate generation + blending + premises over the store's ids (company id, SKU)."""
+
+    def __init__(self, pipeline: RankingPipeline, engine: Engine, *, version: str = "",
+                 embed: Embed | None = None) -> None:
+        self.pipe = pipeline
+        self.engine = engine
+        self.version = version
+        self.embed = embed
+        # premises speak of "days ago" relative to today, not to the last training interaction
+        today = datetime.now(UTC).timestamp() / 86400.0
+        self.pipe.buy_again.now = max(self.pipe.buy_again.now, today)
+
+    # --- helpers -------------------------------------------------------------------------------------------
+
+    def _name(self, code: int) -> str:
+        sku = str(self.pipe.items[code])
+        name = self.pipe.item_names.get(sku)
+        return f"{sku} ({name})" if name else sku
+
+    def _codes(self, skus: Sequence[str | None]) -> list[int]:
+        return [self.pipe.item_idx[s] for s in skus if s and s in self.pipe.item_idx]
+
+    def _company(self, company_id: int) -> Company:
+        with Session(self.engine) as s:
+            company = s.get(Company, company_id)
+            if company is None:
+                raise NotFoundError(f"company {company_id} not found")
+            s.expunge(company)
+            return company
+
+    def _items(self, blended: list[Blended], user: int | None, *, anchors: list[int],
+               segment: tuple[str, str] | None, personal: bool, extra: dict[str, Any] | None = None,
+               ) -> list[RankedItem]:
+        out = []
+        for b in blended:
+            srcs = [s for s in b.contributions if s != "diversity_penalty"]
+            ex = self.pipe.explain(user, b.item, srcs, anchors=anchors, segment=segment, personal=personal)
+            if extra and "query" in srcs:
+                ex["query"] = Explanation(b.contributions["query"], "query", extra)
+            prem = premises_for(ex, self._name, personal=personal)
+            out.append(RankedItem(sku=str(self.pipe.items[b.item]), score=b.score, sources=srcs, premises=prem,
+                                  contributions=dict(b.contributions)))
+        return out
+
+    # --- the contract --------------------------------------------------------------------------------------
+
+    def recommend_for_customer(self, company_id: int, context: RecContext | None = None, k: int = 10,
+                               ) -> list[RankedItem]:
+        """Return the top ``k`` for a company in a context; non-personalised when it opted out of profiling."""
+        ctx = context or RecContext()
+        company = self._company(company_id)
+        personal = may_personalise(company)
+        user = self.pipe.user_idx.get(company.external_id) if personal else None
+        segment = None
+        if personal:
+            feats = drop_protected({"industry": company.industry, "size_band": company.size_band,
+                                    **({"onb_industry": ctx.onboarding.industry,
+                                        "onb_size": ctx.onboarding.size_band} if ctx.onboarding else {})},
+                                   source="ranking.context").features
+            ind = feats.get("onb_industry") or feats.get("industry")
+            size = feats.get("onb_size") or feats.get("size_band")
+            segment = (str(ind), str(size)) if ind and size else None
+        anchors = self._codes([ctx.product_sku, *ctx.cart_skus])
+        text = " ".join(t for t in [ctx.query or "", ctx.onboarding.plans if ctx.onboarding and personal
+                                    else ""] if t).strip()
+        query_vec = self.embed([text])[0] if text and self.embed is not None else None
+        blended = self.pipe.recommend(user, k, personal=personal, anchors=anchors, query_vec=query_vec,
+                                      segment=segment)
+        return self._items(blended, user, anchors=anchors, segment=segment, personal=personal)
+
+    def bought_together(self, sku: str, k: int = 5) -> list[RankedItem]:
+        """Return items added to the same orders as ``sku`` (confidence order) with support/confidence/lift."""
+        code = self._require(sku)
+        ids, scores = self.pipe.bought_together.similar_items(code, k)
+        out = []
+        for i, s in zip(ids, scores, strict=True):
+            ex = self.pipe.bought_together.explain(-1, int(i), [code])
+            out.append(RankedItem(sku=str(self.pipe.items[i]), score=float(s), sources=["bought_together"],
+                                  premises=premises_for({"bought_together": ex}, self._name),
+                                  contributions={"bought_together": float(s)}))
+        return out
+
+    def similar_products(self, sku: str, k: int = 5) -> list[RankedItem]:
+        """Return similar items: catalogue embeddings when available, else ALS item factors."""
+        code = self._require(sku)
+        content = self.pipe.content.available and self.pipe.content.V[code].any()
+        ranker = self.pipe.content if content else self.pipe.als
+        ids, scores = ranker.similar_items(code, k)
+        out = []
+        for i, s in zip(ids, scores, strict=True):
+            if content:
+                text = f"similar to {self._name(code)} in description and attributes (similarity {100 * s:.0f}%)"
+            else:
+                text = f"bought by the same kind of customers as {self._name(code)} (similarity {100 * s:.0f}%)"
+            prem = Premise(kind="similar_content" if content else "similar_als", text=text,
+                           data={"anchor": sku, "similarity": float(s)})
+            out.append(RankedItem(sku=str(self.pipe.items[i]), score=float(s), sources=[ranker.name],
+                                  premises=[prem], contributions={ranker.name: float(s)}))
+        return out
+
+    def segment_bestsellers(self, industry: str | None, size_band: str | None, k: int = 10) -> list[RankedItem]:
+        """Return the recency-weighted bestsellers of a segment (global when the segment is unknown/small)."""
+        segment = (industry, size_band) if industry and size_band else None
+        ids, scores = self.pipe.popularity.recommend_segment(segment, k)  # type: ignore[arg-type]
+        out = []
+        for i, s in zip(ids, scores, strict=True):
+            ex = self.pipe.popularity.explain(-1, int(i), segment)  # type: ignore[arg-type]
+            out.append(RankedItem(sku=str(self.pipe.items[i]), score=float(s), sources=["popularity"],
+                                  premises=premises_for({"popularity": ex}, self._name),
+                                  contributions={"popularity": float(s)}))
+        return out
+
+    def update_customer(self, company_id: int) -> bool:
+        """Refit one known customer's ALS factors from their current orders and usable events (no full
+        retrain); return False when the customer is unknown to the model or opted out."""
+        company = self._company(company_id)
+        user = self.pipe.user_idx.get(company.external_id)
+        if user is None or not may_personalise(company):
+            return False
+        with Session(self.engine) as s:
+            lines = s.exec(select(Order.ordered_at, Product.sku).join(OrderLine, OrderLine.order_id == Order.id)
+                           .join(Product, Product.id == OrderLine.product_id)
+                           .where(Order.company_id == company_id)).all()
+            events = list(usable_events(s.exec(select(Event).where(Event.company_id == company_id)).all()))
+            pid = {p.id: p.sku for p in s.exec(select(Product.id, Product.sku)).all()}
+        row = np.zeros(len(self.pipe.items), dtype=np.float32)
+        w = self.pipe.config.kind_weights or DEFAULT_KIND_WEIGHTS
+        hl = self.pipe.config.als.half_life_days
+        for ts, sku in lines:
+            if sku in self.pipe.item_idx:
+                row[self.pipe.item_idx[sku]] += w.get(ORDER, 1.0) * self._decay(ts, hl)
+        for e in events:
+            sku = pid.get(e.product_id)
+            if sku in self.pipe.item_idx:
+                row[self.pipe.item_idx[sku]] += w.get(EVENT_KINDS[str(e.type.value)], 0.0) * \
+                    self._decay(e.occurred_at, hl)
+        import scipy.sparse as sp
+
+        self.pipe.als.update_users(np.array([user]), sp.csr_matrix(row[None, :]))
+        return True
+
+    def _decay(self, ts: Any, half_life: float | None) -> float:
+        if not half_life:
+            return 1.0
+        t = float(np.datetime64(ts.replace(tzinfo=None), "s").astype(np.int64) / 86400.0)
+        return float(0.5 ** (max(self.pipe.now - t, 0.0) / half_life))
+
+    def _require(self, sku: str) -> int:
+        if sku not in self.pipe.item_idx:
+            raise NotFoundError(f"product {sku} is unknown to the ranking model")
+        return self.pipe.item_idx[sku]

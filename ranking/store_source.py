@@ -1,0 +1,71 @@
+"""Interactions from the store: order lines, plus behaviour events that carry a legal basis (consent or
+legitimate interest; ``guardrails.consent.usable_events``). Never touches ``store.protected``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from guardrails.consent import may_personalise, usable_events
+from guardrails.denylist import drop_protected
+from ranking.interactions import DAY, EVENT_KINDS, ORDER, Interactions
+from store.models import Company, Event, Order, OrderLine, Product
+
+
+@dataclass(frozen=True)
+class StoreSnapshot:
+    """The interactions plus what the service needs per company (segment, opt-out) keyed by company id."""
+
+    interactions: Interactions
+    company_external: dict[int, str]
+    personal: np.ndarray
+    """Per user code: may this company be profiled (not opted out)?"""
+
+
+def _days(ts) -> float:  # type: ignore[no-untyped-def]
+    return float(np.datetime64(ts.replace(tzinfo=None), "s").astype(np.int64) / DAY)
+
+
+def load_snapshot(engine: Engine) -> StoreSnapshot:
+    """Return every usable interaction in the store, with companies as users and active products as items."""
+    with Session(engine) as s:
+        companies = s.exec(select(Company)).all()
+        products = s.exec(select(Product.id, Product.sku, Product.name, Product.category, Product.active)).all()
+        lines = s.exec(select(Order.id, Order.company_id, Order.ordered_at, OrderLine.product_id,
+                              OrderLine.quantity).join(OrderLine, OrderLine.order_id == Order.id)).all()
+        rows_ev = s.exec(select(Event).where(Event.company_id.is_not(None),  # type: ignore[union-attr]
+                                             Event.product_id.is_not(None))).all()  # type: ignore[union-attr]
+        events = list(usable_events(rows_ev))
+    pid_sku = {p.id: p.sku for p in products}
+    items = np.array(sorted({p.sku for p in products if p.active} | {pid_sku[ln.product_id] for ln in lines}),
+                     dtype=object)
+    item_code = {sku: k for k, sku in enumerate(items)}
+    comp_ext = {c.id: c.external_id for c in companies}
+    users = np.array(sorted(comp_ext.values()), dtype=object)
+    user_code = {u: k for k, u in enumerate(users)}
+    segments = {}
+    for c in companies:
+        feats = drop_protected({"industry": c.industry, "size_band": c.size_band}, source="ranking.segment").features
+        if feats.get("industry") and feats.get("size_band"):
+            segments[c.external_id] = (str(feats["industry"]), str(feats["size_band"]))
+    opted_out = {c.id for c in companies if not may_personalise(c)}
+    rows = [(user_code[comp_ext[ln.company_id]], item_code[pid_sku[ln.product_id]], int(ln.id),
+             _days(ln.ordered_at), ORDER, float(ln.quantity)) for ln in lines]
+    rows += [(user_code[comp_ext[e.company_id]], item_code[pid_sku[e.product_id]], -1, _days(e.occurred_at),
+              EVENT_KINDS[e.type.value if hasattr(e.type, "value") else str(e.type)], 1.0)
+             for e in events if e.company_id not in opted_out and pid_sku.get(e.product_id) in item_code]
+    arr = list(zip(*rows, strict=True)) if rows else [[]] * 6
+    inter = Interactions(
+        users=users, items=items, user=np.asarray(arr[0], dtype=np.int32), item=np.asarray(arr[1], dtype=np.int32),
+        basket=np.asarray(arr[2], dtype=np.int64), t=np.asarray(arr[3], dtype=np.float64),
+        kind=np.asarray(arr[4], dtype=np.int8), qty=np.asarray(arr[5], dtype=np.float32),
+        item_names={p.sku: p.name for p in products}, item_categories={p.sku: p.category for p in products},
+        user_segments=segments,
+    )
+    personal = np.array([True] * len(users))
+    for cid in opted_out:
+        personal[user_code[comp_ext[cid]]] = False
+    return StoreSnapshot(inter, comp_ext, personal)

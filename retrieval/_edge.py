@@ -1,0 +1,163 @@
+"""The embedded engine: qdrant-edge-py, Qdrant's own engine in-process (HNSW, sparse IDF, RRF, filters).
+
+Used directly because LlamaIndex's ``QdrantVectorStore`` only speaks ``qdrant_client`` and qdrant-edge has its
+own API (EdgeShard, QueryRequest, Prefetch, Fusion.Rrf).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from retrieval.engine import DENSE, KEYWORD_FIELDS, SPARSE, Cond, EngineHit, QueryPlan
+from retrieval.sparse import Sparse
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import TextNode
+
+
+class EdgeEngine:
+    """A catalogue collection stored as one qdrant-edge shard in ``path``."""
+
+    name = "edge"
+
+    def __init__(self, path: Path) -> None:
+        import qdrant_edge as qe
+
+        self._qe = qe
+        self.path = path
+        self._shard: Any = None
+        if path.exists() and any(path.iterdir()):
+            self._shard = qe.EdgeShard.load(str(path))
+
+    # --- writes -----------------------------------------------------------------------------------------------
+    def ensure_collection(self, dim: int) -> None:
+        """Create the shard with its vectors and payload indexes unless it exists."""
+        if self._shard is not None:
+            return
+        qe = self._qe
+        self.path.mkdir(parents=True, exist_ok=True)
+        config = qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        self._shard = qe.EdgeShard.create(str(self.path), config)
+        for key in KEYWORD_FIELDS:
+            self._shard.update(qe.UpdateOperation.create_field_index(key, qe.PayloadSchemaType.Keyword))
+        self._shard.update(qe.UpdateOperation.create_field_index("price", qe.PayloadSchemaType.Float))
+        self._shard.update(qe.UpdateOperation.create_field_index("stock", qe.PayloadSchemaType.Integer))
+
+    def upsert(self, nodes: list[TextNode], sparse: list[Sparse]) -> None:
+        """Write LlamaIndex nodes (embedding set; metadata = payload) with their sparse vectors."""
+        qe = self._qe
+        points = [
+            qe.Point(node.id_, {DENSE: node.embedding, SPARSE: qe.SparseVector(sp.indices, sp.values)},
+                     node.metadata)
+            for node, sp in zip(nodes, sparse, strict=True)
+        ]
+        self._shard.update(qe.UpdateOperation.upsert_points(points))
+
+    def delete(self, ids: list[str]) -> None:
+        if ids and self._shard is not None:
+            self._shard.update(self._qe.UpdateOperation.delete_points(list(ids)))
+
+    def optimize(self) -> None:
+        """Build the HNSW index and merge segments (blocking; minutes at 100k points)."""
+        if self._shard is not None:
+            self._shard.optimize()
+
+    def flush(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+
+    # --- reads ------------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        return 0 if self._shard is None else int(self._shard.count(self._qe.CountRequest(exact=True)))
+
+    def index_state(self) -> dict[str, str]:
+        state: dict[str, str] = {}
+        if self._shard is None:
+            return state
+        qe = self._qe
+        offset = None
+        selector = qe.PayloadSelector.Include(["sku", "content_hash"])
+        while True:
+            records, offset = self._shard.scroll(qe.ScrollRequest(offset=offset, limit=2048,
+                                                                  with_payload=selector, with_vector=False))
+            for rec in records:
+                payload = rec.payload or {}
+                state[str(payload.get("sku"))] = str(payload.get("content_hash"))
+            if offset is None:
+                return state
+
+    def query(self, plan: QueryPlan) -> list[EngineHit]:
+        if self._shard is None:
+            return []
+        qe = self._qe
+        flt = self._filter(plan.conditions)
+        searches: list[tuple[Any, int]] = []
+        if plan.mode in ("dense", "hybrid") and plan.dense is not None:
+            searches.append((qe.Query.Nearest(plan.dense.tolist(), using=DENSE), 0))
+        if plan.mode in ("sparse", "hybrid") and plan.sparse is not None and plan.sparse.indices:
+            searches.append((qe.Query.Nearest(qe.SparseVector(plan.sparse.indices, plan.sparse.values),
+                                              using=SPARSE), 1))
+        if not searches:
+            return []
+        if len(searches) == 1:
+            request = qe.QueryRequest(limit=plan.limit, query=searches[0][0], filter=flt,
+                                      with_payload=True, with_vector=[DENSE])
+        else:
+            prefetches = [qe.Prefetch(limit=plan.prefetch_limit, query=q, filter=flt) for q, _ in searches]
+            fusion = qe.Fusion.Rrf(k=plan.rrf_k, weights=[plan.weights[i] for _, i in searches])
+            request = qe.QueryRequest(limit=plan.limit, query=fusion, prefetches=prefetches, filter=flt,
+                                      with_payload=True, with_vector=[DENSE])
+        return [self._hit(p) for p in self._shard.query(request)]
+
+    def lookup(self, conditions: list[Cond], limit: int) -> list[EngineHit]:
+        if self._shard is None or not conditions:
+            return []
+        qe = self._qe
+        flt = qe.Filter(should=[self._condition(c) for c in conditions])
+        records, _ = self._shard.scroll(qe.ScrollRequest(limit=limit, filter=flt, with_payload=True,
+                                                         with_vector=[DENSE]))
+        return [self._hit(r, score=1.0) for r in records]
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        if self._shard is None or not ids:
+            return {}
+        records = self._shard.retrieve(list(ids), with_payload=False, with_vector=[DENSE])
+        return {str(r.id): np.asarray(r.vector[DENSE], dtype=np.float32) for r in records}
+
+    # --- lifecycle --------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+            self._shard.close()
+            self._shard = None
+
+    def drop(self) -> None:
+        self.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    # --- helpers ----------------------------------------------------------------------------------------------
+    def _hit(self, point: Any, score: float | None = None) -> EngineHit:
+        vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
+        return EngineHit(id=str(point.id), score=float(point.score if score is None else score),
+                         payload=dict(point.payload or {}),
+                         dense=None if vec is None else np.asarray(vec, dtype=np.float32))
+
+    def _filter(self, conditions: list[Cond]) -> Any:
+        if not conditions:
+            return None
+        return self._qe.Filter(must=[self._condition(c) for c in conditions])
+
+    def _condition(self, cond: Cond) -> Any:
+        qe = self._qe
+        if cond.eq is not None:
+            return qe.FieldCondition(cond.key, match=qe.MatchValue(cond.eq))
+        if cond.any is not None:
+            return qe.FieldCondition(cond.key, match=qe.MatchAny(list(cond.any)))
+        return qe.FieldCondition(cond.key, range=qe.RangeFloat(gte=cond.gte, lte=cond.lte))

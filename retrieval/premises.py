@@ -1,0 +1,68 @@
+"""Why a product matched, in plain words: identifier matches, matched attributes and terms, dense similarity."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from retrieval.sparse import SparseEncoder
+from retrieval.text import UNITS, _COMPOUND, attribute_label, format_value, normalise, tokenize
+
+_STOP = frozenset({"a", "an", "and", "the", "for", "with", "of", "to", "in", "on", "do", "i", "w", "z", "na", "ze"})
+
+
+def _required_words(value_text: str) -> set[str]:
+    """Return the words a query must contain to match a value: '16 A' → {'16a'}, 'B' → {'b'}."""
+    words = _COMPOUND.findall(normalise(value_text))
+    if len(words) == 2 and words[1] in UNITS:
+        return {words[0] + words[1]}
+    return set(words)
+
+
+def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> list[str]:
+    """Return 'label value' for each attribute whose value the query names ('rated current 16 A')."""
+    out = []
+    for key, value in sorted(attributes.items()):
+        if isinstance(value, dict) or value in (None, "", True, False):
+            continue
+        shown = format_value(key, value)
+        needed = _required_words(shown)
+        if needed and needed <= query_tokens:
+            label = attribute_label(key)[0]
+            out.append(shown if normalise(label) in normalise(shown) else f"{label} {shown}")
+    return out
+
+
+def matched_terms(query: str, doc_text: str, encoder: SparseEncoder, skip: set[str]) -> list[str]:
+    """Return the query's words (as typed, codes whole) that the product text contains, stemming aside."""
+    doc_ids = set(encoder.encode_document(doc_text).indices)
+    out: list[str] = []
+    for word in re.findall(r"\S+", query):
+        word = word.strip("\"'()[]{},.;:!?")
+        tokens = tokenize(word)
+        if not tokens or normalise(word) in _STOP or normalise(word) in skip:
+            continue
+        ids = encoder.term_ids(" ".join(tokens[:1]))
+        if ids and ids <= doc_ids and word not in out:
+            out.append(word)
+    return out
+
+
+def premises_for(*, query: str, payload: dict[str, Any], exact: str | None, query_vec: np.ndarray | None,
+                 doc_vec: np.ndarray | None, encoder: SparseEncoder) -> list[str]:
+    """Return the plain-words reasons one hit matched, strongest first."""
+    out: list[str] = []
+    if exact:
+        out.append(f"exact {exact} match")
+    qtokens = set(tokenize(query))
+    attrs = matched_attributes(payload.get("attributes") or {}, qtokens)
+    attr_words = {w for a in attrs for w in tokenize(a)}
+    doc_text = " ".join(str(payload.get(k) or "") for k in ("sku", "ean", "text"))
+    terms = matched_terms(query, doc_text, encoder, skip=attr_words)
+    if attrs or terms:
+        out.append("matches: " + ", ".join(attrs + terms))
+    if query_vec is not None and doc_vec is not None:
+        out.append(f"semantic similarity {float(np.dot(query_vec, doc_vec)):.2f}")
+    return out

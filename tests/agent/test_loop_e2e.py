@@ -1,0 +1,205 @@
+"""End-to-end: the real loop, real tools and guardrails over a real store, against a scripted OpenAI-compatible
+server on 127.0.0.1. Every test also checks that no personal data from the conversation left the process."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from agent import explain_recommendation, run_turn
+from salesagent.wiring import Resources, build_resources
+from store.models import Message, PriceApproval, Recommendation
+from tests.support.fake_llm import FakeLLMServer, calls, say, tool_call
+from tests.support.small_store import SmallStore
+
+PII = ["Anna Kowalska", "Kowalska", "anna.kowalska@elektro-test.pl", "601 234 567", "601234567"]
+INTRO = "Hi, I'm Anna Kowalska (anna.kowalska@elektro-test.pl, +48 601 234 567). "
+
+
+@pytest.fixture
+def server() -> Iterator[FakeLLMServer]:
+    with FakeLLMServer() as srv:
+        yield srv
+
+
+def llm_resources(base: Resources, server: FakeLLMServer, **overrides: Any) -> Resources:
+    settings = base.settings.model_copy(update={"llm_base_url": server.base_url, "llm_api_key": "test-key",
+                                                "llm_model": "scripted", "llm_timeout_s": 2.0,
+                                                "llm_max_retries": 0, **overrides})
+    return build_resources(settings, engine=base.engine, catalog=base.catalog, recommender=base.recommender,
+                           masker=base.masker)
+
+
+def turn(res: Resources, ids: SmallStore, message: str, conv: str | None = None) -> Any:
+    return run_turn(res, company_id=ids.customer_id, contact_id=ids.contact_id,
+                    conversation_id=conv or str(uuid.uuid4()), message=message)
+
+
+def assert_no_pii_sent(server: FakeLLMServer) -> None:
+    sent = server.bodies_text()
+    assert server.raw_bodies, "the LLM path was not exercised"
+    for value in PII:
+        assert value not in sent, f"personal data {value!r} reached the LLM endpoint"
+
+
+def last_tool_messages(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return [m for m in body["messages"] if m["role"] == "tool"]
+
+
+def test_normal_tool_calling_turn(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    def answer(body: dict[str, Any]) -> dict[str, Any]:
+        results = json.loads(last_tool_messages(body)[-1]["content"])
+        sku = results["items"][0]["sku"]
+        return say(f"I suggest {sku}: {results['items'][0]['premises'][0]['text']}.")
+
+    server.push(calls(tool_call("search_catalog", {"query": "B16 circuit breaker 1P", "k": 3})), answer)
+    res = llm_resources(resources, server)
+    conv = str(uuid.uuid4())
+    out = turn(res, ids, INTRO + "I need a B16 circuit breaker, 1 pole.", conv)
+    assert out.answered_by == "llm"
+    assert out.tool_calls == ["search_catalog"]
+    assert [r.sku for r in out.recommendations] == [out.recommendations[0].sku]
+    assert out.recommendations[0].premises and out.recommendations[0].recommendation_id
+    assert out.disclosure in out.reply
+    assert not out.guardrail_notes
+    # the request carried the tools (generated schemas) and the masked message
+    first = server.requests[0]
+    assert {t["function"]["name"] for t in first["tools"]} >= {"search_catalog", "request_price_change"}
+    assert "<PERSON_1>" in first["messages"][-1]["content"] or "<EMAIL_1>" in first["messages"][-1]["content"]
+    assert_no_pii_sent(server)
+    with Session(resources.engine) as s:
+        stored = s.exec(select(Message.masked_text).where(Message.conversation_id == conv)).all()
+        assert len(stored) == 2 and not any(v in text for text in stored for v in PII)
+        why = explain_recommendation(s, out.recommendations[0].recommendation_id, ids.customer_id)
+        assert why.sku == out.recommendations[0].sku and why.premises == out.recommendations[0].premises
+
+
+def test_parallel_tool_calls(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    server.push(
+        calls(tool_call("search_catalog", {"query": "distribution board IP65"}, "c1"),
+              tool_call("bought_together", {"sku": "S201-B16", "k": 3}, "c2")),
+        say("For S201-B16 customers add BUS-1P-12; for the board see RN-12-IP65."),
+    )
+    out = turn(llm_resources(resources, server), ids, INTRO + "Board and accessories for S201-B16, please.")
+    assert out.answered_by == "llm"
+    assert out.tool_calls == ["search_catalog", "bought_together"]
+    tools_msgs = last_tool_messages(server.requests[1])
+    assert [m["tool_call_id"] for m in tools_msgs] == ["c1", "c2"]
+    assert all(not m["content"].startswith("error") for m in tools_msgs)
+    assert {r.sku for r in out.recommendations} == {"BUS-1P-12", "RN-12-IP65"}
+    assert_no_pii_sent(server)
+
+
+def test_malformed_arguments_and_unknown_tool_are_answered_as_errors(
+        resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    server.push(
+        calls(tool_call("search_catalog", '{"query": "B16', "bad"), tool_call("get_product", {"sku": 16}, "typed"),
+              tool_call("apply_discount", {"sku": "S201-B16", "discount": 50}, "ghost")),
+        calls(tool_call("search_catalog", {"query": "B16 breaker"}, "good")),
+        say("S201-B16 fits."),
+    )
+    out = turn(llm_resources(resources, server), ids, INTRO + "B16 breaker?")
+    errors = {m["tool_call_id"]: m["content"] for m in last_tool_messages(server.requests[1])}
+    assert errors["bad"].startswith("error: arguments of search_catalog are not valid JSON")
+    assert errors["typed"].startswith("error: invalid arguments for get_product")
+    assert errors["ghost"].startswith("error: unknown tool 'apply_discount'")
+    assert out.answered_by == "llm" and [r.sku for r in out.recommendations] == ["S201-B16"]
+    with Session(resources.engine) as s:  # the unknown price tool did not slip through as an approval
+        assert not s.exec(select(PriceApproval).where(PriceApproval.conversation_id == out.conversation_id)).all()
+    assert_no_pii_sent(server)
+
+
+def test_hallucinated_sku_is_removed(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    server.push(
+        calls(tool_call("search_catalog", {"query": "B16 breaker", "k": 2})),
+        say("Take S201-B16.\nEven better is the XPL-9000-B16 super breaker.\nAlso consider YDY-3X2.5-100."),
+    )
+    out = turn(llm_resources(resources, server), ids, INTRO + "B16 breaker?")
+    assert "XPL-9000-B16" not in out.reply and "YDY-3X2.5-100" not in out.reply
+    assert "S201-B16" in out.reply
+    assert [r.sku for r in out.recommendations] == ["S201-B16"]
+    assert any(n.startswith("sku: unknown_sku") for n in out.guardrail_notes)
+    assert any(n.startswith("sku: sku_not_from_tool_result") for n in out.guardrail_notes)
+    assert_no_pii_sent(server)
+
+
+def test_only_hallucinations_fall_back_to_a_template(resources: Resources, ids: SmallStore,
+                                                     server: FakeLLMServer) -> None:
+    server.push(calls(tool_call("search_catalog", {"query": "B16 breaker", "k": 2})),
+                say("Buy the XPL-9000-B16 for 9.99 PLN."))
+    out = turn(llm_resources(resources, server), ids, "B16 breaker?")
+    assert out.answered_by == "planner"
+    assert "XPL-9000" not in out.reply and "9.99" not in out.reply
+    assert out.recommendations and all(r.sku in out.reply for r in out.recommendations)
+
+
+def test_price_request_creates_an_approval_and_quotes_no_price(
+        resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    server.push(
+        calls(tool_call("request_price_change", {"skus": ["S201-B16"], "discount_percent": 15, "quantity": 200})),
+        say("Great news: your new price for S201-B16 is 19.99 PLN per piece!"),
+    )
+    out = turn(llm_resources(resources, server), ids, INTRO + "Can I get 15% off S201-B16 for 200 pcs?")
+    assert len(out.approvals) == 1 and out.approvals[0].status == "pending"
+    assert "19.99" not in out.reply and "19,99" not in out.reply
+    assert f"#{out.approvals[0].approval_id}" in out.reply
+    assert any(n.startswith("price: price_not_allowed") for n in out.guardrail_notes)
+    with Session(resources.engine) as s:
+        row = s.get(PriceApproval, out.approvals[0].approval_id)
+        assert row is not None and row.status.value == "pending" and row.product_skus == ["S201-B16"]
+        assert row.conversation_id == out.conversation_id and row.proposed_change["discount_percent"] == 15
+    tool_result = last_tool_messages(server.requests[1])[0]["content"]
+    assert '"status":"pending"' in tool_result and "price" not in json.loads(tool_result)
+    assert_no_pii_sent(server)
+
+
+@pytest.mark.parametrize("failure", [{"delay": 3.0}, {"status": 500}, {"status": 503}])
+def test_timeout_and_server_errors_hand_over_to_the_planner(
+        resources: Resources, ids: SmallStore, server: FakeLLMServer, failure: dict[str, Any]) -> None:
+    server.push(failure)
+    res = llm_resources(resources, server, llm_timeout_s=1.0)
+    out = turn(res, ids, INTRO + "What accessories go with S201-B16?")
+    assert out.answered_by == "planner"
+    assert out.tool_calls == ["bought_together"]
+    assert out.recommendations and out.recommendations[0].sku == "BUS-1P-12"
+    assert len(server.requests) == 1
+    assert_no_pii_sent(server)
+
+
+def test_failure_after_tools_keeps_the_approval_once(resources: Resources, ids: SmallStore,
+                                                     server: FakeLLMServer) -> None:
+    server.push(calls(tool_call("request_price_change", {"skus": ["S203-B16"]})), {"status": 500})
+    out = turn(llm_resources(resources, server), ids, "Any discount on S203-B16?")
+    assert out.answered_by == "planner" and len(out.approvals) == 1
+    with Session(resources.engine) as s:
+        rows = s.exec(select(PriceApproval).where(PriceApproval.conversation_id == out.conversation_id)).all()
+        assert len(rows) == 1
+
+
+def test_steps_are_bounded(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    loop = calls(tool_call("search_catalog", {"query": "breaker"}))
+    server.default = loop
+    res = llm_resources(resources, server, agent_max_steps=3)
+    out = turn(res, ids, "breaker")
+    assert len(server.requests) == 3
+    assert out.answered_by == "planner"
+
+
+def test_retries_with_backoff_then_succeeds(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    server.push({"status": 500}, say("Hello! How can I help?"))
+    out = turn(llm_resources(resources, server, llm_max_retries=1), ids, "Hello")
+    assert len(server.requests) == 2 and out.answered_by == "llm"
+
+
+def test_stored_recommendations_carry_premises(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    server.push(calls(tool_call("bought_together", {"sku": "S201-B16", "k": 2})), say("Add BUS-1P-12."))
+    out = turn(llm_resources(resources, server), ids, "accessories for S201-B16")
+    with Session(resources.engine) as s:
+        row = s.get(Recommendation, out.recommendations[0].recommendation_id)
+        assert row is not None and row.premises and "S201-B16" in row.premises[0]["text"]
+        assert row.model_version == "llm:scripted"

@@ -1,0 +1,104 @@
+"""Output checks: each SKU, price, personal-data and disclosure check, with repair, block and audit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from guardrails.approvals import decide, request_price_change
+from guardrails.output_checks import (
+    DISCLOSURE_EN,
+    DISCLOSURE_PL,
+    AgentReplyDraft,
+    CheckContext,
+    audit_entry,
+    check_reply,
+    find_prices,
+    parse_amount,
+)
+from guardrails.pii import PiiVault
+from store.models import StaffUser
+
+
+def _ctx(session: Session, draft: AgentReplyDraft, tools=("S201-B16", "GW44206", "OLD-123"), **kw) -> CheckContext:  # type: ignore[no-untyped-def]
+    return CheckContext.from_session(session, company_id=1, draft=draft, tool_result_skus=tools, **kw)
+
+
+def test_clean_reply_passes(catalogue: Session) -> None:
+    draft = AgentReplyDraft(text=f"I recommend S201-B16 at 18,90 zł. {DISCLOSURE_EN}", recommended_skus=["S201-B16"])
+    report = check_reply(draft, _ctx(catalogue, draft))
+    assert report.action == "pass" and report.text == draft.text and not report.tripped
+
+
+def test_unknown_inactive_and_not_from_tool_skus_removed(catalogue: Session) -> None:
+    text = (f"Take S201-B16. Also XYZ-9999 is great. OLD-123 is cheap. YDY-3X25-100 fits. {DISCLOSURE_EN}")
+    draft = AgentReplyDraft(text=text, recommended_skus=["S201-B16", "NOPE-1", "OLD-123", "YDY-3X25-100"])
+    report = check_reply(draft, _ctx(catalogue, draft))
+    assert report.action == "repair"
+    assert report.recommended_skus == ["S201-B16"]
+    assert report.text.startswith("Take S201-B16.") and "XYZ" not in report.text and "OLD-123" not in report.text
+    assert "YDY-3X25-100" not in report.text
+    reasons = {f.reason for f in report.findings}
+    assert reasons == {"unknown_sku", "inactive_sku", "sku_not_from_tool_result"}
+
+
+def test_specs_and_order_numbers_are_not_taken_for_skus(catalogue: Session) -> None:
+    draft = AgentReplyDraft(text=f"For order ZAM/2026/11/0042 pick IP65, RCBO 1P+N B16, 30mA. {DISCLOSURE_EN}")
+    assert check_reply(draft, _ctx(catalogue, draft)).action == "pass"
+
+
+def test_prices_catalogue_or_approved_offer_only(catalogue: Session) -> None:
+    req = request_price_change(catalogue, company_id=1, conversation_id=None, skus=["GW44206"], kind="quote",
+                               proposed_change={"unit_price": "110.00"}, reason="project")
+    decide(catalogue, approval_id=req.id, staff=catalogue.get(StaffUser, 1), approve=True)
+    text = ("GW44206 costs PLN 123.45. For you GW44206 is 110,00 zł. S201-B16 is only 9,99 zł! "
+            f"S201-B16 is €18.90. {DISCLOSURE_EN}")
+    draft = AgentReplyDraft(text=text, recommended_skus=["GW44206"])
+    report = check_reply(draft, _ctx(catalogue, draft))
+    assert report.action == "repair"
+    assert "PLN 123.45" in report.text and "110,00 zł" in report.text
+    assert "9,99" not in report.text and "€18.90" not in report.text
+    assert [f.info["amount"] for f in report.findings if f.check == "price"] == ["9.99", "18.90"]
+
+
+def test_price_parsing() -> None:
+    assert parse_amount("1 234,56") == Decimal("1234.56")
+    assert parse_amount("1.234,56") == Decimal("1234.56")
+    assert parse_amount("1,234.56") == Decimal("1234.56")
+    assert [(a, c) for _, _, a, c in find_prices("123,45 zł or PLN 123.45 or €12")] == [
+        (Decimal("123.45"), "PLN"), (Decimal("123.45"), "PLN"), (Decimal("12.00"), "EUR")]
+
+
+def test_only_customers_own_personal_data(catalogue: Session, masker) -> None:  # type: ignore[no-untyped-def]
+    vault = PiiVault("c1")
+    masker.mask("Tu Anna Kowalska, anna@firma.pl", vault)
+    draft = AgentReplyDraft(text="Dziękuję <PERSON_1>, oferta pójdzie na <EMAIL_1>. Kontakt: Jan Nowak, "
+                                 f"jan.nowak@konkurencja.pl, <PHONE_7>. {DISCLOSURE_PL}")
+    report = check_reply(draft, _ctx(catalogue, draft, vault=vault, masker=masker))
+    assert report.action == "repair"
+    assert "Anna Kowalska" in report.text and "anna@firma.pl" in report.text
+    assert "Jan Nowak" not in report.text and "konkurencja" not in report.text and "<PHONE_7>" not in report.text
+    pii = [f for f in report.findings if f.check == "pii"]
+    assert {f.info["type"] for f in pii} == {"PERSON", "EMAIL", "PHONE"}
+    assert "Jan" not in str(report.audit_details())  # the audit record carries types and offsets, not values
+
+
+def test_disclosure_appended_in_the_reply_language(catalogue: Session) -> None:
+    for text, line in (("Polecam S201-B16, cena 18,90 zł.", DISCLOSURE_PL), ("Take S201-B16.", DISCLOSURE_EN)):
+        draft = AgentReplyDraft(text=text, recommended_skus=["S201-B16"])
+        report = check_reply(draft, _ctx(catalogue, draft))
+        assert report.action == "repair" and report.text.endswith(line)
+        assert [f.reason for f in report.findings] == ["disclosure_missing"]
+
+
+def test_block_when_nothing_useful_left_and_audit_entry(catalogue: Session) -> None:
+    draft = AgentReplyDraft(text="XYZ-9999 costs 5 zł.", recommended_skus=["XYZ-9999"])
+    report = check_reply(draft, _ctx(catalogue, draft))
+    assert report.action == "block" and report.text == "" and report.recommended_skus == []
+    row = audit_entry(report, conversation_id="conv-9")
+    assert row.action == "output_check.block" and row.entity_id == "conv-9"
+    assert {f["reason"] for f in row.details["findings"]} >= {"unknown_sku"}
+    strict = check_reply(AgentReplyDraft(text="Take S201-B16 for 1 zł. Thanks."), _ctx(catalogue, draft),
+                         policy="block")
+    assert strict.action == "block"

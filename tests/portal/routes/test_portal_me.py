@@ -1,0 +1,133 @@
+"""POST /events, POST /me/profiling-opt-out, GET /me/data, DELETE /me, GET /me/approvals."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from portal_dataset import bearer
+from sqlmodel import Session, select
+
+from guardrails.approvals import request_price_change
+from store.models import AuditLog, Contact, Conversation, Event, Message, Order
+
+
+def test_event_takes_the_legal_basis_from_the_company(client: TestClient, h) -> None:  # type: ignore[no-untyped-def]
+    body = {"type": "view", "session_id": "s-1", "sku": "S201-B16"}
+    assert client.post("/events", json=body, headers=h["a"]).json()["legal_basis"] == "legitimate_interest"
+    assert client.post("/events", json=body, headers=h["b"]).json()["legal_basis"] == "consent"
+    r = client.post("/events", json={"type": "search", "session_id": "s-2", "query": "wyłącznik"}, headers=h["c"])
+    assert r.status_code == 201, r.text
+    assert r.json()["legal_basis"] == "none"  # consent basis chosen but never recorded
+
+
+def test_event_ignores_a_legal_basis_sent_by_the_client(client: TestClient, h, world) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/events", json={"type": "click", "session_id": "s-3", "sku": "RN-12", "legal_basis": "consent"},
+                    headers=h["a"])
+    assert r.status_code == 201
+    with Session(world.engine) as s:
+        row = s.get(Event, r.json()["id"])
+    assert row is not None and row.legal_basis.value == "legitimate_interest" and row.company_id == world.ids.company_a
+
+
+def test_event_bad_input(client: TestClient, h) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/events", json={"type": "view", "session_id": "s", "sku": "NOPE"}, headers=h["a"])
+    assert r.status_code == 404
+    assert r.json()["detail"] == "unknown product sku: NOPE"
+    r = client.post("/events", json={"type": "purchase", "session_id": "s", "sku": "RN-12"}, headers=h["a"])
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("type: Input should be")
+    r = client.post("/events", json={"type": "search", "session_id": "s"}, headers=h["a"])
+    assert r.status_code == 422
+    assert r.json()["detail"] == "body: a search event needs query"
+    r = client.post("/events", json={"type": "view", "session_id": "s"}, headers=h["a"])
+    assert r.json()["detail"] == "body: a view event needs sku"
+
+
+def test_events_need_a_customer(client: TestClient, h) -> None:  # type: ignore[no-untyped-def]
+    body = {"type": "view", "session_id": "s", "sku": "RN-12"}
+    assert client.post("/events", json=body).status_code == 401
+    r = client.post("/events", json=body, headers=h["admin"])
+    assert r.status_code == 403
+    assert r.json()["detail"] == "this route is for customer accounts"
+
+
+def test_profiling_opt_out_and_back(client: TestClient, new_customer, world) -> None:  # type: ignore[no-untyped-def]
+    token, company_id, _ = new_customer()
+    r = client.post("/me/profiling-opt-out", headers=bearer(token))
+    assert r.status_code == 200, r.text
+    assert r.json() == {"company_id": company_id, "profiling_opt_out": True,
+                        "behaviour_legal_basis": "legitimate_interest"}
+    assert client.get("/recommendations", headers=bearer(token)).status_code == 200
+    r = client.post("/me/profiling-opt-out", json={"opt_out": False}, headers=bearer(token))
+    assert r.json()["profiling_opt_out"] is False
+    with Session(world.engine) as s:
+        actions = [a.action for a in s.exec(select(AuditLog).where(AuditLog.entity == "company",
+                                                                   AuditLog.entity_id == str(company_id)))]
+    assert actions == ["profiling_opt_out", "profiling_opt_in"]
+    assert client.post("/me/profiling-opt-out", json={"opt_out": "maybe"}, headers=bearer(token)).status_code == 422
+    assert client.post("/me/profiling-opt-out").status_code == 401
+
+
+def test_export_holds_own_data_only(client: TestClient, h, world) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/me/data", headers=h["a"])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["contact"]["email"] == "jan.a@example.pl"
+    assert body["company"]["id"] == world.ids.company_a
+    assert body["orders"] and all(o["company_id"] == world.ids.company_a for o in body["orders"])
+    assert body["orders"][0]["lines"][0]["sku"]
+    assert all(e["company_id"] == world.ids.company_a for e in body["events"])
+    assert "jan.b@example.pl" not in r.text
+    assert "token_hash" not in r.text
+    r = client.get("/me/data", headers=h["sales"])
+    assert r.status_code == 403
+    assert client.get("/me/data").status_code == 401
+
+
+def test_erasure_removes_personal_data_and_keeps_aggregates(client: TestClient, new_customer, world) -> None:  # type: ignore[no-untyped-def]
+    token, company_id, contact_id = new_customer()
+    with Session(world.engine) as s:
+        s.add(Conversation(id=f"erase-{contact_id}", company_id=company_id, contact_id=contact_id))
+        s.flush()
+        s.add(Message(conversation_id=f"erase-{contact_id}", role="user", masked_text="I am <PERSON_1>"))
+        from datetime import UTC, datetime
+        s.add(Order(external_id=f"ERASE-{contact_id}", company_id=company_id, ordered_at=datetime.now(UTC)))
+        s.commit()
+    client.post("/events", json={"type": "view", "session_id": "e", "sku": "RN-12"}, headers=bearer(token))
+    r = client.delete("/me", headers=bearer(token))
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["contact_id"] == contact_id
+    assert (report["messages_deleted"], report["conversations_detached"], report["tokens_revoked"]) == (1, 1, 1)
+    with Session(world.engine) as s:
+        contact = s.get(Contact, contact_id)
+        assert contact is not None
+        assert (contact.full_name, contact.email, contact.phone) == (f"erased contact {contact_id}", None, None)
+        assert s.exec(select(Message).where(Message.conversation_id == f"erase-{contact_id}")).all() == []
+        assert s.get(Conversation, f"erase-{contact_id}").contact_id is None  # type: ignore[union-attr]
+        assert s.exec(select(Order).where(Order.company_id == company_id)).all()
+        assert s.exec(select(Event).where(Event.company_id == company_id)).all()
+        audit = s.exec(select(AuditLog).where(AuditLog.action == "erasure",
+                                              AuditLog.entity_id == str(contact_id))).one()
+        assert "Ewa" not in str(audit.details)
+    r = client.get("/me/data", headers=bearer(token))
+    assert r.status_code == 401
+    assert r.json()["detail"] == "invalid or revoked token"
+
+
+def test_erasure_needs_a_customer(client: TestClient, h) -> None:  # type: ignore[no-untyped-def]
+    assert client.delete("/me").status_code == 401
+    r = client.delete("/me", headers=h["sales"])
+    assert r.status_code == 403
+    assert r.json()["detail"] == "this route is for customer accounts"
+
+
+def test_my_approvals_show_only_my_company(client: TestClient, h, world) -> None:  # type: ignore[no-untyped-def]
+    with Session(world.engine) as s:
+        b = request_price_change(s, company_id=world.ids.company_b, conversation_id=None, skus=["S203-B16"],
+                                 kind="discount", proposed_change={"discount_pct": 5}, reason="volume")
+        b_id = b.id
+    mine = client.get("/me/approvals", headers=h["a"]).json()["data"]
+    assert b_id not in [a["id"] for a in mine]
+    theirs = client.get("/me/approvals", headers=h["b"]).json()["data"]
+    assert b_id in [a["id"] for a in theirs]
+    assert client.get("/me/approvals", headers=h["sales"]).status_code == 403

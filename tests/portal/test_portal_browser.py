@@ -1,0 +1,136 @@
+"""Acceptance in a real browser: headless Chromium (Debian's ``chromium``) driven by Playwright against a uvicorn
+server on 127.0.0.1 serving the real agent (rule planner) over the seeded demo-like data.
+
+Customer logs in, asks for a product, sees recommendations with justifications, clicks "why?", asks for a
+discount and sees it pending; staff logs in and approves it with the audit trail; the customer sees the offer.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Serve the shared app with uvicorn in a thread; yield its base URL."""
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:  # wait for the socket (an event, not a fixed sleep: poll until it answers)
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    yield base
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium chromium-driver")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _login(browser, base: str, token: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{base}/")
+    page.fill("#token", token)
+    page.click("#login-submit")
+    return page
+
+
+def test_customer_and_staff_flow_in_chromium(server: str, browser, tokens) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    # customer: log in, ask for a product
+    customer = _login(browser, server, tokens["a"])
+    expect(customer).to_have_url(f"{server}/ui/chat")
+    expect(customer.locator("#ai-disclosure")).not_to_be_empty()
+    customer.fill("#message", "I need a 16A circuit breaker for a flat")
+    customer.click("#send")
+    recs = customer.locator("#recommendations li.rec")
+    expect(recs.first).to_be_visible()
+    assert recs.count() >= 1
+    for i in range(recs.count()):
+        assert recs.nth(i).locator(".justification").inner_text().strip()
+    expect(customer.locator("#reply")).not_to_be_empty()
+    expect(customer.locator("#ai-disclosure")).not_to_be_empty()
+
+    # "why?" shows the stored premises in words
+    name = recs.first.locator(".name").inner_text()
+    recs.first.locator("a.why").click()
+    expect(customer.locator("#why-name")).to_have_text(name)
+    expect(customer.locator("#premises li.premise").first).to_be_visible()
+    assert customer.locator("#premises li.premise").first.inner_text().strip()
+    customer.goto(f"{server}/ui/chat")
+
+    # ask for a discount: a pending request
+    customer.fill("#message", "Can I get a 10% discount on S201-B16 if I buy 100?")
+    customer.click("#send")
+    ticket = customer.locator("#tickets li.ticket").first
+    expect(ticket).to_contain_text("pending")
+    approval_id = ticket.get_attribute("data-approval")
+    assert approval_id and approval_id.isdigit()
+    row = customer.locator(f'#offers tr.offer[data-approval="{approval_id}"]')
+    expect(row.locator(".status")).to_have_text("pending")
+
+    # staff: the queue shows it with its audit trail; approve
+    staff = _login(browser, server, tokens["sales"])
+    expect(staff).to_have_url(f"{server}/ui/staff")
+    card = staff.locator(f"#approval-{approval_id}")
+    expect(card).to_contain_text("price_approval.requested")
+    expect(card.locator(".status")).to_have_text("pending")
+    card.locator("input[name=note]").first.fill("ok for 100 pcs")
+    card.locator("button.approve").click()
+    expect(staff).to_have_url(f"{server}/ui/staff?done={approval_id}")
+    expect(staff.locator(f"#approval-{approval_id}")).to_have_count(0)
+    staff.goto(f"{server}/ui/staff?status=approved")
+    decided = staff.locator(f"#approval-{approval_id}")
+    expect(decided.locator(".status")).to_have_text("approved")
+    expect(decided).to_contain_text("price_approval.approved")
+    expect(decided).to_contain_text("ok for 100 pcs")
+
+    # customer: the approved offer
+    customer.goto(f"{server}/ui/chat")
+    row = customer.locator(f'#offers tr.offer[data-approval="{approval_id}"]')
+    expect(row.locator(".status")).to_have_text("approved")
+    expect(row.locator(".offer-terms")).to_contain_text("approved")
+    customer.context.close()
+    staff.context.close()

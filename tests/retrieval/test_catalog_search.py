@@ -1,0 +1,120 @@
+"""Ingestion, filters, identifiers and premises, on every shipped engine (edge, qdrant-client memory/disk)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.models import AttributeFilter, CatalogFilters, ProductDoc
+from salesagent.errors import InputError
+
+
+def test_reingest_is_idempotent(catalog, products: list[ProductDoc]) -> None:
+    first = catalog.sync(products)
+    assert (first.added, first.updated, first.deleted) == (len(products), 0, 0)
+    again = catalog.sync(products)
+    assert (again.added, again.updated, again.deleted, again.unchanged) == (0, 0, 0, len(products))
+    assert catalog.count() == len(products)
+
+
+def test_changed_product_is_updated(filled, products: list[ProductDoc]) -> None:
+    changed = [p.model_copy(update={"name": "Zasilacz awaryjny UPS 1000VA"}) if i == 3 else p
+               for i, p in enumerate(products)]
+    report = filled.sync(changed)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, len(products) - 1)
+    assert filled.count() == len(products)
+    assert filled.search("zasilacz UPS 1000VA", k=1)[0].sku == products[3].sku
+
+
+def test_removed_products_are_deleted_by_sku(filled, products: list[ProductDoc]) -> None:
+    gone = products[:3]
+    report = filled.sync(products[3:])
+    assert report.deleted == 3 and filled.count() == len(products) - 3
+    for doc in gone:
+        assert all(h.sku != doc.sku for h in filled.search(doc.sku, k=5))
+    filled.delete_skus([products[3].sku])
+    assert filled.count() == len(products) - 4
+
+
+@pytest.mark.parametrize("index", [0, 7, 40, 99])
+def test_sku_query_returns_that_product_first(filled, products: list[ProductDoc], index: int) -> None:
+    sku = products[index].sku
+    hits = filled.search(sku, k=5)
+    assert hits[0].sku == sku
+    assert hits[0].premises[0] == "exact SKU match"
+    assert filled.search(f"do you have {sku.lower()}?", k=5)[0].sku == sku
+
+
+def test_ean_query_returns_that_product_first(filled, products: list[ProductDoc]) -> None:
+    hits = filled.search(str(products[12].ean), k=3)
+    assert hits[0].sku == products[12].sku and hits[0].premises[0] == "exact EAN match"
+
+
+def test_filter_16a_returns_only_16a(filled, products: list[ProductDoc]) -> None:
+    by_sku = {p.sku: p for p in products}
+    hits = filled.search("wyłącznik", CatalogFilters(attributes={"rated_current_a": AttributeFilter(eq=16)}), k=30)
+    assert hits, "the synthetic catalogue has 16 A products"
+    assert all(by_sku[h.sku].attributes.get("rated_current_a") == 16 for h in hits)
+    expected = {p.sku for p in products if p.attributes.get("rated_current_a") == 16}
+    assert {h.sku for h in hits} == expected if len(expected) <= 30 else len(hits) == 30
+
+
+def test_category_brand_price_stock_and_ip_filters(filled, products: list[ProductDoc]) -> None:
+    by_sku = {p.sku: p for p in products}
+    flt = CatalogFilters(category="Protection", in_stock=True, min_price=50, max_price=600)
+    hits = filled.search("wyłącznik", flt, k=50)
+    assert hits
+    for h in hits:
+        doc = by_sku[h.sku]
+        assert doc.category.startswith("Protection >") and (doc.stock or 0) > 0
+        assert 50 <= float(doc.price or 0) <= 600
+    brand = products[0].brand
+    assert all(by_sku[h.sku].brand == brand
+               for h in filled.search("wyłącznik", CatalogFilters(brand=str(brand).lower()), k=20))
+    ip = filled.search("gniazdo", CatalogFilters(attributes={"ip_rating": AttributeFilter(gte=44)}), k=40)
+    assert ip and all(int(str(by_sku[h.sku].attributes["ip_rating"])[2:]) >= 44 for h in ip)
+    assert any(p.attributes.get("ip_rating") == "IP20" for p in products)
+
+
+def test_identifier_match_respects_filters(filled, products: list[ProductDoc]) -> None:
+    doc = next(p for p in products if p.category.startswith("Cables"))
+    hits = filled.search(doc.sku, CatalogFilters(category="Lighting"), k=5)
+    assert all(h.sku != doc.sku for h in hits)
+
+
+def test_premises_say_why_in_plain_words(filled) -> None:
+    hits = filled.search("wyłącznik nadprądowy 16A B 1P", k=10)
+    mcb = next(h for h in hits if "16 A" in " ".join(h.premises))
+    text = " | ".join(mcb.premises)
+    assert "matches:" in text and "rated current 16 A" in text
+    assert any(p.startswith("semantic similarity 0.") for p in mcb.premises)
+
+
+def test_search_modes_and_bad_input(filled) -> None:
+    for mode in ("dense", "sparse", "hybrid"):
+        assert len(filled.search("outdoor LED floodlight 50W 4000K IP65", k=5, mode=mode)) == 5
+    with pytest.raises(InputError):
+        filled.search("   ")
+
+
+def test_vectors_for_returns_unit_dense_vectors(filled, products: list[ProductDoc]) -> None:
+    vecs = filled.vectors_for([products[0].sku, "NO-SUCH-SKU"])
+    assert list(vecs) == [products[0].sku]
+    assert vecs[products[0].sku].shape == (384,)
+    assert abs(float((vecs[products[0].sku] ** 2).sum()) - 1.0) < 1e-3
+
+
+def test_engines_return_the_same_results(settings, embedder, products: list[ProductDoc]) -> None:
+    from retrieval import build_catalog_search
+
+    results = {}
+    for kind in ("edge", "memory"):
+        search = build_catalog_search(settings, embedder=embedder, engine=kind)  # type: ignore[arg-type]
+        search.sync(products)
+        flt = CatalogFilters(category="Lighting", attributes={"power_w": AttributeFilter(eq=50)})
+        results[kind] = (
+            {h.sku for h in search.search("floodlight", flt, k=50)},
+            [search.search(p.sku, k=1)[0].sku for p in products[:10]],
+        )
+        search.close()
+    assert results["edge"] == results["memory"]
+    assert results["edge"][0], "the filter matches some products"

@@ -1,0 +1,32 @@
+"""The product-code tokenizer, attribute rendering and numeric parsing."""
+
+from __future__ import annotations
+
+from retrieval.text import category_levels, identifier_candidates, numeric_value, render_attributes, tokenize
+
+
+def test_codes_are_kept_whole_and_split() -> None:
+    toks = tokenize("S201-B16")
+    assert toks[0] == "s201-b16"
+    assert {"s201", "b16", "201", "16"} <= set(toks)
+
+
+def test_numbers_join_their_units() -> None:
+    assert "16a" in tokenize("16 A") and "16a" in tokenize("16A")
+    assert "ip65" in tokenize("IP 65") and "ip65" in tokenize("IP65")
+    assert {"3x2.5", "2.5"} <= set(tokenize("YDY 3x2,5 mm²"))
+
+
+def test_polish_letters_fold() -> None:
+    assert tokenize("Wyłącznik nadprądowy") == ["wylacznik", "nadpradowy"]
+
+
+def test_identifier_candidates_need_a_digit() -> None:
+    assert "S201-B16" in identifier_candidates("please S201-B16")
+    assert "PLEASE" not in identifier_candidates("please S201-B16")
+
+
+def test_attribute_rendering_and_numbers() -> None:
+    assert render_attributes({"rated_current_a": 16, "poles": 1}) == "poles: 1; rated current: 16 A"
+    assert numeric_value("IP65") == 65.0 and numeric_value("16 A") == 16.0 and numeric_value("B") is None
+    assert category_levels("Protection > MCB") == ["protection", "protection > mcb"]

@@ -1,0 +1,78 @@
+"""Catalogue tools: hybrid search, one product's details, similar products."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+from sqlmodel import select
+
+from salesagent.errors import ToolInputError
+from store.models import Product, ProductRelation
+from tools._cards import anchor_card, card_from_product, cards_from_ranked, premise_out, products_by_sku
+from tools.context import RunContext
+from tools.models import ProductDetail, ProductList
+
+Sku = Annotated[str, Field(min_length=1, max_length=64)]
+TopK = Annotated[int, Field(ge=1, le=10)]
+
+
+def search_catalog(
+    ctx: RunContext,
+    query: Annotated[str, Field(min_length=1, max_length=200)],
+    category: Annotated[str | None, Field(max_length=200)] = None,
+    brand: Annotated[str | None, Field(max_length=100)] = None,
+    max_price: Annotated[float | None, Field(gt=0)] = None,
+    in_stock_only: bool = False,
+    k: TopK = 5,
+) -> ProductList:
+    """Search the product catalogue by words, codes or specifications (hybrid keyword and semantic search).
+
+    Args:
+        query: What the customer is looking for, e.g. "wyłącznik nadprądowy B16 3P" or "IP65 enclosure".
+        category: Only products whose category path contains this text (e.g. "MCB").
+        brand: Only products of this brand.
+        max_price: Only products with a catalogue unit price at or below this value.
+        in_stock_only: Only products that are in stock.
+        k: How many products to return.
+    """
+    from retrieval.models import CatalogFilters
+
+    filters = CatalogFilters(category=category, brand=brand, max_price=max_price,
+                             in_stock=True if in_stock_only else None)
+    hits = ctx.resources.catalog.search(query, filters=filters, k=k)
+    cards = cards_from_ranked(ctx, hits)
+    note = "" if cards else "no product matched; try other words or fewer filters"
+    return ProductList(items=cards, note=note)
+
+
+def get_product(ctx: RunContext, sku: Sku) -> ProductDetail:
+    """Get one product's details: description, attributes, catalogue price, stock and catalogue accessories.
+
+    Args:
+        sku: The product code (SKU) exactly as a tool returned it.
+    """
+    product = products_by_sku(ctx, [sku.strip()]).get(sku.strip())
+    if product is None:
+        raise ToolInputError(f"no active product with SKU {sku!r}; use search_catalog to find one")
+    rel_rows = ctx.session.exec(
+        select(Product.sku).join(ProductRelation, ProductRelation.related_product_id == Product.id)
+        .where(ProductRelation.product_id == product.id, Product.active == True)
+    ).all()
+    card = card_from_product(product, premises=[premise_out({"kind": "catalogue",
+                                                             "text": f"catalogue entry for {product.sku}"})])
+    ctx.remember([card])
+    return ProductDetail(**card.model_dump(), description=product.description[:600], unit=product.unit,
+                         attributes=dict(product.attributes or {}), accessory_skus=list(rel_rows)[:10])
+
+
+def similar_products(ctx: RunContext, sku: Sku, k: TopK = 5) -> ProductList:
+    """Find products similar to a given one (alternatives, substitutes, other brands).
+
+    Args:
+        sku: The product code (SKU) to find alternatives for.
+        k: How many products to return.
+    """
+    anchor = anchor_card(ctx, sku)
+    cards = cards_from_ranked(ctx, ctx.resources.recommender.similar_products(anchor.sku, k=k), exclude=[anchor.sku])
+    return ProductList(items=cards, anchor=anchor, note="" if cards else f"no similar product found for {sku}")

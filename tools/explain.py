@@ -1,0 +1,54 @@
+"""Why was this recommended? Earlier recommendations of the conversation with the premises stored with them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+from sqlmodel import Session, col, select
+
+from store.models import Product, Recommendation
+from tools._cards import premise_out
+from tools.catalog import TopK
+from tools.context import RunContext
+from tools.models import PastRecommendation, PastRecommendations
+
+
+def past_recommendations(session: Session, *, conversation_id: str, company_id: int, sku: str | None = None,
+                         limit: int = 3) -> list[PastRecommendation]:
+    """Return the conversation's stored recommendations (of ``sku`` when given), newest first."""
+    query = (select(Recommendation, Product).join(Product, Product.id == Recommendation.product_id)
+             .where(Recommendation.conversation_id == conversation_id, Recommendation.company_id == company_id))
+    if sku:
+        query = query.where(Product.sku == sku)
+    rows = session.exec(query.order_by(col(Recommendation.id).desc()).limit(limit * 6)).all()
+    turns: list[list[tuple[Recommendation, Product]]] = []
+    for rec, product in rows:  # newest first; a rank that does not go down starts an older turn
+        if not turns or rec.rank >= turns[-1][-1][0].rank:
+            turns.append([])
+        turns[-1].append((rec, product))
+    out: dict[str, PastRecommendation] = {}
+    for rec, product in (pair for turn in turns for pair in reversed(turn)):
+        if product.sku in out:
+            continue
+        out[product.sku] = PastRecommendation(
+            sku=product.sku, name=product.name, category=product.category, brand=product.brand,
+            price=product.unit_price, currency=product.currency, stock=product.stock,
+            premises=[premise_out(p) for p in rec.premises], recommendation_id=rec.id or 0,
+            justification=rec.justification)
+    return list(out.values())[:limit]
+
+
+def explain_recommendations(
+    ctx: RunContext, sku: Annotated[str | None, Field(max_length=64)] = None, limit: TopK = 3,
+) -> PastRecommendations:
+    """Explain why products were recommended earlier in this conversation (the evidence stored with them).
+
+    Args:
+        sku: Only this product's recommendation; empty means the latest ones.
+        limit: How many recommendations to explain.
+    """
+    items = past_recommendations(ctx.session, conversation_id=ctx.conversation_id, company_id=ctx.company.id,
+                                 sku=sku, limit=limit)
+    ctx.remember(items)
+    return PastRecommendations(items=items, note="" if items else "nothing was recommended in this conversation yet")

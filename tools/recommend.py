@@ -1,0 +1,69 @@
+"""Recommendation tools: personal picks, accessories bought together, bestsellers of a segment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from salesagent.errors import ToolInputError
+from tools._cards import anchor_card, cards_from_ranked, products_by_sku
+from tools.catalog import Sku, TopK
+from tools.context import RunContext
+from tools.models import ProductList
+
+
+def recommend_for_customer(
+    ctx: RunContext,
+    query: Annotated[str | None, Field(max_length=200)] = None,
+    product_sku: Annotated[str | None, Field(max_length=64)] = None,
+    k: TopK = 5,
+) -> ProductList:
+    """Recommend products for this customer from its order history, its segment and the current context.
+
+    Args:
+        query: What the customer is working on or looking for, if said (e.g. "rozdzielnica mieszkaniowa").
+        product_sku: A product the customer is looking at, if any.
+        k: How many products to return.
+    """
+    from ranking.models import RecContext
+
+    if product_sku and not products_by_sku(ctx, [product_sku]):
+        raise ToolInputError(f"no active product with SKU {product_sku!r}")
+    context = RecContext(product_sku=product_sku, cart_skus=[], query=query, onboarding=None)
+    ranked = ctx.resources.recommender.recommend_for_customer(ctx.company.id, context, k=k)
+    cards = cards_from_ranked(ctx, ranked, exclude=[product_sku] if product_sku else [])
+    return ProductList(items=cards, note="" if cards else "no recommendation available")
+
+
+def bought_together(ctx: RunContext, sku: Sku, k: TopK = 5) -> ProductList:
+    """Find accessories and complements other customers bought in the same order as a given product.
+
+    Args:
+        sku: The product code (SKU) the accessories are for.
+        k: How many products to return.
+    """
+    anchor = anchor_card(ctx, sku)
+    cards = cards_from_ranked(ctx, ctx.resources.recommender.bought_together(anchor.sku, k=k), exclude=[anchor.sku])
+    note = "" if cards else f"no product is often bought together with {anchor.sku}"
+    return ProductList(items=cards, anchor=anchor, note=note)
+
+
+def segment_bestsellers(
+    ctx: RunContext,
+    industry: Annotated[str | None, Field(max_length=64)] = None,
+    size_band: Annotated[str | None, Field(max_length=32)] = None,
+    k: TopK = 5,
+) -> ProductList:
+    """List the bestsellers among companies of an industry and size (good for new customers).
+
+    Args:
+        industry: The industry, e.g. "electrical_contractor"; empty means this customer's industry.
+        size_band: The company size band, e.g. "10-49"; empty means this customer's size band.
+        k: How many products to return.
+    """
+    industry = industry or ctx.company.industry
+    size_band = size_band or ctx.company.size_band
+    ranked = ctx.resources.recommender.segment_bestsellers(industry, size_band, k=k)
+    cards = cards_from_ranked(ctx, ranked)
+    return ProductList(items=cards, note="" if cards else "no bestseller known for this segment")
