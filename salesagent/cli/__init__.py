@@ -24,7 +24,7 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Offline evaluations on the production code path.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 from salesagent.cli import agent as _agent  # noqa: E402,F401
 from salesagent.cli import data as _data  # noqa: E402,F401
