@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,7 +37,7 @@ class ALSRanker(Ranker):
     def __init__(self, params: ALSParams | None = None, kind_weights: dict[int, float] | None = None) -> None:
         self.params = params or ALSParams()
         self.kind_weights = kind_weights
-        self.model = None
+        self.model: Any = None
         self.user_items: sp.csr_matrix | None = None
 
     def fit(self, interactions: Interactions) -> ALSRanker:

@@ -73,6 +73,8 @@ class Ranker(ABC):
         """Return (ids, scores) for one user code, or lists of them for an array of user codes."""
         check_options(exclude, candidates)
         if np.isscalar(userid):
-            return top_n(self.score_user(int(userid)), N, exclude=exclude, candidates=candidates)
-        out = [top_n(self.score_user(int(u)), N, exclude=exclude, candidates=candidates) for u in userid]
+            return top_n(self.score_user(int(userid)), N, exclude=exclude,  # type: ignore[arg-type]
+                         candidates=candidates)
+        out = [top_n(self.score_user(int(u)), N, exclude=exclude, candidates=candidates)
+               for u in np.asarray(userid)]
         return [o[0] for o in out], [o[1] for o in out]  # type: ignore[return-value]

@@ -76,7 +76,7 @@ def _fuse(sources: Mapping[str, np.ndarray], cfg: BlendConfig, excluded: np.ndar
 
 
 def blend(sources: Mapping[str, np.ndarray], k: int, cfg: BlendConfig, *, excluded: np.ndarray | None = None,
-          categories: Sequence[int] | np.ndarray | None = None, bestsellers: Sequence[int] = (),
+          categories: Sequence[int] | np.ndarray | None = None, bestsellers: Sequence[int] | np.ndarray = (),
           explore_scores: np.ndarray | None = None, seen: np.ndarray | None = None) -> list[Blended]:
     """Return the top ``k`` blended items.
 

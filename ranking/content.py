@@ -38,11 +38,13 @@ class ContentRanker(Ranker):
     def __init__(self, vectors: Mapping[str, np.ndarray] | np.ndarray | None = None) -> None:
         self.vectors_in = vectors
 
+    V: np.ndarray | None = None
+
     def fit(self, interactions: Interactions) -> ContentRanker:
         if isinstance(self.vectors_in, np.ndarray):
-            self.V = self.vectors_in.astype(np.float32)
-            norms = np.linalg.norm(self.V, axis=1, keepdims=True)
-            self.V = self.V / np.where(norms > 0, norms, 1.0)
+            v = self.vectors_in.astype(np.float32)
+            norms = np.linalg.norm(v, axis=1, keepdims=True)
+            self.V = (v / np.where(norms > 0, norms, 1.0)).astype(np.float32)
         else:
             self.V = vectors_matrix(interactions.items, self.vectors_in)
         self.vectors_in = None

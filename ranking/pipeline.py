@@ -92,8 +92,9 @@ class RankingPipeline:
         if anchors:
             src["bought_together"] = self.bought_together.for_items(anchors)
         ctx_vecs = []
-        if self.content.available:
-            ctx_vecs = [self.content.V[a] for a in anchors if self.content.V[a].any()]
+        V = self.content.V
+        if V is not None:
+            ctx_vecs = [V[a] for a in anchors if V[a].any()]
             if query_vec is not None:
                 ctx_vecs.append(np.asarray(query_vec, dtype=np.float32))
         if ctx_vecs:
@@ -150,8 +151,9 @@ class RankingPipeline:
                     out[s] = Explanation(out[s].score, s, {**out[s].evidence, "segment": None})
             elif s in ("content", "exploration") and user is not None and user >= 0 and self.content.available:
                 out[s] = self.content.explain(user, item)
-            elif s == "context" and self.content.available and anchors:
-                sims = [(a, float(self.content.V[a] @ self.content.V[item])) for a in anchors]
+            elif s == "context" and self.content.V is not None and anchors:
+                V = self.content.V
+                sims = [(a, float(V[a] @ V[item])) for a in anchors]
                 a, sim = max(sims, key=lambda x: x[1])
                 out[s] = Explanation(sim, s, {"anchor": a, "similarity": sim})
         return out

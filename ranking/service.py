@@ -157,7 +157,7 @@ class Recommender:
     def similar_products(self, sku: str, k: int = 5) -> list[RankedItem]:
         """Return similar items: catalogue embeddings when available, else ALS item factors."""
         code = self._require(sku)
-        content = self.pipe.content.available and self.pipe.content.V[code].any()
+        content = self.pipe.content.V is not None and bool(self.pipe.content.V[code].any())
         ranker = self.pipe.content if content else self.pipe.als
         ids, scores = ranker.similar_items(code, k)
         out = []
@@ -192,11 +192,13 @@ class Recommender:
         if user is None or not may_personalise(company):
             return False
         with Session(self.engine) as s:
-            lines = s.exec(select(Order.ordered_at, Product.sku).join(OrderLine, OrderLine.order_id == Order.id)
-                           .join(Product, Product.id == OrderLine.product_id)
-                           .where(Order.company_id == company_id)).all()
+            lines: list[Any] = list(s.exec(
+                select(Order.ordered_at, Product.sku)
+                .join(OrderLine, OrderLine.order_id == Order.id)  # type: ignore[arg-type]
+                .join(Product, Product.id == OrderLine.product_id)  # type: ignore[arg-type]
+                .where(Order.company_id == company_id)).all())
             events = list(usable_events(s.exec(select(Event).where(Event.company_id == company_id)).all()))
-            pid = {p.id: p.sku for p in s.exec(select(Product.id, Product.sku)).all()}
+            pid: dict[Any, str] = {p.id: p.sku for p in s.exec(select(Product)).all()}
         row = np.zeros(len(self.pipe.items), dtype=np.float32)
         w = self.pipe.config.kind_weights or DEFAULT_KIND_WEIGHTS
         hl = self.pipe.config.als.half_life_days

@@ -4,6 +4,7 @@ legitimate interest; ``guardrails.consent.usable_events``). Never touches ``stor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -33,17 +34,18 @@ def load_snapshot(engine: Engine) -> StoreSnapshot:
     """Return every usable interaction in the store, with companies as users and active products as items."""
     with Session(engine) as s:
         companies = s.exec(select(Company)).all()
-        products = s.exec(select(Product.id, Product.sku, Product.name, Product.category, Product.active)).all()
-        lines = s.exec(select(Order.id, Order.company_id, Order.ordered_at, OrderLine.product_id,
-                              OrderLine.quantity).join(OrderLine, OrderLine.order_id == Order.id)).all()
+        products: list[Any] = list(s.exec(select(Product)).all())
+        lines: list[Any] = list(s.exec(select(  # type: ignore[call-overload]
+            Order.id, Order.company_id, Order.ordered_at, OrderLine.product_id, OrderLine.quantity,
+        ).join(OrderLine, OrderLine.order_id == Order.id)).all())
         rows_ev = s.exec(select(Event).where(Event.company_id.is_not(None),  # type: ignore[union-attr]
                                              Event.product_id.is_not(None))).all()  # type: ignore[union-attr]
         events = list(usable_events(rows_ev))
     pid_sku = {p.id: p.sku for p in products}
-    items = np.array(sorted({p.sku for p in products if p.active} | {pid_sku[ln.product_id] for ln in lines}),
+    items: Any = np.array(sorted({p.sku for p in products if p.active} | {pid_sku[ln.product_id] for ln in lines}),
                      dtype=object)
     item_code = {sku: k for k, sku in enumerate(items)}
-    comp_ext = {c.id: c.external_id for c in companies}
+    comp_ext: dict[int, str] = {int(c.id): c.external_id for c in companies if c.id is not None}
     users = np.array(sorted(comp_ext.values()), dtype=object)
     user_code = {u: k for k, u in enumerate(users)}
     segments = {}
@@ -51,13 +53,14 @@ def load_snapshot(engine: Engine) -> StoreSnapshot:
         feats = drop_protected({"industry": c.industry, "size_band": c.size_band}, source="ranking.segment").features
         if feats.get("industry") and feats.get("size_band"):
             segments[c.external_id] = (str(feats["industry"]), str(feats["size_band"]))
-    opted_out = {c.id for c in companies if not may_personalise(c)}
+    opted_out = {int(c.id) for c in companies if c.id is not None and not may_personalise(c)}
     rows = [(user_code[comp_ext[ln.company_id]], item_code[pid_sku[ln.product_id]], int(ln.id),
              _days(ln.ordered_at), ORDER, float(ln.quantity)) for ln in lines]
-    rows += [(user_code[comp_ext[e.company_id]], item_code[pid_sku[e.product_id]], -1, _days(e.occurred_at),
+    rows += [(user_code[comp_ext[e.company_id]], item_code[pid_sku[e.product_id]], -1,  # type: ignore[index]
+              _days(e.occurred_at),
               EVENT_KINDS[e.type.value if hasattr(e.type, "value") else str(e.type)], 1.0)
              for e in events if e.company_id not in opted_out and pid_sku.get(e.product_id) in item_code]
-    arr = list(zip(*rows, strict=True)) if rows else [[]] * 6
+    arr: list[Any] = list(zip(*rows, strict=True)) if rows else [[]] * 6
     inter = Interactions(
         users=users, items=items, user=np.asarray(arr[0], dtype=np.int32), item=np.asarray(arr[1], dtype=np.int32),
         basket=np.asarray(arr[2], dtype=np.int64), t=np.asarray(arr[3], dtype=np.float64),

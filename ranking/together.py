@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -80,7 +81,7 @@ class BoughtTogether(Ranker):
         pairs = [(a, self.stats(a, itemid)) for a in anchors if self.co[a, itemid] > 0]
         score = float(sum(s["confidence"] for _, s in pairs))
         best = max(pairs, key=lambda p: p[1]["together"], default=None)
-        ev = {"pairs": len(pairs)}
+        ev: dict[str, Any] = {"pairs": len(pairs)}
         if best is not None:
             ev.update({"anchor": int(best[0]), **best[1]})
         return Explanation(score, self.name, ev)
