@@ -32,6 +32,9 @@ DISCLOSURE_PL = ("Te rekomendacje zostały wygenerowane automatycznie przez asys
 """AI Act art. 50 transparency line (automatically generated recommendations + how to opt out of profiling)."""
 
 _SKU_TOKEN = re.compile(r"(?<![\w/-])(?=[A-Z0-9./-]*\d)(?=[A-Z0-9./-]*[A-Z])[A-Z0-9]{2,}(?:[-./][A-Z0-9]+)*(?![\w/-])")
+_SKU_CANDIDATE = re.compile(r"(?<![\w/-])(?=[\w./-]*\d)[A-Za-z0-9][\w]*(?:[-./][\w]+)+(?![\w/-])|(?<![\w/-])"
+                            r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{3,}(?![\w/-])")
+"""Looser than ``_SKU_TOKEN`` ("YKXS-5x10-M"): used only to look tokens up in the catalogue, never to flag them."""
 _SPEC = re.compile("|".join(f"(?:{rx})" for name, rx in SPEC_PATTERNS if name not in ("sku", "ean")))
 _CUR = r"(?:zł|zl|PLN|pln|EUR|eur|€|USD|usd|\$|GBP|£)"
 _NUM = r"\d{1,3}(?:[ \u00a0.,]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -75,6 +78,8 @@ class CheckContext:
     masker: PiiMasker | None = None
     company_id: int | None = None
     require_disclosure: bool = True
+    shop_contact_values: frozenset[str] = frozenset()
+    """The shop's own published contacts (sales e-mail, hotline) that a reply may always mention."""
 
     @classmethod
     def from_session(cls, session: Session, *, company_id: int | None, draft: AgentReplyDraft,
@@ -88,6 +93,7 @@ class CheckContext:
 
         tool_skus = frozenset(tool_result_skus)
         wanted = set(draft.recommended_skus) | tool_skus | {m.group() for m in _SKU_TOKEN.finditer(draft.text)}
+        wanted |= {m.group() for m in _SKU_CANDIDATE.finditer(draft.text)}
         products: dict[str, ProductFact] = {}
         if wanted:
             for p in session.exec(select(Product).where(Product.sku.in_(sorted(wanted)))).all():  # type: ignore[attr-defined]
@@ -253,6 +259,8 @@ def _check_pii(w: _Work, ctx: CheckContext) -> None:
         return
     for d in reversed(ctx.masker.detect(w.text)):
         if ctx.vault is not None and ctx.vault.contains_value(d.label, d.value):
+            continue
+        if d.value.strip().casefold() in {v.casefold() for v in ctx.shop_contact_values}:
             continue
         w.text = w.text[:d.start] + "[removed]" + w.text[d.end:]
         w.findings.append(CheckFinding(check="pii", reason="personal_data_not_the_customers_own", action="repaired",

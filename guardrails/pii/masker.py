@@ -151,11 +151,17 @@ class PiiMasker:
         """Return the resolved PII findings in ``text`` (no masking), sorted by position."""
         self.stats["messages"] += 1
         protected = self.shield.spans(text)
-        found = self._resolve(text, self._analyze(text, self._light_artifacts(text)), protected)
+        raw = self._analyze(text, self._light_artifacts(text))
+        found = self._resolve(text, raw, protected)
         if self._wants_ner(text, found, protected):
+            # second pass only for what NER adds (PERSON, LOCATION): the pattern recognizers already ran
             self.stats["ner_runs"] += 1
             full = self._nlp_engine.process_text(text, "en")
-            found = self._resolve(text, self._analyze(text, full), protected)
+            ner_types = [e for e in ("PERSON", "LOCATION") if e in self.entities]
+            extra = self.analyzer.analyze(text=text, language="en", entities=ner_types, nlp_artifacts=full,
+                                          score_threshold=self.score_threshold,
+                                          regex_flags=re.DOTALL | re.MULTILINE)
+            found = self._resolve(text, raw + extra, protected)
         return found
 
     def _shielded(self, r: Any, protected: list[ProtectedSpan]) -> bool:

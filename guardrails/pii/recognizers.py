@@ -7,7 +7,7 @@ matching (the masker passes ``regex_flags`` without IGNORECASE); ``(?i:...)`` ma
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import regex as re
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
@@ -161,10 +161,17 @@ class IntlPhoneRecognizer(PhoneRecognizer):
     """
 
     SCORE = 0.55
+    _PREFILTER = re.compile(r"\+?\(?\d[\d\s().-]{8,}\d")
 
     def __init__(self) -> None:
         super().__init__(supported_regions=("US", "GB", "DE"),
                          name="IntlPhoneRecognizer")
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+        """Run phonenumbers only when the text has a long enough digit run (most chat messages do not)."""
+        if not self._PREFILTER.search(text):
+            return []
+        return super().analyze(text, entities, nlp_artifacts)  # type: ignore[no-any-return]
 
 
 def polish_recognizers() -> list[EntityRecognizer]:

@@ -35,6 +35,7 @@ def catalogue(session: Session) -> Iterator[Session]:
         Product(sku="GW44206", name="Enclosure IP65", unit_price=Decimal("123.45")),
         Product(sku="YDY-3X25-100", name="YDY 3x2.5 cable 100 m", unit_price=Decimal("389.00")),
         Product(sku="OLD-123", name="Discontinued", unit_price=Decimal("9.99"), active=False),
+        Product(sku="YKXS-5x10-M", name="YKXS 5x10 cable per metre", unit_price=Decimal("21.40")),
         StaffUser(username="sara", full_name="Sara Sales", role=StaffRole.sales),
         StaffUser(username="adam", full_name="Adam Admin", role=StaffRole.admin),
     ])

@@ -102,3 +102,21 @@ def test_block_when_nothing_useful_left_and_audit_entry(catalogue: Session) -> N
     strict = check_reply(AgentReplyDraft(text="Take S201-B16 for 1 zł. Thanks."), _ctx(catalogue, draft),
                          policy="block")
     assert strict.action == "block"
+
+
+def test_shop_contacts_may_be_mentioned(catalogue: Session, masker) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    draft = AgentReplyDraft(text=f"Write to sprzedaz@hurtownia.pl for a quote. {DISCLOSURE_EN}")
+    ctx = _ctx(catalogue, draft, masker=masker)
+    assert check_reply(draft, ctx).action == "repair"
+    ctx = replace(ctx, shop_contact_values=frozenset({"sprzedaz@hurtownia.pl"}))
+    assert check_reply(draft, ctx).action == "pass"
+
+
+def test_mixed_case_catalogue_sku_not_from_tools_is_caught(catalogue: Session) -> None:
+    """Regression: a catalogue SKU with lower-case letters ("YKXS-5x10-M") mentioned without a tool result."""
+    draft = AgentReplyDraft(text=f"Take S201-B16. YKXS-5x10-M also fits. {DISCLOSURE_EN}", recommended_skus=["S201-B16"])
+    report = check_reply(draft, _ctx(catalogue, draft))
+    assert "YKXS" not in report.text
+    assert [f.info["sku"] for f in report.findings] == ["YKXS-5x10-M"]
