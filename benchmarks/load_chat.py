@@ -92,9 +92,13 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
                              "warning"], env=env)
 
 
-async def wait_ready(client: httpx.AsyncClient, timeout_s: float) -> None:
+async def wait_ready(client: httpx.AsyncClient, timeout_s: float,
+                     server: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll ``/ready`` until it answers 200; give up if the server process exits or time runs out."""
     deadline = time.monotonic() + timeout_s
     while True:
+        if server is not None and server.poll() is not None:
+            raise SystemExit(f"the portal exited with code {server.returncode} before it was ready")
         try:
             r = await client.get("/ready")
             if r.status_code == 200:
@@ -132,10 +136,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, round(q / 100 * len(ordered)) - 1)]
 
 
-async def run_load(url: str, tokens: list[str], turns: int, warmup: bool) -> dict[str, object]:
+async def run_load(url: str, tokens: list[str], turns: int, warmup: bool,
+                   server: subprocess.Popen[bytes] | None = None) -> dict[str, object]:
     limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
-        await wait_ready(client, 600)
+        await wait_ready(client, 1800, server)
         if warmup:  # one turn to load lazily built pieces, not counted
             await session_loop(client, tokens[0], 1, 0, [], Counter())
         latencies: list[float] = []
@@ -173,7 +178,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}"
         server = start_server(args.data_dir.resolve(), port)
     try:
-        result = asyncio.run(run_load(url, tokens, args.turns, warmup=True))
+        result = asyncio.run(run_load(url, tokens, args.turns, warmup=True, server=server))
     finally:
         if server is not None:
             server.terminate()

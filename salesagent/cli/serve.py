@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from salesagent.cli import app
+from salesagent.cli.data import DemoContext, DemoStep, add_demo_step
 from salesagent.config import Settings, get_settings
 from salesagent.errors import ConfigError
 
@@ -39,12 +39,10 @@ def print_demo_access(settings: Settings, engine: Engine, *, host: str | None = 
         tokens = issue_demo_tokens(session)
     for name, url in portal_urls(host or settings.host, port or settings.port).items():
         console.print(f"{name:>16}: {url}", highlight=False)
-    table = Table(title="demo tokens (paste one on the login page, or send 'Authorization: Bearer <token>')")
-    for column in ("role", "who", "company", "token"):
-        table.add_column(column)
-    for t in tokens:
-        table.add_row(t.role, t.who, t.company or "", t.token)
-    console.print(table)
+    console.print("demo tokens (paste one on the login page, or send 'Authorization: Bearer <token>'):")
+    for t in tokens:  # one line each, never wrapped or cut, so a token can be copied whole
+        who = f"{t.who}, {t.company}" if t.company else t.who
+        console.print(f"  {t.role:<8} {t.token}  ({who})", highlight=False, soft_wrap=True)
     return tokens
 
 
@@ -92,3 +90,13 @@ def serve(
     for name, url in portal_urls(host or settings.host, port or settings.port).items():
         console.print(f"{name:>16}: {url}", highlight=False)
     run_server(settings, host=host, port=port, workers=workers, log_level=log_level)
+
+
+def _step_serve(ctx: DemoContext) -> str:
+    """Last step of ``salesagent demo``: print the URLs and fresh demo tokens, then serve until interrupted."""
+    print_demo_access(ctx.settings, ctx.engine, console=ctx.console)
+    run_server(ctx.settings)
+    return "portal stopped"
+
+
+add_demo_step(DemoStep("serve", _step_serve, foreground=True))

@@ -35,3 +35,14 @@ def test_ready_is_503_and_names_what_is_missing(world, tmp_path) -> None:  # typ
     assert checks["qdrant"] == "error: catalogue search not built"
     assert checks["models"] == "error: not loaded: recommender"
     assert r.json()["ready"] is False
+
+
+def test_openapi_lists_every_api_route(client: TestClient) -> None:
+    r = client.get("/openapi.json")
+    assert r.status_code == 200
+    paths = set(r.json()["paths"])
+    assert {"/chat", "/recommendations", "/recommendations/{recommendation_id}/why", "/events",
+            "/me/profiling-opt-out", "/me/data", "/me", "/me/approvals", "/approvals", "/approvals/{approval_id}",
+            "/approvals/{approval_id}/approve", "/approvals/{approval_id}/reject", "/health", "/ready"} <= paths
+    assert not any(p.startswith("/ui") for p in paths)
+    assert "HTTPBearer" in r.json()["components"]["securitySchemes"]
