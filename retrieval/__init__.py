@@ -22,10 +22,11 @@ def build_catalog_search(settings: Settings, embedder: Embedder | None = None,
     ``engine`` overrides the choice ("memory" is qdrant-client's in-memory local mode, for tests).
     """
     from retrieval.catalog import CatalogSearch
-    from retrieval.embeddings import load_embedder
+    from retrieval.embeddings import configure_llama_index, load_embedder
 
     kind = engine or ("server" if settings.qdrant_url else settings.embedded_engine)
     embedder = embedder or load_embedder(settings)
+    configure_llama_index(embedder)  # type: ignore[arg-type]
     return CatalogSearch(_make_engine(settings, kind), embedder)
 
 

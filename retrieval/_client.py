@@ -150,7 +150,7 @@ class ClientEngine:
         if not ids or not self._exists():
             return {}
         records = self._client.retrieve(self.collection, ids=list(ids), with_payload=False, with_vectors=[DENSE])
-        return {str(r.id): np.asarray(r.vector[DENSE], dtype=np.float32) for r in records}  # type: ignore[index]
+        return {str(r.id): np.asarray(r.vector[DENSE], dtype=np.float32) for r in records}  # type: ignore[index,call-overload]
 
     # --- lifecycle --------------------------------------------------------------------------------------------
     def drop(self) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,8 @@ RRF_WEIGHTS = (0.7, 1.0)
 """RRF weights of (dense, sparse): the lexical list counts more (product names are keyword-heavy)."""
 PREFETCH = 20
 """Candidates each of dense and sparse hands to the fusion (at least k)."""
+TIE_MARGIN = 20
+"""Extra hits fetched so equal-score ties at the cut-off are broken by SKU, not by engine internals."""
 FEEDBACK_BETA = 0.5
 """Weight of the top fused hit's vector added to the query vector for the second pass; 0 disables it."""
 
@@ -126,13 +128,13 @@ class CatalogSearch:
         qvec = self.embedder.encode_one(query) if mode != "sparse" or exact else None
         plan = QueryPlan(mode=mode, dense=qvec if mode != "sparse" else None,
                          sparse=self.sparse.encode_query(query) if mode != "dense" else None,
-                         conditions=conds, limit=k, prefetch_limit=max(self.prefetch, k),
+                         conditions=conds, limit=k + TIE_MARGIN, prefetch_limit=max(self.prefetch, k),
                          rrf_k=self.rrf_k, weights=self.weights)
-        hits = self.engine.query(plan)
+        hits = _stable(self.engine.query(plan))
         if mode == "hybrid" and self.feedback > 0 and qvec is not None and hits and hits[0].dense is not None:
             moved = qvec + self.feedback * hits[0].dense
             plan = replace(plan, dense=(moved / np.linalg.norm(moved)).astype(np.float32))
-            hits = self.engine.query(plan)
+            hits = _stable(self.engine.query(plan))
         exact_ids = {h.id for h, _ in exact}
         top = max([h.score for h in hits] or [0.0])
         merged: list[tuple[EngineHit, str | None, float]] = [(h, kind, top + 1.0) for h, kind in exact]
@@ -174,6 +176,12 @@ class CatalogSearch:
     def close(self) -> None:
         """Release the engine (flushes qdrant-edge to disk)."""
         self.engine.close()
+
+
+def _stable(hits: list[EngineHit]) -> list[EngineHit]:
+    """Return hits by score, equal scores by SKU: engines order ties by internal segment layout, which differs
+    between runs and engines; this makes results repeatable (and equal across engines)."""
+    return sorted(hits, key=lambda h: (-round(h.score, 6), str(h.payload.get("sku"))))
 
 
 def _satisfies(payload: dict[str, Any], conds: list[Cond]) -> bool:

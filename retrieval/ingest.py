@@ -39,7 +39,7 @@ def docs_from_store(session: Any) -> list[ProductDoc]:
 
     from store.models import Product
 
-    rows = session.exec(select(Product).where(Product.active == True)).all()  # noqa: E712
+    rows = session.exec(select(Product).where(Product.active == True)).all()
     return [doc_from_product(p) for p in rows]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from retrieval.sparse import SparseEncoder
-from retrieval.text import UNITS, _COMPOUND, attribute_label, format_value, normalise, tokenize
+from retrieval.text import _COMPOUND, UNITS, attribute_label, format_value, normalise, tokenize
 
 _STOP = frozenset({"a", "an", "and", "the", "for", "with", "of", "to", "in", "on", "do", "i", "w", "z", "na", "ze"})
 

@@ -118,3 +118,19 @@ def test_engines_return_the_same_results(settings, embedder, products: list[Prod
         search.close()
     assert results["edge"] == results["memory"]
     assert results["edge"][0], "the filter matches some products"
+
+
+@pytest.mark.parametrize("kind", ["edge", "local"])
+def test_persistence_on_disk(settings, embedder, products: list[ProductDoc], kind: str) -> None:
+    from retrieval import build_catalog_search
+
+    search = build_catalog_search(settings, embedder=embedder, engine=kind)  # type: ignore[arg-type]
+    search.sync(products[:20])
+    search.close()
+    reopened = build_catalog_search(settings, embedder=embedder, engine=kind)  # type: ignore[arg-type]
+    try:
+        assert reopened.count() == 20
+        assert reopened.sync(products[:20]).unchanged == 20
+        assert reopened.search(products[5].sku, k=1)[0].sku == products[5].sku
+    finally:
+        reopened.close()

@@ -1,0 +1,125 @@
+"""Catalogue search benchmark: ingestion products/s and query latency p50/p95 per engine and catalogue size.
+
+    .venv/bin/python benchmarks/bench_search.py                     # edge at 3k, 10k, 50k; local at 3k
+    .venv/bin/python benchmarks/bench_search.py --sizes 10000 50000 --engines edge local
+
+Embedding dominates ingestion, and on a shared 2-core machine embedding 50k texts takes many minutes, so the
+script measures the two costs apart: (1) the embedder's throughput on a sample of real product texts, (2) the
+engine path (node building, BM25 vectors, upsert, HNSW build) at full size with dense vectors taken from the
+sample (cycled, with a little noise so the HNSW graph is not degenerate). It prints both, and the end-to-end
+rate they imply (1 / (1/embed + 1/engine)). Query latency is measured end to end through ``CatalogSearch.search``
+(query embedding, hybrid prefetch + RRF, feedback pass, premises), and engine-only with precomputed vectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from salesagent.config import Settings, apply_offline_env
+
+QUERIES = [
+    "wyłącznik nadprądowy 16A B 1P", "S201-B16", "outdoor LED floodlight 50W 4000K IP65",
+    "something to mount 12 breakers in", "przewód YDY 3x2,5", "RCD 30mA 4P 40A", "gniazdo 16A IP44",
+    "naświetlacz LED 100W", "rozdzielnica natynkowa 24 moduły", "residual current device 300 mA",
+]
+
+
+class SampleEmbedder:
+    """Serves precomputed sample vectors (cycled + noise) for documents; real model for queries."""
+
+    def __init__(self, real, sample_texts: list[str]) -> None:  # type: ignore[no-untyped-def]
+        self.real, self.dim, self.name = real, real.dim, real.name
+        self.sample = real.encode(sample_texts)
+        self._rng = np.random.default_rng(0)
+        self._i = 0
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        idx = (np.arange(len(texts)) + self._i) % len(self.sample)
+        self._i += len(texts)
+        vecs = self.sample[idx] + self._rng.normal(0, 0.02, (len(texts), self.dim)).astype(np.float32)
+        return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.real.encode_one(text)
+
+
+def pct(values: list[float], p: float) -> float:
+    return float(np.percentile(np.asarray(values) * 1000, p))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[3000, 10000, 50000])
+    ap.add_argument("--engines", nargs="+", default=["edge", "local"])
+    ap.add_argument("--local-max", type=int, default=10000, help="skip qdrant-client local mode above this size")
+    ap.add_argument("--sample", type=int, default=1000, help="texts embedded for the embedder throughput")
+    ap.add_argument("--queries", type=int, default=200)
+    args = ap.parse_args()
+
+    from retrieval import build_catalog_search
+    from retrieval.embeddings import load_embedder
+    from retrieval.synthetic import synthetic_catalog
+    from retrieval.text import dense_text
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_search_"))
+    settings = Settings(data_dir=tmp, _env_file=None)  # type: ignore[call-arg]
+    settings.ensure_dirs()
+    apply_offline_env(settings)
+    real = load_embedder(settings)
+    docs_all = synthetic_catalog(max(args.sizes), seed=3)
+    sample = [dense_text(d) for d in docs_all[: args.sample]]
+    real.encode(sample[:64])  # warm-up
+    t0 = time.perf_counter()
+    real.encode(sample)
+    embed_rate = len(sample) / (time.perf_counter() - t0)
+    print(f"embedder ({Path(real.name).name}): {embed_rate:.0f} products/s on {len(sample)} product texts")
+    emb = SampleEmbedder(real, sample)
+
+    for kind in args.engines:
+        for n in args.sizes:
+            if kind == "local" and n > args.local_max:
+                print(f"{kind:5s} n={n:>6}: skipped (qdrant-client local mode is brute force in Python)")
+                continue
+            docs = docs_all[:n]
+            s = settings.model_copy(update={"qdrant_collection": f"bench_{kind}_{n}"})
+            search = build_catalog_search(s, embedder=emb, engine=kind)  # type: ignore[arg-type]
+            t0 = time.perf_counter()
+            search.sync(docs)
+            write_s = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            search.build_index()
+            index_s = time.perf_counter() - t1
+            engine_rate = n / write_s
+            e2e = 1 / (1 / embed_rate + 1 / engine_rate)
+            lat, eng = [], []
+            qv = {q: real.encode_one(q) for q in QUERIES}
+            from retrieval.engine import QueryPlan
+
+            for i in range(args.queries):
+                q = QUERIES[i % len(QUERIES)]
+                t = time.perf_counter()
+                search.search(q, k=10)
+                lat.append(time.perf_counter() - t)
+                plan = QueryPlan("hybrid", qv[q], search.sparse.encode_query(q), limit=10, prefetch_limit=20,
+                                 rrf_k=60, weights=(0.7, 1.0))
+                t = time.perf_counter()
+                search.engine.query(plan)
+                eng.append(time.perf_counter() - t)
+            print(f"{kind:5s} n={n:>6}: engine write {engine_rate:6.0f} products/s ({write_s:5.1f} s), index build "
+                  f"{index_s:5.1f} s, end-to-end ≈{e2e:4.0f} products/s | search p50 {pct(lat, 50):6.1f} ms "
+                  f"p95 {pct(lat, 95):6.1f} ms | engine-only hybrid p50 {pct(eng, 50):6.1f} ms p95 "
+                  f"{pct(eng, 95):6.1f} ms", flush=True)
+            search.engine.drop()
+            search.close()
+
+
+if __name__ == "__main__":
+    main()
