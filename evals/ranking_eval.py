@@ -7,8 +7,9 @@ system's ranking and from the truth, then the top 10 are scored), plus coverage@
 catalogue that appears in at least one top-10 list). Systems: global popularity, buy-again (orders, then
 recency), vanilla implicit ALS (library defaults on raw counts) and the production blender.
 
-``--tune`` repeats the split inside the training period (validation = the last two training months) and picks
-the blend weights there; the test period is never used for tuning.
+Selection happens on three validation folds inside the training period (two-month windows ending at
+``train_end``, one and two months earlier; :func:`validation_splits`): ``--tune`` picks blend weights there and
+``python -m evals.ranking_eval --validate`` prints the shipped defaults on them; the test period is never used.
 """
 
 from __future__ import annotations
@@ -123,28 +124,61 @@ SYSTEMS: dict[str, Callable[[Split], list[list[str]]]] = {
 }
 
 
+def validation_splits(df: pd.DataFrame, train_end: str, folds: int = 3) -> list[tuple[str, str, Split]]:
+    """Return ``folds`` validation splits inside the training period, each as long as the default test period
+    (two months): scored on [train_end - 2 months, train_end), then shifted back one month at a time, each trained
+    on everything before its window. The test period is never touched."""
+    end = pd.Timestamp(train_end)
+    out = []
+    for f in range(folds):
+        v_end = end - pd.DateOffset(months=f)
+        v_start = v_end - pd.DateOffset(months=2)
+        s, e = str(v_start.date()), str(v_end.date())
+        out.append((s, e, make_split(df[df.ts < np.datetime64(e)], s, e)))
+    return out
+
+
+def gains(split: Split, m: dict[str, float], base: dict[str, dict[str, float]]) -> tuple[float, float]:
+    """Relative gain of ``m`` over the best baseline on recall@10 all and new."""
+    best_all = max(b["recall@10"] for b in base.values())
+    best_new = max(b["recall@10 new"] for b in base.values())
+    return m["recall@10"] / best_all, m["recall@10 new"] / best_new
+
+
+def validate(df: pd.DataFrame, train_end: str, configs: Sequence[tuple[str, PipelineConfig]] = (),
+             log: Callable[[str], None] = print) -> list[tuple[str, PipelineConfig, float]]:
+    """Score ``configs`` (default: the shipped :class:`PipelineConfig`) on the :func:`validation_splits`; return
+    (name, config, objective) where objective = mean over folds of min(gain all, gain new)."""
+    configs = list(configs) or [("shipped defaults", PipelineConfig())]
+    folds = []
+    for s, e, split in validation_splits(df, train_end):
+        base = {n: _metrics(split, f(split), split.train.n_items) for n, f in SYSTEMS.items() if n != "blender"}
+        folds.append((s, e, split, base))
+    out = []
+    for name, cfg in configs:
+        mins = []
+        for s, e, split, base in folds:
+            m = _metrics(split, blender_runs(split, cfg), split.train.n_items)
+            g_all, g_new = gains(split, m, base)
+            mins.append(min(g_all, g_new))
+            log(f"  val [{s}, {e}) {name}: recall@10 {m['recall@10']:.4f} ({100 * (g_all - 1):+.1f}%) "
+                f"new {m['recall@10 new']:.4f} ({100 * (g_new - 1):+.1f}%) coverage {m['coverage@10']:.3f}")
+        out.append((name, cfg, float(np.mean(mins))))
+        log(f"  {name}: mean over folds of min(gain all, gain new) = {np.mean(mins):.3f}")
+    return out
+
+
 def tune(df: pd.DataFrame, train_end: str, log: Callable[[str], None] = print) -> PipelineConfig:
-    """Pick blend weights on a validation split inside the training period (the two months before
-    ``train_end``); return the best config by the mean of relative gains on recall@10 all and new."""
-    val_start = str(np.datetime64(train_end, "D") - np.timedelta64(61, "D"))
-    split = make_split(df[df.ts < np.datetime64(train_end)], val_start, train_end)
-    base = {n: _metrics(split, f(split), split.train.n_items) for n, f in SYSTEMS.items() if n != "blender"}
-    best_all = max(m["recall@10"] for m in base.values())
-    best_new = max(m["recall@10 new"] for m in base.values())
-    pipe = RankingPipeline().fit(split.train)
-    best, best_cfg = -1.0, PipelineConfig()
-    for ba, knn, rrf_k in itertools.product((1.0, 1.5, 2.0), (1.0, 1.5), (20.0, 60.0)):
+    """Pick blend weights on the validation folds inside the training period (:func:`validation_splits`); return
+    the config with the best mean over folds of min(relative gain on recall@10 all, on recall@10 new)."""
+    configs = []
+    for ba, pop, rrf_k in itertools.product((1.5, 2.0), (0.7, 1.0), (20.0, 60.0)):
         cfg = PipelineConfig()
-        w = dict(cfg.blend.weights, buy_again=ba, co_purchase=knn)
-        cfg = replace(cfg, blend=replace(cfg.blend, weights=w, rrf_k=rrf_k))
-        pipe.config = cfg
-        m = _metrics(split, blender_runs(split, pipeline=pipe), split.train.n_items)
-        gain = min(m["recall@10"] / best_all, m["recall@10 new"] / best_new)
-        log(f"  val buy_again={ba} co_purchase={knn} rrf_k={rrf_k}: recall@10 {m['recall@10']:.4f} "
-            f"new {m['recall@10 new']:.4f} (min gain {gain:.3f})")
-        if gain > best:
-            best, best_cfg = gain, cfg
-    return best_cfg
+        w = dict(cfg.blend.weights, buy_again=ba, popularity=pop)
+        configs.append((f"buy_again={ba} popularity={pop} rrf_k={rrf_k}",
+                        replace(cfg, blend=replace(cfg.blend, weights=w, rrf_k=rrf_k))))
+    scored = validate(df, train_end, configs, log)
+    return max(scored, key=lambda x: x[2])[1]
 
 
 def run(orders: Path = DEFAULT_ORDERS, train_end: str = "2011-08-01", test_end: str = "2011-10-01",
@@ -186,4 +220,7 @@ def format_table(table: dict[str, dict[str, float]]) -> str:
 if __name__ == "__main__":
     import sys
 
-    run(do_tune="--tune" in sys.argv)
+    if "--validate" in sys.argv:  # the shipped defaults on the validation folds only (no test period)
+        validate(read_online_retail_frame(DEFAULT_ORDERS), "2011-08-01")
+    else:
+        run(do_tune="--tune" in sys.argv)

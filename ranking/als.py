@@ -19,12 +19,12 @@ from salesagent.errors import ModelFitError
 class ALSParams:
     """Hyper-parameters (tuned on a validation split carved from training, see docs/ranking.md)."""
 
-    factors: int = 64
+    factors: int = 128
     regularization: float = 0.05
     iterations: int = 15
     scheme: str = "bm25"
     """Confidence weighting: bm25, log, linear or binary."""
-    half_life_days: float | None = 120.0
+    half_life_days: float | None = 60.0
     """Older interactions count less (None: no decay)."""
     seed: int = 0
 

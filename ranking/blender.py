@@ -21,7 +21,7 @@ class BlendConfig:
     """Weights and bias controls of the blender (each control can be switched off)."""
 
     weights: Mapping[str, float] = field(default_factory=lambda: {
-        "buy_again": 1.5, "als": 1.0, "co_purchase": 1.0, "popularity": 1.0, "bought_together": 1.0,
+        "buy_again": 2.0, "als": 1.0, "co_purchase": 1.0, "popularity": 0.7, "bought_together": 1.0,
         "content": 0.5, "context": 2.0})
     rrf_k: float = 60.0
     depth: int = 200

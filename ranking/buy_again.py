@@ -20,6 +20,9 @@ class BuyAgainParams:
     """Recency decay: score = orders x exp(-days since last order / tau) x due factor."""
     due_boost: float = 0.5
     """Extra weight when the typical reorder interval has elapsed (0 disables)."""
+    item_repeat_power: float = 1.0
+    """Multiply by (item repeat rate) ** power: the share of the item's buyers who ordered it again, smoothed
+    as (repeaters + 1) / (buyers + 2); consumables outrank one-off purchases (0 disables)."""
 
 
 class BuyAgainRanker(Ranker):
@@ -45,6 +48,9 @@ class BuyAgainRanker(Ranker):
         self.count = sp.csr_matrix((agg.n.to_numpy(np.float32), (u, i)), shape=shape)
         self.last = sp.csr_matrix((agg["last"].to_numpy(np.float64), (u, i)), shape=shape)
         self.interval = sp.csr_matrix((agg.interval.fillna(0).to_numpy(np.float64) + 1e-6, (u, i)), shape=shape)
+        buyers = np.bincount(i, minlength=interactions.n_items)
+        repeaters = np.bincount(i[agg.n.to_numpy() > 1], minlength=interactions.n_items)
+        self.repeat_rate = ((repeaters + 1.0) / (buyers + 2.0)).astype(np.float64)
         self.now = interactions.now
         self.n_items = interactions.n_items
         return self
@@ -56,17 +62,21 @@ class BuyAgainRanker(Ranker):
         sl = slice(self.count.indptr[userid], self.count.indptr[userid + 1])
         return self.count.indices[sl], self.count.data[sl], self.last.data[sl], self.interval.data[sl]
 
-    def _score(self, n: np.ndarray, last: np.ndarray, interval: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _score(self, n: np.ndarray, last: np.ndarray, interval: np.ndarray,
+               idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         days = self.now - last
         due = np.where((n > 1) & (interval > 1), np.minimum(days / np.maximum(interval, 1.0), 2.0), 0.0)
         due_factor = 1.0 + self.params.due_boost * np.where(due >= 1.0, 1.0, 0.0)
-        return n * np.exp(-days / self.params.recency_tau_days) * due_factor, due
+        score = n * np.exp(-days / self.params.recency_tau_days) * due_factor
+        if self.params.item_repeat_power:
+            score = score * self.repeat_rate[idx] ** self.params.item_repeat_power
+        return score, due
 
     def score_user(self, userid: int) -> np.ndarray:
         out = np.full(self.n_items, -np.inf, dtype=np.float32)
         idx, n, last, interval = self._parts(userid)
         if len(idx):
-            out[idx] = self._score(n, last, interval)[0]
+            out[idx] = self._score(n, last, interval, idx)[0]
         return out
 
     def explain(self, userid: int, itemid: int) -> Explanation:
@@ -75,7 +85,7 @@ class BuyAgainRanker(Ranker):
         if not len(hit):
             return Explanation(0.0, self.name, {"times": 0})
         k = hit[0]
-        score, due = self._score(n[k:k + 1], last[k:k + 1], interval[k:k + 1])
+        score, due = self._score(n[k:k + 1], last[k:k + 1], interval[k:k + 1], idx[k:k + 1])
         typical = float(interval[k]) if n[k] > 1 else None
         return Explanation(float(score[0]), self.name, {
             "times": int(n[k]), "days_since_last": round(self.now - last[k]),
