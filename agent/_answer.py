@@ -51,10 +51,10 @@ def compose_body(ctx: RunContext, reply: str) -> str:
     return "\n".join([reply.strip(), *(approval_text(a, ctx.language) for a in missing)]).strip()
 
 
-def check(state: TurnState, body: str, skus: list[str]) -> Checked:
+def check(state: TurnState, body: str, skus: list[str], *, model_written: bool) -> Checked:
     """Run the output checks on ``body`` plus the disclosure; audit any trip."""
     ctx = state.ctx
-    report = guard_output(ctx, f"{body}\n\n{disclosure_for(ctx.language)}", skus)
+    report = guard_output(ctx, f"{body}\n\n{disclosure_for(ctx.language)}", skus, model_written=model_written)
     if report.tripped:
         ctx.session.add(audit_entry(report, conversation_id=ctx.conversation_id))
     notes = [f"{f.check}: {f.reason} ({f.action})" for f in report.findings]
@@ -84,15 +84,17 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
     """Check, justify and store the answer; return it."""
     ctx = state.ctx
     picks = choose_picks(state, final)
-    checked = check(state, compose_body(ctx, final.reply), [p.sku for p in picks])
+    checked = check(state, compose_body(ctx, final.reply), [p.sku for p in picks],
+                    model_written=answered_by == "llm")
     notes = notes + checked.notes
     if checked.blocked:
         answered_by = "planner"
         picks = [p for p in picks if p.sku in ctx.returned]
-        checked = check(state, compose_body(ctx, fallback_body(ctx, picks)), [p.sku for p in picks])
+        checked = check(state, compose_body(ctx, fallback_body(ctx, picks)), [p.sku for p in picks],
+                        model_written=False)
         notes += [f"replaced by template: {n}" for n in checked.notes]
         if checked.blocked:  # nothing publishable: the bare disclosure and the approvals only
-            checked = check(state, compose_body(ctx, t("greeting", ctx.language)), [])
+            checked = check(state, compose_body(ctx, t("greeting", ctx.language)), [], model_written=False)
     by_sku = {p.sku: p for p in picks}
     rows = products_by_sku(ctx, checked.skus)
     recs: list[RecommendationOut] = []
@@ -102,7 +104,7 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
             continue
         why = justification(card, ctx.language)
         row = Recommendation(company_id=ctx.company.id, conversation_id=ctx.conversation_id, surface="chat",
-                             product_id=product.id, rank=rank, justification=why, model_version=model_version,
+                             product_id=product.id or 0, rank=rank, justification=why, model_version=model_version,
                              premises=[p.model_dump(mode="json") for p in card.premises])
         ctx.session.add(row)
         ctx.session.flush()

@@ -56,7 +56,7 @@ def execute(ctx: RunContext, call: ToolCall) -> ToolOutcome:
         return ToolOutcome(call, error=verdict.message or verdict.reason)
     if verdict.action == "require_approval" and call.name not in APPROVAL_TOOLS:
         row = request_for_tool_call(ctx.session, verdict, tool_name=call.name, args=args.model_dump(),
-                                    company_id=ctx.company.id, conversation_id=ctx.conversation_id,
+                                    company_id=ctx.company.id or 0, conversation_id=ctx.conversation_id,
                                     ttl_hours=ctx.resources.settings.approval_ttl_hours)
         ticket = ApprovalTicket(approval_id=row.id or 0, status=str(getattr(row.status, "value", row.status)),
                                 kind=row.kind, skus=list(row.product_skus), message=verdict.message)
@@ -73,6 +73,7 @@ def execute(ctx: RunContext, call: ToolCall) -> ToolOutcome:
 
 def run_step(planner: Planner, state: TurnState) -> StepResult:
     """Ask the planner once; run its tool calls; return the closed step result."""
+    state.steps += 1
     plan = planner.plan(state)
     if isinstance(plan, AnswerPlan):
         return FinalOutput(plan.reply, plan.picks)

@@ -27,6 +27,8 @@ class TurnState:
     outcomes: list[ToolOutcome] = field(default_factory=list)
     """Every tool outcome of this planner's run, in order."""
     tokens_used: int = 0
+    steps: int = 0
+    """Planner calls made so far in this turn (the loop counts them)."""
 
     def fresh(self) -> TurnState:
         """Return a copy with no transcript or outcomes (the planner taking over from a failed LLM)."""

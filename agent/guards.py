@@ -34,6 +34,7 @@ from tools.context import RunContext
 APPROVAL_TOOLS = frozenset({"request_price_change"})
 """Tools whose whole purpose is to file a price approval (the gate's ``require_approval`` is their path)."""
 MAX_APPROVALS_PER_TURN = 2
+_CODE_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9./+-]{2,}[A-Za-z0-9](?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -70,25 +71,50 @@ def guard_tool(ctx: RunContext, name: str, args: dict[str, Any]) -> ToolGuardRes
     return verdict
 
 
-class _PriceAwareMasker:
-    """ADAPTER (remove when guardrails.pii shields prices): the masker's ``detect`` without findings that are a
-    price written with its currency ("16.49 PLN" is reported as a PHONE_NUMBER by guardrails.pii today)."""
+class _ToolTextAwareMasker:
+    """The masker's ``detect`` as the output check uses it, looking only at what the tools did not write.
 
-    def __init__(self, masker: Any) -> None:
+    Text the tools returned this turn (catalogue names, premises, SKUs, catalogue prices) and the disclosure are
+    blanked (offsets kept) before detection: they cannot carry a stranger's personal data, and skipping them
+    keeps the check fast. Also an ADAPTER until guardrails.pii shields prices: a price written with its
+    currency ("16.49 PLN") is not reported (guardrails.pii reports it as a PHONE_NUMBER today).
+    """
+
+    def __init__(self, masker: Any, safe: list[str]) -> None:
         self.masker = masker
+        self.safe = sorted({t for t in safe if len(t) > 3}, key=len, reverse=True)
 
     def detect(self, text: str) -> list[Any]:
-        prices = [(s, e) for s, e, _, _ in find_prices(text)]
-        return [d for d in self.masker.detect(text)
+        blanked = text
+        for chunk in self.safe:
+            blanked = blanked.replace(chunk, " " * len(chunk))
+        if not re.search(r"[A-Za-z0-9@]", blanked):
+            return []
+        prices = [(s, e) for s, e, _, _ in find_prices(blanked)]
+        return [d for d in self.masker.detect(blanked)
                 if not any(s <= d.start and d.end <= e for s, e in prices)]
 
 
+def _tool_written(ctx: RunContext) -> list[str]:
+    out = [DISCLOSURE_EN, DISCLOSURE_PL]
+    for card in ctx.returned.values():
+        out += [card.name, card.sku, f"{card.price:.2f} {card.currency}", card.category]
+        out += [p.text for p in card.premises]
+    return out
+
+
 def tool_text_tokens(ctx: RunContext) -> set[str]:
-    """Return the code-like tokens inside what the tools wrote this turn (product names, premises)."""
+    """Return the codes inside what the tools wrote this turn (product names, premises): code-shaped tokens,
+    and catalogue SKUs named there (looked up, since a SKU such as "LC1D32B7" can look like a spec)."""
     tokens: set[str] = set()
+    candidates: set[str] = set()
     for card in ctx.returned.values():
         for text in (card.name, *(p.text for p in card.premises)):
             tokens.update(tok for _, _, tok in find_sku_tokens(text, ()))
+            candidates.update(t for t in _CODE_WORD.findall(text) if any(c.isdigit() for c in t))
+    candidates -= tokens | ctx.returned_skus | ctx.referenced
+    if candidates:
+        tokens.update(ctx.session.exec(select(Product.sku).where(col(Product.sku).in_(sorted(candidates)))).all())
     return tokens
 
 
@@ -116,18 +142,20 @@ def _facts(ctx: RunContext, draft: AgentReplyDraft, allowed: set[str]) -> dict[s
     return facts
 
 
-def guard_output(ctx: RunContext, masked_reply: str, skus: list[str]) -> CheckReport:
+def guard_output(ctx: RunContext, masked_reply: str, skus: list[str], *, model_written: bool = True) -> CheckReport:
     """Return the output checks' verdict on a (masked) reply; a repaired text comes back unmasked.
 
     Allowed SKUs: those tools returned or referenced this turn, plus code-like tokens inside what the tools
-    wrote (an anchor SKU in a premise, "TH35" in the product name "DIN rail TH35 1 m").
+    wrote (an anchor SKU in a premise, "TH35" in the product name "DIN rail TH35 1 m"). The personal-data
+    detector runs on model-written text; a template reply is built only from tool data and the masked message.
     """
     draft = AgentReplyDraft(text=masked_reply, recommended_skus=skus, language=ctx.language)
     tool_text = tool_text_tokens(ctx)
     allowed = set(ctx.returned_skus) | ctx.referenced | tool_text
     check_ctx = CheckContext(products=_facts(ctx, draft, allowed), tool_result_skus=frozenset(allowed),
                              vault=ctx.resources.vaults.get(ctx.conversation_id),
-                             masker=_PriceAwareMasker(ctx.resources.masker),  # type: ignore[arg-type]
+                             masker=_ToolTextAwareMasker(ctx.resources.masker, _tool_written(ctx))  # type: ignore[arg-type]
+                             if model_written else None,
                              company_id=ctx.company.id)
     return _finish_repairs(check_reply(draft, check_ctx))
 

@@ -104,6 +104,8 @@ def detect(text: str) -> Detected:
         if any(k in folded for k in keys):
             intent = name
             break
+    if intent in ("find", "recommend", "greeting") and PERCENT.search(text):
+        intent = "price"  # "10% off", "5 proc."
     query = clean_query(text)
     if intent == "greeting" and query:
         intent = "find"

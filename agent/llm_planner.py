@@ -7,6 +7,7 @@ Either way the loop hands the turn to the rule planner.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent._state import TurnState
@@ -15,6 +16,8 @@ from agent.prompt import system_prompt
 from salesagent.config import Settings
 from salesagent.errors import LLMUnavailableError, ModelBehaviorError
 from tools import TOOLS
+
+_TOOL_CALL_AS_TEXT = re.compile(r"\s*(?:functions\.\w+|<tool_call>|\{\s*[\"'&]|```(?:json)?\s*\{)")
 
 
 class LLMPlanner:
@@ -26,7 +29,9 @@ class LLMPlanner:
         self.client = client
         self.model = settings.llm_model
         self.max_tokens = settings.agent_max_tokens
-        self.token_budget = settings.agent_max_tokens * settings.agent_max_steps * 4
+        self.max_steps = settings.agent_max_steps
+        self.token_budget = settings.agent_max_tokens * settings.agent_max_steps
+        """Completion tokens the model may write in one turn (each call is also capped at ``max_tokens``)."""
         self.specs = [tool.openai_spec() for tool in TOOLS.values()]
 
     def messages(self, state: TurnState) -> list[dict[str, Any]]:
@@ -42,10 +47,11 @@ class LLMPlanner:
 
         if state.tokens_used >= self.token_budget:
             raise ModelBehaviorError(f"token budget of {self.token_budget} exhausted")
+        last = state.steps >= self.max_steps and bool(state.transcript)  # the last step: answer with what you have
         try:
             response = self.client.chat.completions.create(
-                model=self.model, messages=self.messages(state), tools=self.specs, tool_choice="auto",
-                max_tokens=self.max_tokens, temperature=0.2,
+                model=self.model, messages=self.messages(state), tools=self.specs,
+                tool_choice="none" if last else "auto", max_tokens=self.max_tokens, temperature=0.2,
             )
         except openai.APITimeoutError as err:
             raise LLMUnavailableError("the LLM timed out") from err
@@ -56,11 +62,13 @@ class LLMPlanner:
         except openai.OpenAIError as err:
             raise LLMUnavailableError(f"the LLM call failed ({type(err).__name__})") from err
         usage = getattr(response, "usage", None)
-        state.tokens_used += int(getattr(usage, "total_tokens", 0) or 0)
+        state.tokens_used += int(getattr(usage, "completion_tokens", 0) or 0)
         if not getattr(response, "choices", None):
             raise ModelBehaviorError("the LLM returned no choices")
         message = response.choices[0].message
         calls = list(message.tool_calls or [])
+        if calls and last:
+            raise ModelBehaviorError("the LLM kept calling tools on its last step")
         if calls:
             parsed = tuple(
                 ToolCall(id=c.id or f"call-{i}", name=(c.function.name or "").strip(),
@@ -76,4 +84,6 @@ class LLMPlanner:
         text = (message.content or "").strip()
         if not text:
             raise ModelBehaviorError("the LLM returned an empty answer")
+        if _TOOL_CALL_AS_TEXT.match(text):
+            raise ModelBehaviorError("the LLM wrote a tool call as its answer")
         return AnswerPlan(text, picks=None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from agent._state import TurnState
 from agent.intents import Detected, detect
@@ -181,6 +181,6 @@ def _known_codes(state: TurnState, codes: tuple[str, ...]) -> list[str]:
         return []
     upper = {c.upper(): c for c in codes}
     rows = state.ctx.session.exec(select(Product.sku).where(Product.active == True)
-                                  .where(Product.sku.in_(list(upper) + list(codes)))).all()
+                                  .where(col(Product.sku).in_(list(upper) + list(codes)))).all()
     found = {r.upper(): r for r in rows}
     return [found[c.upper()] for c in codes if c.upper() in found]

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from salesagent.config import Settings, apply_offline_env
+from salesagent.errors import ConfigError
 
 logger = logging.getLogger("salesagent.wiring")
 
@@ -100,7 +101,13 @@ def _build_catalog(settings: Settings, engine: Engine, notes: list[str]) -> Any:
     from retrieval import build_catalog_search
     from retrieval.embeddings import load_embedder
 
-    search = build_catalog_search(settings, load_embedder(settings))
+    try:
+        search = build_catalog_search(settings, load_embedder(settings))
+    except Exception as err:  # the embedded engine allows one process per folder
+        if "WouldBlock" in str(err):
+            raise ConfigError(f"the catalogue index in {settings.qdrant_path} is in use by another process "
+                              "(a running portal or chat); stop it or use another data dir") from None
+        raise
     with Session(engine) as s:
         report = search.sync_from_store(s)
     notes.append(f"catalog: hybrid search ({report.summary()})")

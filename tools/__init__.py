@@ -16,7 +16,7 @@ from tools.recommend import bought_together, recommend_for_customer, segment_bes
 
 TOOLS: dict[str, FunctionTool] = {
     t.name: t
-    for t in map(function_tool, [
+    for t in map(function_tool, [  # type: ignore[arg-type]
         search_catalog, get_product, recommend_for_customer, bought_together, similar_products,
         segment_bestsellers, get_order_history, request_price_change, ask_onboarding_question,
         explain_recommendations,

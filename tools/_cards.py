@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from store.models import Product
 from tools.context import RunContext
@@ -41,7 +41,7 @@ def products_by_sku(ctx: RunContext, skus: Iterable[str]) -> dict[str, Product]:
     wanted = list(dict.fromkeys(skus))
     if not wanted:
         return {}
-    rows = ctx.session.exec(select(Product).where(Product.sku.in_(wanted), Product.active == True)).all()
+    rows = ctx.session.exec(select(Product).where(col(Product.sku).in_(wanted), col(Product.active).is_(True))).all()
     return {row.sku: row for row in rows}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field
-from sqlmodel import select
+from sqlmodel import col, select
 
 from salesagent.errors import ToolInputError
 from store.models import Product, ProductRelation
@@ -56,7 +56,7 @@ def get_product(ctx: RunContext, sku: Sku) -> ProductDetail:
     if product is None:
         raise ToolInputError(f"no active product with SKU {sku!r}; use search_catalog to find one")
     rel_rows = ctx.session.exec(
-        select(Product.sku).join(ProductRelation, ProductRelation.related_product_id == Product.id)
+        select(Product.sku).join(ProductRelation, col(ProductRelation.related_product_id) == col(Product.id))
         .where(ProductRelation.product_id == product.id, Product.active == True)
     ).all()
     card = card_from_product(product, premises=[premise_out({"kind": "catalogue",

@@ -17,7 +17,7 @@ from tools.models import PastRecommendation, PastRecommendations
 def past_recommendations(session: Session, *, conversation_id: str, company_id: int, sku: str | None = None,
                          limit: int = 3) -> list[PastRecommendation]:
     """Return the conversation's stored recommendations (of ``sku`` when given), newest first."""
-    query = (select(Recommendation, Product).join(Product, Product.id == Recommendation.product_id)
+    query = (select(Recommendation, Product).join(Product, col(Product.id) == col(Recommendation.product_id))
              .where(Recommendation.conversation_id == conversation_id, Recommendation.company_id == company_id))
     if sku:
         query = query.where(Product.sku == sku)
@@ -39,6 +39,11 @@ def past_recommendations(session: Session, *, conversation_id: str, company_id: 
     return list(out.values())[:limit]
 
 
+def _company_id(ctx: RunContext) -> int:
+    assert ctx.company.id is not None
+    return ctx.company.id
+
+
 def explain_recommendations(
     ctx: RunContext, sku: Annotated[str | None, Field(max_length=64)] = None, limit: TopK = 3,
 ) -> PastRecommendations:
@@ -48,7 +53,7 @@ def explain_recommendations(
         sku: Only this product's recommendation; empty means the latest ones.
         limit: How many recommendations to explain.
     """
-    items = past_recommendations(ctx.session, conversation_id=ctx.conversation_id, company_id=ctx.company.id,
+    items = past_recommendations(ctx.session, conversation_id=ctx.conversation_id, company_id=_company_id(ctx),
                                  sku=sku, limit=limit)
-    ctx.remember(items)
+    ctx.remember(list(items))
     return PastRecommendations(items=items, note="" if items else "nothing was recommended in this conversation yet")

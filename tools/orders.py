@@ -22,7 +22,7 @@ def get_order_history(ctx: RunContext, months: Annotated[int, Field(ge=1, le=60)
     """
     since = datetime.now(UTC) - timedelta(days=31 * months)
     rows = ctx.session.exec(
-        select(Order.id, Order.ordered_at, Product.sku, Product.name, Product.category)
+        select(Order.id, Order.ordered_at, Product.sku, Product.name, Product.category)  # type: ignore[call-overload]
         .join(OrderLine, OrderLine.order_id == Order.id)
         .join(Product, Product.id == OrderLine.product_id)
         .where(Order.company_id == ctx.company.id)

@@ -47,13 +47,13 @@ def request_price_change(
     if quantity is not None:
         proposed["quantity"] = quantity
     row = approvals.request_price_change(
-        ctx.session, company_id=ctx.company.id, conversation_id=ctx.conversation_id, skus=wanted, kind=kind,
+        ctx.session, company_id=ctx.company.id or 0, conversation_id=ctx.conversation_id, skus=wanted, kind=kind,
         proposed_change=proposed, reason=reason or "customer asked in chat",
         ttl_hours=ctx.resources.settings.approval_ttl_hours, commit=False,
     )
     ctx.referenced.update(wanted)
     status = getattr(row.status, "value", row.status)
-    ticket = ApprovalTicket(approval_id=row.id, status=str(status), kind=kind, skus=wanted,
+    ticket = ApprovalTicket(approval_id=row.id or 0, status=str(status), kind=kind, skus=wanted,
                             message=MESSAGES[ctx.language].format(id=row.id))
     ctx.approvals.append(ticket)
     return ticket

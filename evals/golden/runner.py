@@ -73,6 +73,8 @@ class GoldenReport:
 
     label: str
     results: list[CaseResult]
+    llm_requests: int = 0
+    """Requests sent to the LLM endpoint (0 for the planner)."""
 
     def rates(self) -> dict[str, tuple[int, int]]:
         """Return property -> (passed, checked)."""
@@ -98,7 +100,7 @@ class GoldenReport:
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-able summary."""
         return {"label": self.label, "cases": len(self.results), "overall": round(self.overall(), 4),
-                "llm_share": round(self.llm_share(), 4),
+                "llm_share": round(self.llm_share(), 4), "llm_requests": self.llm_requests,
                 "properties": {k: {"passed": p, "checked": n} for k, (p, n) in self.rates().items()},
                 "failures": {r.case_id: r.failures for r in self.results if r.failures}}
 
@@ -173,10 +175,10 @@ class World:
                 if spec.get("industry"):
                     query = query.where(Company.industry == spec["industry"])
                 query = query.order_by(orders.c.n.desc(), Company.id)
-            rows = self.session.exec(query.offset(int(spec.get("pick", 0))).limit(1)).all()
+            rows = self.session.exec(query.limit(int(spec.get("pick", 0)) + 1)).all()
             if not rows:
                 raise ConfigError(f"no company matches {spec}; is the demo data loaded?")
-            self._picked[key] = rows[0]
+            self._picked[key] = rows[int(spec.get("pick", 0)) % len(rows)]  # fewer companies: wrap around
         return self._picked[key]
 
     def contact(self, company: Company) -> Contact | None:
@@ -252,6 +254,21 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
         shown = {r.sku for r in prev.recommendations} if prev else set()
         res.record("explains", bool(shown) and any(s in answer.reply for s in shown),
                    "no earlier recommendation explained")
+
+
+def resolvable(cases: Iterable[Case], session: Session) -> list[Case]:
+    """Return the cases whose company and products exist in this store (all of them on the demo data)."""
+    world = World(session)
+    out = []
+    for case in cases:
+        try:
+            company = world.company(case.company)
+            for text in [*case.turns, str(case.expect.get("accessory_for", ""))]:
+                _fill(text, world, world.contact(company), None)
+        except ConfigError:
+            continue
+        out.append(case)
+    return out
 
 
 def run_golden(resources: Any, cases: Iterable[Case], *, label: str,

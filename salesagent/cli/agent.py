@@ -27,7 +27,7 @@ def _settings(llm_base_url: str | None = None, llm_model: str | None = None, llm
 
 def _resolve_customer(resources: Any, customer: str) -> tuple[int, int | None]:
     """Return (company id, first contact id) for a company id or external id."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from store.models import Company, Contact
 
@@ -37,7 +37,8 @@ def _resolve_customer(resources: Any, customer: str) -> tuple[int, int | None]:
             company = s.exec(select(Company).where(Company.external_id == customer)).first()
         if company is None:
             raise NotFoundError(f"no customer {customer!r}; `salesagent customers` lists them")
-        contact = s.exec(select(Contact).where(Contact.company_id == company.id).order_by(Contact.id)).first()
+        contact = s.exec(select(Contact).where(Contact.company_id == company.id)
+                         .order_by(col(Contact.id))).first()
         return company.id, contact.id if contact else None  # type: ignore[return-value]
 
 
@@ -115,21 +116,23 @@ def customers_command(
     from rich.console import Console
     from rich.table import Table
     from sqlalchemy import func
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from store.db import make_engine
     from store.models import Company, Order
 
     engine = make_engine(_settings())
     with Session(engine) as s:
-        counts = select(Order.company_id, func.count().label("n")).group_by(Order.company_id).subquery()
-        rows = s.exec(select(Company.id, Company.external_id, Company.industry, Company.size_band,
-                             Company.funnel_stage, func.coalesce(counts.c.n, 0))
-                      .outerjoin(counts, counts.c.company_id == Company.id)
-                      .order_by(func.coalesce(counts.c.n, 0).desc(), Company.id)).all()
+        counts = (select(Order.company_id, func.count().label("n"))
+                  .group_by(col(Order.company_id)).subquery())
+        query = (select(Company.id, Company.external_id, Company.industry, Company.size_band,  # type: ignore[call-overload]
+                        Company.funnel_stage, func.coalesce(counts.c.n, 0))
+                 .outerjoin(counts, counts.c.company_id == Company.id)
+                 .order_by(func.coalesce(counts.c.n, 0).desc(), col(Company.id)))
+        rows: list[Any] = list(s.exec(query).all())
     engine.dispose()
     cold = [r for r in rows if r[5] == 0]
-    shown = rows[: max(0, limit - min(5, len(cold)))] + [r for r in cold[:5] if r not in rows[:limit]]
+    shown = list(rows[: max(0, limit - min(5, len(cold)))]) + [r for r in cold[:5] if r not in rows[:limit]]
     data = [{"id": r[0], "external_id": r[1], "industry": r[2], "size_band": r[3], "funnel_stage": r[4],
              "orders": int(r[5])} for r in shown[:limit]]
     if as_json:
@@ -198,7 +201,9 @@ def run_llm_golden(base: Any, cases: list[Any], settings: Any, progress: Any = N
     resources = build_resources(settings, engine=base.engine, catalog=base.catalog, recommender=base.recommender,
                                 masker=base.masker, llm=llm)
     try:
-        return run_golden(resources, cases, label=f"llm {settings.llm_model}", sent=lambda: "\n".join(sent),
-                          progress=progress)
+        report = run_golden(resources, cases, label=f"llm {settings.llm_model}", sent=lambda: "\n".join(sent),
+                            progress=progress)
+        report.llm_requests = len(sent)
+        return report
     finally:
         client.close()

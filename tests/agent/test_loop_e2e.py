@@ -187,7 +187,15 @@ def test_steps_are_bounded(resources: Resources, ids: SmallStore, server: FakeLL
     res = llm_resources(resources, server, agent_max_steps=3)
     out = turn(res, ids, "breaker")
     assert len(server.requests) == 3
+    assert [r["tool_choice"] for r in server.requests] == ["auto", "auto", "none"]  # the last step must answer
     assert out.answered_by == "planner"
+
+
+def test_a_tool_call_written_as_text_is_not_an_answer(resources: Resources, ids: SmallStore,
+                                                      server: FakeLLMServer) -> None:
+    server.push(say('functions.get_product:\n{"sku": "S201-B16"}'))
+    out = turn(llm_resources(resources, server), ids, "accessories for S201-B16")
+    assert out.answered_by == "planner" and "functions." not in out.reply
 
 
 def test_retries_with_backoff_then_succeeds(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:

@@ -1,0 +1,128 @@
+"""The rule planner over the real small store: intents in Polish and English, justifications from premises."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from agent import explain_recommendation, run_turn
+from agent.intents import category_hint, detect
+from agent.language import detect_language
+from salesagent.errors import InputError, NotFoundError, PermissionDeniedError
+from store.models import Message, PriceApproval
+from tests.support.small_store import SmallStore
+
+
+def turn(res: Any, ids: SmallStore, message: str, conv: str | None = None, cold: bool = False) -> Any:
+    return run_turn(res, company_id=ids.cold_id if cold else ids.customer_id,
+                    contact_id=ids.cold_contact_id if cold else ids.contact_id,
+                    conversation_id=conv or str(uuid.uuid4()), message=message)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Szukam wyłącznika nadprądowego B16", "find"), ("I need an IP65 board", "find"),
+    ("What accessories go with S201-B16?", "accessories"), ("Co jeszcze pasuje do S201-B16?", "accessories"),
+    ("Can I get 10% off?", "price"), ("Czy dostanę rabat na 100 szt.?", "price"), ("Poproszę o wycenę", "price"),
+    ("Why did you recommend this?", "explain"), ("Dlaczego to polecasz?", "explain"),
+    ("What would you recommend?", "recommend"), ("Co nam polecisz?", "recommend"),
+])
+def test_intents_in_both_languages(text: str, intent: str) -> None:
+    assert detect(text).intent == intent
+
+
+def test_details_are_parsed() -> None:
+    d = detect("Can I get 12,5% discount on S201-B16 for 200 pcs?")
+    assert d.discount_percent == 12.5 and d.quantity == 200 and "S201-B16" in d.codes
+    assert category_hint("rozdzielnica natynkowa") == "Enclosures & distribution boards"
+    assert category_hint("dławnica M20 do kabla") == "Conduits & glands"
+    assert detect_language("Panel LED 60x60 do biura.") == "pl"
+    assert detect_language("Surge arrester type 2 for the main board.") == "en"
+
+
+def test_find_in_polish_answers_in_polish_with_premises(resources: Any, ids: SmallStore) -> None:
+    out = turn(resources, ids, "Szukam wyłącznika nadprądowego B16 1P")
+    assert out.answered_by == "planner" and out.language == "pl"
+    assert out.recommendations and out.recommendations[0].category.startswith("Circuit protection")
+    assert out.disclosure.startswith("Te rekomendacje") and out.disclosure in out.reply
+    assert all(r.sku in out.reply and r.premises for r in out.recommendations)
+
+
+def test_accessories_then_discount_then_why(resources: Any, ids: SmallStore) -> None:
+    conv = str(uuid.uuid4())
+    acc = turn(resources, ids, "What accessories go with S201-B16?", conv)
+    assert acc.tool_calls == ["bought_together"] and acc.recommendations[0].sku == "BUS-1P-12"
+    assert "S201-B16" in acc.recommendations[0].justification  # written from the premise
+    price = turn(resources, ids, "Can I get a 10% discount on that for 100 pcs?", conv)
+    assert price.tool_calls == ["request_price_change"] and price.approvals[0].skus == ["BUS-1P-12"]
+    assert f"#{price.approvals[0].approval_id}" in price.reply and not price.recommendations
+    why = turn(resources, ids, "Why did you recommend these?", conv)
+    assert why.tool_calls == ["explain_recommendations"]
+    assert "BUS-1P-12" in why.reply and acc.recommendations[0].premises[0] in why.reply
+    with Session(resources.engine) as s:
+        row = s.get(PriceApproval, price.approvals[0].approval_id)
+        assert row is not None and row.proposed_change == {"discount_percent": 10.0, "quantity": 100}
+        assert len(s.exec(select(Message).where(Message.conversation_id == conv)).all()) == 6
+
+
+def test_accessories_for_a_described_product(resources: Any, ids: SmallStore) -> None:
+    out = turn(resources, ids, "Jakie akcesoria pasują do rozdzielnicy natynkowej 12 modułów?")
+    assert out.tool_calls == ["search_catalog", "bought_together"]
+    assert {r.sku for r in out.recommendations} & {"TH35-1M", "BUS-1P-12", "S201-B16"}
+
+
+def test_cold_start_asks_an_onboarding_question(resources: Any, ids: SmallStore) -> None:
+    out = turn(resources, ids, "Dzień dobry, co polecacie?", cold=True)
+    assert out.questions and out.questions[0].question in out.reply
+    assert set(out.tool_calls) == {"ask_onboarding_question", "segment_bestsellers"}
+    assert out.recommendations and all(r.premises for r in out.recommendations)
+
+
+def test_price_without_product_asks_which(resources: Any, ids: SmallStore) -> None:
+    out = turn(resources, ids, "Can I get a discount?")
+    assert not out.approvals and "product code" in out.reply
+
+
+def test_personal_data_is_masked_in_storage_and_unmasked_for_the_customer(resources: Any, ids: SmallStore) -> None:
+    conv = str(uuid.uuid4())
+    out = turn(resources, ids, "Hi, I'm Anna Kowalska, anna.kowalska@elektro-test.pl. I need a DIN rail.", conv)
+    assert out.recommendations
+    with Session(resources.engine) as s:
+        stored = " ".join(s.exec(select(Message.masked_text).where(Message.conversation_id == conv)).all())
+    assert "Kowalska" not in stored and "anna.kowalska@" not in stored and "<EMAIL" in stored
+
+
+def test_explain_recommendation_checks_the_company(resources: Any, ids: SmallStore) -> None:
+    out = turn(resources, ids, "accessories for S201-B16")
+    rec_id = out.recommendations[0].recommendation_id
+    with Session(resources.engine) as s:
+        assert explain_recommendation(s, rec_id, ids.customer_id).premises == out.recommendations[0].premises
+        with pytest.raises(PermissionDeniedError):
+            explain_recommendation(s, rec_id, ids.other_id)
+        with pytest.raises(NotFoundError):
+            explain_recommendation(s, 10**9, ids.customer_id)
+
+
+def test_bad_input_is_refused(resources: Any, ids: SmallStore) -> None:
+    with pytest.raises(InputError):
+        turn(resources, ids, "   ")
+    with pytest.raises(InputError):
+        turn(resources, ids, "x" * (resources.settings.max_message_chars + 1))
+    with pytest.raises(PermissionDeniedError):
+        run_turn(resources, company_id=ids.other_id, contact_id=ids.contact_id, conversation_id="c", message="hi")
+    conv = str(uuid.uuid4())
+    turn(resources, ids, "hello", conv)
+    with pytest.raises(PermissionDeniedError):  # a conversation is bound to its company
+        run_turn(resources, company_id=ids.other_id, contact_id=None, conversation_id=conv, message="hi")
+
+
+def test_profile_passes_the_denylist(resources: Any, ids: SmallStore) -> None:
+    from agent.memory import profile_features
+    from store.models import Company
+
+    with Session(resources.engine) as s:
+        features = profile_features(s.get(Company, ids.customer_id), 20)
+    assert features["segment"] == {"industry": "electrical_installer", "size_band": "small"}
+    assert "nip" not in str(features).lower() and "name" not in features
