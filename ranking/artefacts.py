@@ -19,6 +19,22 @@ from salesagent.errors import ConfigError
 FORMAT = 1
 
 
+def _code_fingerprint() -> str:
+    """Hash of the ranking package's source: a pickle made by other code is stale and must be retrained."""
+    digest = hashlib.sha1()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_FINGERPRINT = _code_fingerprint()
+
+
+class StaleModelError(ConfigError):
+    """The stored model was written by other ranking code (or is unreadable); retrain it."""
+
+
 def new_version(fingerprint: str) -> str:
     """Return a sortable version name: UTC timestamp plus a short hash of the training data."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
@@ -31,7 +47,7 @@ def save(models_dir: Path, version: str, obj: Any, manifest: dict[str, Any]) -> 
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "pipeline.pkl", "wb") as fh:
         pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    manifest = {"format": FORMAT, "version": version, "created_at": datetime.now(UTC).isoformat(), **manifest}
+    manifest = {"format": FORMAT, "code": CODE_FINGERPRINT, "version": version, "created_at": datetime.now(UTC).isoformat(), **manifest}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
     tmp = Path(models_dir) / "CURRENT.tmp"
     tmp.write_text(version)
@@ -53,9 +69,10 @@ def load(models_dir: Path, version: str) -> tuple[Any, dict[str, Any]]:
     folder = Path(models_dir) / version
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
-        if manifest.get("format") != FORMAT:
-            raise ConfigError(f"model {version} has format {manifest.get('format')}, expected {FORMAT}: retrain")
+        if manifest.get("format") != FORMAT or manifest.get("code") != CODE_FINGERPRINT:
+            raise StaleModelError(f"model {version} was written by other ranking code: retrain")
         with open(folder / "pipeline.pkl", "rb") as fh:
             return pickle.load(fh), manifest
-    except (OSError, pickle.UnpicklingError, json.JSONDecodeError, EOFError) as err:
-        raise ConfigError(f"cannot load ranking model {version} from {folder}: {err}") from err
+    # unpickling code that moved raises ImportError/AttributeError: the artefact is stale, not the caller's fault
+    except (OSError, pickle.UnpicklingError, json.JSONDecodeError, EOFError, ImportError, AttributeError) as err:
+        raise StaleModelError(f"cannot load ranking model {version} from {folder}: {err}") from err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +40,8 @@ class TrainReport:
     path: str
 
 
+logger = logging.getLogger(__name__)
+
 def train(settings: Settings, engine: Engine, progress: Callable[[str], None] | None = None, *,
           config: PipelineConfig | None = None, vectors: dict[str, np.ndarray] | None = None) -> TrainReport:
     """Fit the production pipeline on the store and persist it as a new version; return a report."""
@@ -67,7 +71,12 @@ def load_recommender(settings: Settings, engine: Engine, *, embed: Embed | None 
     version = artefacts.current_version(settings.models_dir)
     if version is None:
         version = train(settings, engine, vectors=vectors).version
-    pipe, _manifest = artefacts.load(settings.models_dir, version)
+    try:
+        pipe, _manifest = artefacts.load(settings.models_dir, version)
+    except artefacts.StaleModelError as err:
+        logger.warning("%s; retraining", err)
+        version = train(settings, engine, vectors=vectors).version
+        pipe, _manifest = artefacts.load(settings.models_dir, version)
     return Recommender(pipe, engine, version=version, embed=embed)
 
 

@@ -190,3 +190,19 @@ def test_trains_and_recommends_with_protected_table_dropped(engine, settings) ->
     train(settings, engine)
     rec = load_recommender(settings, engine)
     assert rec.recommend_for_customer(ids["C3"], RecContext(cart_skus=["S201-B1"]), k=5)
+
+
+def test_stale_artefact_is_retrained_not_crashed(tmp_path) -> None:  # regression: "No module named ranking.ease"
+    import json
+
+    from ranking import artefacts
+
+    folder = tmp_path / "v1"
+    artefacts.save(tmp_path, "v1", {"x": 1}, {})
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["code"] = "other-code"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    import pytest
+
+    with pytest.raises(artefacts.StaleModelError):
+        artefacts.load(tmp_path, "v1")
