@@ -22,7 +22,6 @@ from guardrails.output_checks import (
     CheckReport,
     ProductFact,
     check_reply,
-    find_prices,
     find_sku_tokens,
 )
 from guardrails.tool_gate import ToolGuardResult, guard_tool_call
@@ -76,8 +75,7 @@ class _ToolTextAwareMasker:
 
     Text the tools returned this turn (catalogue names, premises, SKUs, catalogue prices) and the disclosure are
     blanked (offsets kept) before detection: they cannot carry a stranger's personal data, and skipping them
-    keeps the check fast. Also an ADAPTER until guardrails.pii shields prices: a price written with its
-    currency ("16.49 PLN") is not reported (guardrails.pii reports it as a PHONE_NUMBER today).
+    keeps the check fast. (Prices written with their currency are shielded by guardrails.pii itself.)
     """
 
     def __init__(self, masker: Any, safe: list[str]) -> None:
@@ -90,9 +88,7 @@ class _ToolTextAwareMasker:
             blanked = blanked.replace(chunk, " " * len(chunk))
         if not re.search(r"[A-Za-z0-9@]", blanked):
             return []
-        prices = [(s, e) for s, e, _, _ in find_prices(blanked)]
-        return [d for d in self.masker.detect(blanked)
-                if not any(s <= d.start and d.end <= e for s, e in prices)]
+        return self.masker.detect(blanked)  # type: ignore[no-any-return]
 
 
 def _tool_written(ctx: RunContext) -> list[str]:
@@ -157,29 +153,4 @@ def guard_output(ctx: RunContext, masked_reply: str, skus: list[str], *, model_w
                              masker=_ToolTextAwareMasker(ctx.resources.masker, _tool_written(ctx))  # type: ignore[arg-type]
                              if model_written else None,
                              company_id=ctx.company.id)
-    return _finish_repairs(check_reply(draft, check_ctx))
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
-def _finish_repairs(report: CheckReport) -> CheckReport:
-    """Drop any sentence that still holds a SKU or price the checks flagged (their splitter can miss sentences
-    with decimal points, e.g. "YDY-3X2.5-100." or "19.99 PLN")."""
-    if report.action != "repair":
-        return report
-    bad_skus = {f.info.get("sku") for f in report.findings if f.check == "sku" and f.info.get("where") == "text"}
-    bad_amounts = {str(f.info.get("amount")) for f in report.findings if f.check == "price"}
-    if not bad_skus and not bad_amounts:
-        return report
-    disclosure = next((d for d in (DISCLOSURE_EN, DISCLOSURE_PL) if d in report.text), "")
-    kept = []
-    for sentence in _SENTENCE_END.split(report.text.replace(disclosure, "") if disclosure else report.text):
-        skus = {tok for _, _, tok in find_sku_tokens(sentence, bad_skus - {None})}  # type: ignore[arg-type]
-        amounts = {str(a) for _, _, a, _ in find_prices(sentence)}
-        if not (skus & bad_skus or amounts & bad_amounts):
-            kept.append(sentence)
-    body = "\n".join(s for s in kept if s.strip()).strip()
-    if not body:
-        return report.model_copy(update={"action": "block", "text": "", "recommended_skus": []})
-    return report.model_copy(update={"text": f"{body}\n\n{disclosure}".strip()})
+    return check_reply(draft, check_ctx)

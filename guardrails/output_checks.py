@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from guardrails.pii.products import SPEC_PATTERNS
+from guardrails.pii.products import PRICE_PATTERN, SPEC_PATTERNS
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -36,9 +36,7 @@ _SKU_CANDIDATE = re.compile(r"(?<![\w/-])(?=[\w./-]*\d)[A-Za-z0-9][\w]*(?:[-./][
                             r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{3,}(?![\w/-])")
 """Looser than ``_SKU_TOKEN`` ("YKXS-5x10-M"): used only to look tokens up in the catalogue, never to flag them."""
 _SPEC = re.compile("|".join(f"(?:{rx})" for name, rx in SPEC_PATTERNS if name not in ("sku", "ean")))
-_CUR = r"(?:zł|zl|PLN|pln|EUR|eur|€|USD|usd|\$|GBP|£)"
-_NUM = r"\d{1,3}(?:[ \u00a0.,]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_PRICE = re.compile(rf"(?P<c1>{_CUR})\s?(?P<n1>{_NUM})(?![\d])|(?<![\w.,])(?P<n2>{_NUM})\s?(?P<c2>{_CUR})(?!\w)")
+_PRICE = re.compile(PRICE_PATTERN)
 _CURRENCY = {"zł": "PLN", "zl": "PLN", "pln": "PLN", "eur": "EUR", "€": "EUR", "usd": "USD", "$": "USD",
              "gbp": "GBP", "£": "GBP"}
 _SENTENCE = re.compile(r"[^\n]+?(?:[.!?]+(?=\s|$)|(?=\n)|$)")
@@ -200,7 +198,8 @@ class _Work:
                 parts.append(self.text[last:s])
                 last = max(last, e)
             parts.append(self.text[last:])
-            self.text = re.sub(r"[ \t]{2,}", " ", "".join(parts)).strip()
+            text = re.sub(r"[ \t]{2,}", " ", "".join(parts))
+            self.text = re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip()
             self.drop.clear()
 
 
@@ -271,6 +270,13 @@ def _contains(text: str, line: str) -> bool:
     return " ".join(line.split()).casefold() in " ".join(text.split()).casefold()
 
 
+def _without_disclosure(text: str) -> str:
+    """Return ``text`` without the disclosure line (either language, any whitespace): it is not reply content."""
+    for line in (DISCLOSURE_EN, DISCLOSURE_PL):
+        text = re.sub(r"\s+".join(re.escape(w) for w in line.split()), " ", text, flags=re.IGNORECASE)
+    return text
+
+
 def _language(text: str) -> str:
     """Guess the reply language: "pl" on Polish letters or words (the currency "zł" alone does not count)."""
     return "pl" if _POLISH.search(text) else "en"
@@ -298,7 +304,7 @@ def check_reply(reply: AgentReplyDraft, ctx: CheckContext, *,
     _check_pii(w, ctx)
     _check_skus(w, ctx)
     _check_prices(w, ctx)
-    body_left = w.text.strip()
+    body_left = _without_disclosure(w.text).strip()  # a disclosure the draft already carried is no content
     _check_disclosure(w, ctx, language)
     if not w.findings:
         return CheckReport(action="pass", reason="all checks passed", text=w.text, recommended_skus=w.skus)

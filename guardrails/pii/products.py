@@ -1,4 +1,4 @@
-"""Product tokens that must survive masking: catalogue SKUs/EANs (an allow-list) and spec/order-number patterns.
+"""Product tokens that must survive masking: catalogue SKUs/EANs (an allow-list), spec/order-number patterns, prices.
 
 :class:`ProductShield` returns the character spans of such tokens; the masker drops every PII candidate that
 overlaps one, unless the candidate passed a checksum (NIP, PESEL, REGON, IBAN) or is an e-mail and the span
@@ -37,6 +37,13 @@ SPEC_PATTERNS: tuple[tuple[str, str], ...] = (
     ("ean", r"(?<!\d)\d{13}(?!\d)|(?<!\d)\d{8}(?!\d)"),
 )
 
+CURRENCY_PATTERN = r"(?:zł|zl|PLN|pln|EUR|eur|€|USD|usd|\$|GBP|£)"
+AMOUNT_PATTERN = r"\d{1,3}(?:[ \u00a0.,]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+PRICE_PATTERN = (rf"(?P<c1>{CURRENCY_PATTERN})\s?(?P<n1>{AMOUNT_PATTERN})(?![\d])"
+                 rf"|(?<![\w.,])(?P<n2>{AMOUNT_PATTERN})\s?(?P<c2>{CURRENCY_PATTERN})(?!\w)")
+"""An amount with its currency, PL or EN style: "16,49 zł", "16.49 PLN", "1 234,56 zł", "PLN 1,234.56", "$19.99".
+The output checks read prices with it; the shield protects the same spans (a price is never a phone number)."""
+
 
 @dataclass(frozen=True)
 class ProtectedSpan:
@@ -62,7 +69,7 @@ class ProductShield:
             re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in codes) + r")(?![\w-])", re.IGNORECASE)
             if codes else None
         )
-        self._spec_res = [(name, re.compile(rx)) for name, rx in SPEC_PATTERNS]
+        self._spec_res = [(name, re.compile(rx)) for name, rx in (*SPEC_PATTERNS, ("price", PRICE_PATTERN))]
 
     def spans(self, text: str) -> list[ProtectedSpan]:
         """Return every product token span in ``text`` (catalogue codes first, then patterns)."""

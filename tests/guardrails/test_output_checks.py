@@ -120,3 +120,28 @@ def test_mixed_case_catalogue_sku_not_from_tools_is_caught(catalogue: Session) -
     report = check_reply(draft, _ctx(catalogue, draft))
     assert "YKXS" not in report.text
     assert [f.info["sku"] for f in report.findings] == ["YKXS-5x10-M"]
+
+
+def test_sentences_with_decimal_codes_and_prices_are_removed_whole(catalogue: Session) -> None:
+    """Regression: a flagged SKU or price inside a sentence with decimal points ("YDY-3X2.5-100.", "19.99 PLN",
+    "2,5 mm²") takes its whole sentence out, and nothing else."""
+    text = ("Take S201-B16.\nEven better is the XPL-9000-B16 super breaker.\nAlso consider YDY-3X2.5-100.\n"
+            "For 2,5 mm² wire use XPL-2.5-B16 at 19.99 PLN. S201-B16 costs 18,90 zł. Special price 19,99 zł!")
+    draft = AgentReplyDraft(text=f"{text}\n\n{DISCLOSURE_EN}", recommended_skus=["S201-B16"])
+    report = check_reply(draft, _ctx(catalogue, draft))
+    assert report.action == "repair"
+    assert report.text == f"Take S201-B16.\n\nS201-B16 costs 18,90 zł.\n\n{DISCLOSURE_EN}"
+    assert {f.info["sku"] for f in report.findings if f.check == "sku"} == {"XPL-9000-B16", "YDY-3X2.5-100",
+                                                                           "XPL-2.5-B16"}
+    assert [f.info["amount"] for f in report.findings if f.check == "price"] == ["19.99"]
+
+
+def test_block_when_only_the_disclosure_is_left(catalogue: Session) -> None:
+    """Regression: a draft that already carries the disclosure and whose only sentence is dropped is blocked,
+    not sent as a bare disclosure."""
+    for text, line in (("Buy the XPL-9000-B16 for 9.99 PLN.", DISCLOSURE_EN),
+                       ("Kup XPL-9000-B16 za 9,99 zł.", DISCLOSURE_PL),
+                       ("Great news: your new price for S201-B16 is 19.99 PLN per piece!", DISCLOSURE_EN)):
+        draft = AgentReplyDraft(text=f"{text}\n\n{line}", recommended_skus=[])
+        report = check_reply(draft, _ctx(catalogue, draft))
+        assert report.action == "block" and report.text == "", text

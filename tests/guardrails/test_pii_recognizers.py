@@ -89,3 +89,14 @@ def test_polish_text_skips_ner(masker) -> None:  # type: ignore[no-untyped-def]
     before = masker.stats["ner_runs"]
     masker.detect("Proszę o ofertę na YDY 3x2.5, dziękuję bardzo.")
     assert masker.stats["ner_runs"] == before
+
+
+@pytest.mark.parametrize("price", ["16.49 PLN", "16,49 zł", "16,49zł", "PLN 16.49", "1 234,56 zł", "1.234,56 PLN",
+                                   "PLN 1,234.56", "$16.49", "16.49 USD", "€ 16,49", "16.49 EUR", "£16.49"])
+def test_prices_are_never_phone_numbers(masker, price: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression: with a phone number in the message, a price next to it was reported as a PHONE_NUMBER."""
+    for text, phones in ((f"Cena {price} netto, tel. 601 234 567.", ["601 234 567"]),
+                         (f"It is {price}, call +1 212 555 0199 or 601234567.", ["+1 212 555 0199", "601234567"]),
+                         (f"Price {price}", [])):
+        assert [d.value for d in masker.detect(text)] == phones, text
+    assert masker.mask(f"Cena {price}, zadzwoń 601 234 567").text == f"Cena {price}, zadzwoń <PHONE_1>"
