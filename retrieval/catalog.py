@@ -33,7 +33,9 @@ PREFETCH = 20
 TIE_MARGIN = 20
 """Extra hits fetched so equal-score ties at the cut-off are broken by SKU, not by engine internals."""
 FEEDBACK_BETA = 0.5
-"""Weight of the top fused hit's vector added to the query vector for the second pass; 0 disables it."""
+"""Weight of the feedback centroid added to the query vector for the second pass; 0 disables it."""
+FEEDBACK_DOCS = 1
+"""How many top fused hits form the feedback centroid (their mean dense vector)."""
 
 
 class CatalogSearch:
@@ -41,7 +43,7 @@ class CatalogSearch:
 
     def __init__(self, engine: VectorEngine, embedder: Embedder, *, sparse: SparseEncoder | None = None,
                  rrf_k: int = RRF_K, weights: tuple[float, float] = RRF_WEIGHTS, prefetch: int = PREFETCH,
-                 feedback: float = FEEDBACK_BETA) -> None:
+                 feedback: float = FEEDBACK_BETA, feedback_docs: int = FEEDBACK_DOCS) -> None:
         self.engine = engine
         self.embedder = embedder
         self.sparse = sparse or SparseEncoder()
@@ -49,6 +51,7 @@ class CatalogSearch:
         self.weights = weights
         self.prefetch = prefetch
         self.feedback = feedback
+        self.feedback_docs = feedback_docs
 
     # --- writes -----------------------------------------------------------------------------------------------
     def upsert(self, docs: list[ProductDoc], progress: Progress | None = None) -> int:
@@ -65,7 +68,8 @@ class CatalogSearch:
                 node.embedding = vec.tolist()
             from retrieval.text import sparse_text
 
-            self.engine.upsert(nodes, self.sparse.encode_documents([sparse_text(d) for d in batch]))
+            self.engine.upsert(nodes, self.sparse.encode_documents([sparse_text(d) for d in batch],
+                                                                   [d.name for d in batch]))
             done += len(batch)
             if progress:
                 progress(done, len(docs))
@@ -131,15 +135,23 @@ class CatalogSearch:
                          conditions=conds, limit=k + TIE_MARGIN, prefetch_limit=max(self.prefetch, k),
                          rrf_k=self.rrf_k, weights=self.weights)
         hits = _stable(self.engine.query(plan))
-        if mode == "hybrid" and self.feedback > 0 and qvec is not None and hits and hits[0].dense is not None:
-            moved = qvec + self.feedback * hits[0].dense
-            plan = replace(plan, dense=(moved / np.linalg.norm(moved)).astype(np.float32))
-            hits = _stable(self.engine.query(plan))
+        if mode == "hybrid" and hits:
+            plan2 = self._feedback_plan(plan, hits[:self.feedback_docs], qvec)
+            if plan2 is not plan:
+                hits = _stable(self.engine.query(plan2))
         exact_ids = {h.id for h, _ in exact}
         top = max([h.score for h in hits] or [0.0])
         merged: list[tuple[EngineHit, str | None, float]] = [(h, kind, top + 1.0) for h, kind in exact]
         merged += [(h, None, h.score) for h in hits if h.id not in exact_ids]
         return [self._to_hit(query, h, kind, score, qvec) for h, kind, score in merged[:k]]
+
+    def _feedback_plan(self, plan: QueryPlan, top: list[EngineHit], qvec: np.ndarray | None) -> QueryPlan:
+        """Return the second-pass plan (pseudo-relevance feedback from the top fused hits), or ``plan``."""
+        fb = [h.dense for h in top if h.dense is not None]
+        if self.feedback > 0 and qvec is not None and fb:
+            moved = qvec + self.feedback * np.mean(fb, axis=0)
+            plan = replace(plan, dense=(moved / np.linalg.norm(moved)).astype(np.float32))
+        return plan
 
     def _identifier_hits(self, query: str, conds: list[Cond], k: int) -> list[tuple[EngineHit, str]]:
         cands = identifier_candidates(query)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ MAX_SEQ_LENGTH = 128
 """Product texts are short; longer inputs are truncated (keeps batch cost bounded)."""
 SMALL_BATCH = 8
 """Inputs up to this many texts (queries) are encoded on one thread."""
+def quantize_mode(settings: Settings) -> str:
+    """Return the configured quantisation: ``int8`` (default: torch dynamic int8 on the Linear layers, 2.5–3×
+    faster on CPU, WANDS nDCG unchanged within noise, see docs/retrieval.md) or ``none`` (float32)."""
+    return settings.embedding_quantize
 
 
 def default_model_path() -> Path:
@@ -64,7 +69,7 @@ class Embedder:
 
 
 @lru_cache(maxsize=4)
-def _load(model_ref: str) -> Embedder:
+def _load(model_ref: str, quantize: str = "none") -> Embedder:
     from sentence_transformers import SentenceTransformer
 
     try:
@@ -72,14 +77,39 @@ def _load(model_ref: str) -> Embedder:
     except Exception as err:
         raise ConfigError(f"cannot load embedding model {model_ref!r}: {err}") from err
     model.max_seq_length = min(int(model.max_seq_length or MAX_SEQ_LENGTH), MAX_SEQ_LENGTH)
-    return Embedder(model, model_ref)
+    if quantize == "int8":
+        try:
+            _quantize_int8(model)
+        except (RuntimeError, AssertionError, ImportError) as err:  # no int8 kernels on this CPU/build
+            import logging
+
+            logging.getLogger(__name__).warning("int8 quantisation unavailable (%s); using float32", err)
+            quantize = "none"
+    return Embedder(model, model_ref if quantize == "none" else f"{model_ref}#{quantize}")
+
+
+def _quantize_int8(model: Any) -> None:
+    """Replace the model's ``nn.Linear`` layers by dynamically quantised int8 ones, in place (CPU only).
+
+    Weights become int8 with one scale per output channel (per-tensor scales cost more quality: WANDS dense
+    nDCG@10 0.336 → 0.321, cosine to float32 0.92–0.94; per channel keeps it at ~0.975), activations are
+    quantised on the fly per batch, and the matmuls run on int8 kernels (fbgemm/x86). Torch marks this API
+    deprecated in favour of torchao, hence the silenced warnings.
+    """
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True)
 
 
 def load_embedder(settings: Settings) -> Embedder:
-    """Return the process-wide embedder for ``settings.embedding_model`` (default: bundled all-MiniLM-L6-v2)."""
+    """Return the process-wide embedder for ``settings.embedding_model`` (default: bundled all-MiniLM-L6-v2),
+    int8-quantised unless ``SALESAGENT_EMBEDDING_QUANTIZE=none``."""
     apply_offline_env(settings)
     ref = settings.embedding_model or str(default_model_path())
-    return _load(ref)
+    return _load(ref, quantize_mode(settings))
 
 
 def configure_llama_index(embedder: Embedder) -> None:

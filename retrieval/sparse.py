@@ -10,14 +10,23 @@ stemming ("sinks" → "sink") and stopwords. Term ids are hashes, so no vocabula
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
 
-from retrieval.text import tokenize
+from retrieval.text import normalise, tokenize
 
 BM25_K = 1.2
 BM25_B = 0.75
 BM25_AVG_LEN = 40.0
 """Typical token count of a product's sparse text (codes and their parts included)."""
+BIGRAMS = True
+"""Add word-pair terms ("bar stool" → ``bar_stool``) from the product name and the query (see ``bigrams``)."""
+
+_WORD = re.compile(r"[a-z0-9]+(?:[./][0-9]+)?")
+_STOPWORDS = frozenset({"a", "an", "and", "the", "with", "for", "of", "in", "on", "to", "by", "or", "from", "at",
+                        "w", "z", "i", "do", "na", "oraz", "dla"})
 
 
 @dataclass(frozen=True)
@@ -31,26 +40,58 @@ class Sparse:
 class SparseEncoder:
     """Turns product and query text into BM25 sparse vectors (see the module docstring)."""
 
-    def __init__(self, k: float = BM25_K, b: float = BM25_B, avg_len: float = BM25_AVG_LEN) -> None:
+    def __init__(self, k: float = BM25_K, b: float = BM25_B, avg_len: float = BM25_AVG_LEN,
+                 bigrams: bool = BIGRAMS) -> None:
         from qdrant_edge import Bm25, Bm25Config, TokenizerType
 
         self._bm25 = Bm25(Bm25Config(k=k, b=b, avg_len=avg_len, tokenizer=TokenizerType.Whitespace,
                                      language="english"))
+        self.bigrams = bigrams
 
-    def encode_document(self, text: str) -> Sparse:
-        """Return the document vector of ``text`` (BM25 tf weights; IDF is applied by the engine)."""
-        vec = self._bm25.embed_document(" ".join(tokenize(text)))
+    def encode_document(self, text: str, phrase_text: str | None = None) -> Sparse:
+        """Return the document vector of ``text`` (BM25 tf weights; IDF is applied by the engine), plus the
+        word pairs of ``phrase_text`` (the product name) when bigrams are on."""
+        tokens = tokenize(text)
+        if self.bigrams and phrase_text:
+            tokens += bigrams(phrase_text)
+        vec = self._bm25.embed_document(" ".join(tokens))
         return Sparse(list(vec.indices), list(vec.values))
 
-    def encode_documents(self, texts: list[str]) -> list[Sparse]:
-        """Return the document vectors of ``texts``."""
-        return [self.encode_document(t) for t in texts]
+    def encode_documents(self, texts: list[str], phrase_texts: list[str] | None = None) -> list[Sparse]:
+        """Return the document vectors of ``texts`` (``phrase_texts``: the names, for word pairs)."""
+        phrases = phrase_texts or [None] * len(texts)
+        return [self.encode_document(t, ph) for t, ph in zip(texts, phrases, strict=True)]
 
     def encode_query(self, text: str) -> Sparse:
-        """Return the query vector of ``text`` (1.0 per unique term)."""
-        vec = self._bm25.embed_query(" ".join(tokenize(text)))
+        """Return the query vector of ``text`` (1.0 per unique term, word pairs included)."""
+        tokens = tokenize(text)
+        if self.bigrams:
+            tokens += bigrams(text)
+        vec = self._bm25.embed_query(" ".join(tokens))
         return Sparse(list(vec.indices), list(vec.values))
 
     def term_ids(self, token: str) -> set[int]:
         """Return the term ids one token maps to (empty for a stopword)."""
         return set(self._bm25.embed_query(token).indices)
+
+
+def bigrams(text: str) -> list[str]:
+    """Return adjacent word pairs of ``text`` as single terms, stopwords skipped ("bar stools with backrest" →
+    ``bar_stool``, ``stool_backrest``). A pair is a phrase match: BM25 then ranks products whose name contains
+    the query's two-word product type ("bar stool", "wall decor", "wyłącznik nadprądowy") above products that
+    merely contain both words somewhere. Both words are stemmed (Snowball, English), so plurals meet."""
+    words = [w for w in _WORD.findall(normalise(text)) if w not in _STOPWORDS]
+    stems = [_stem(w) for w in words]
+    return [f"{a}_{b}" for a, b in pairwise(stems)]
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer().stem(word) if word.isalpha() else word
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")

@@ -16,7 +16,7 @@ from typing import Any
 
 from retrieval.models import ProductDoc
 
-TEXT_VERSION = "3"
+TEXT_VERSION = "4"
 """Bump when rendering or tokenisation changes: every product's content hash changes and re-ingests."""
 
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "×": "x", "²": "2", "³": "3"})

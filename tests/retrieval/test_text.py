@@ -30,3 +30,28 @@ def test_attribute_rendering_and_numbers() -> None:
     assert render_attributes({"rated_current_a": 16, "poles": 1}) == "poles: 1; rated current: 16 A"
     assert numeric_value("IP65") == 65.0 and numeric_value("16 A") == 16.0 and numeric_value("B") is None
     assert category_levels("Protection > MCB") == ["protection", "protection > mcb"]
+
+
+def test_name_word_pairs_skip_stopwords_and_stem() -> None:
+    from retrieval.sparse import bigrams
+
+    assert bigrams("Bar stools with backrest") == ["bar_stool", "stool_backrest"]
+    assert bigrams("bar stool") == ["bar_stool"]  # plural and singular meet
+    assert bigrams("Wyłącznik nadprądowy")[0] == bigrams("wylacznik nadpradowy")[0]
+    assert bigrams("floodlight") == []
+
+
+def test_quantize_setting_is_validated(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+    from pydantic import ValidationError
+
+    from retrieval.embeddings import quantize_mode
+    from salesagent.config import Settings
+
+    monkeypatch.setenv("SALESAGENT_EMBEDDING_QUANTIZE", "none")
+    assert quantize_mode(Settings(_env_file=None)) == "none"  # type: ignore[call-arg]
+    monkeypatch.delenv("SALESAGENT_EMBEDDING_QUANTIZE")
+    assert quantize_mode(Settings(_env_file=None)) == "int8"  # type: ignore[call-arg]
+    monkeypatch.setenv("SALESAGENT_EMBEDDING_QUANTIZE", "fp16")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)  # type: ignore[call-arg]
