@@ -105,3 +105,10 @@ def test_an_unreachable_database_is_one_line(data_dir: Path, monkeypatch: pytest
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: cannot open the database postgresql+psycopg://app:***@")
     assert "secret" not in result.stderr
+
+
+def test_demo_runs_index_and_train_before_serving() -> None:
+    import salesagent.cli  # noqa: F401  (registers every area's steps)
+    from salesagent.cli.data import DEMO_STEPS
+
+    assert [s.name for s in DEMO_STEPS] == ["database", "demo data", "index", "train", "serve"]

@@ -9,17 +9,53 @@ from typing import Annotated
 import typer
 
 from salesagent.cli import app, eval_app
+from salesagent.cli.data import DemoStep, add_demo_step
+
+
+def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-untyped-def]
+    """Train the ranking pipeline with the catalogue's dense vectors (content similarity, exploration slot,
+    brand-new products); products not indexed yet simply have no vector. Returns the TrainReport."""
+    from sqlmodel import Session, select
+
+    from ranking import train
+    from retrieval import build_catalog_search
+    from retrieval.embeddings import load_embedder
+    from salesagent.config import apply_offline_env
+    from store.models import Product
+
+    apply_offline_env(settings)
+    search = build_catalog_search(settings, load_embedder(settings))
+    try:
+        with Session(engine) as session:
+            skus = list(session.exec(select(Product.sku).where(Product.active == True)).all())  # noqa: E712
+        vectors = search.vectors_for(skus)
+    finally:
+        search.close()
+    return train(settings, engine, progress=say, vectors=vectors)
+
+
+def _demo_step_train(ctx) -> str:  # type: ignore[no-untyped-def]
+    from ranking import artefacts
+
+    current = artefacts.current_version(ctx.settings.models_dir)
+    if current and not ctx.force:
+        return f"ranking model {current} already trained (run `salesagent train` to retrain)"
+    report = train_with_catalog_vectors(ctx.settings, ctx.engine)
+    return f"ranking model {report.version} trained in {report.seconds:.1f} s"
+
+
+add_demo_step(DemoStep("train", _demo_step_train), before="serve")
 
 
 @app.command("train")
 def train_cmd() -> None:
-    """Retrain the ranking models on the store and persist a new version in the models dir."""
-    from ranking import train
+    """Retrain the ranking models on the store (with the catalogue's vectors) and persist a new version in the
+    models dir. Run `salesagent index` first so content similarity has vectors."""
     from salesagent.config import get_settings
     from store.db import make_engine
 
     settings = get_settings()
-    report = train(settings, make_engine(settings), progress=typer.echo)
+    report = train_with_catalog_vectors(settings, make_engine(settings), typer.echo)
     typer.echo(f"trained {report.version}: {report.customers} customers, {report.items} products, "
                f"{report.interactions} interactions in {report.seconds:.1f}s")
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from salesagent.cli import app, eval_app
+from salesagent.cli.data import DemoStep, add_demo_step
 from salesagent.errors import InputError
 
 
@@ -18,6 +19,37 @@ def _progress_bar(description: str):  # type: ignore[no-untyped-def]
                     transient=False)
 
 
+def sync_catalog_index(settings, engine, on_progress=None, *, build_index: bool = True) -> str:  # type: ignore[no-untyped-def]
+    """Sync the store's catalogue into the vector engine (idempotent); return a one-line summary."""
+    from retrieval import build_catalog_search
+    from salesagent.config import apply_offline_env
+    from store.db import session_scope
+
+    apply_offline_env(settings)
+    search = build_catalog_search(settings)
+    try:
+        with session_scope(engine) as session:
+            report = search.sync_from_store(session, on_progress)
+        if build_index and report.written:
+            search.build_index()
+        return f"catalogue index ({search.engine.name}): {report.summary()}; {search.count()} products indexed"
+    finally:
+        search.close()
+
+
+def _demo_step_index(ctx) -> str:  # type: ignore[no-untyped-def]
+    task = ctx.progress.add_task("index", total=None) if ctx.progress else None
+
+    def on_progress(done: int, total: int) -> None:
+        if ctx.progress is not None and task is not None:
+            ctx.progress.update(task, completed=done, total=total)
+
+    return sync_catalog_index(ctx.settings, ctx.engine, on_progress)
+
+
+add_demo_step(DemoStep("index", _demo_step_index), before="serve")
+
+
 @app.command("index")
 def index_command(
     build_index: Annotated[bool, typer.Option(help="Build the ANN (HNSW) index after writing (qdrant-edge).")] = True,
@@ -25,24 +57,16 @@ def index_command(
     """Sync the store's catalogue into the configured vector engine (idempotent: only changes are written)."""
     from rich.console import Console
 
-    from retrieval import build_catalog_search
-    from salesagent.config import apply_offline_env, get_settings
-    from store.db import make_engine, session_scope
+    from salesagent.config import get_settings
+    from store.db import make_engine
 
     settings = get_settings()
-    apply_offline_env(settings)
-    search = build_catalog_search(settings)
-    try:
-        with _progress_bar("indexing") as bar, session_scope(make_engine(settings)) as session:
-            task = bar.add_task("indexing", total=None)
-            report = search.sync_from_store(session, lambda done, total: bar.update(task, completed=done,
-                                                                                     total=total))
-        if build_index and report.written:
-            search.build_index()
-        Console().print(f"catalogue index ({search.engine.name}): {report.summary()}; "
-                        f"{search.count()} products indexed")
-    finally:
-        search.close()
+    with _progress_bar("indexing") as bar:
+        task = bar.add_task("indexing", total=None)
+        summary = sync_catalog_index(settings, make_engine(settings),
+                                     lambda done, total: bar.update(task, completed=done, total=total),
+                                     build_index=build_index)
+    Console().print(summary)
 
 
 @eval_app.command("search")
