@@ -13,6 +13,8 @@ from sqlmodel import Session
 
 from salesagent.config import Settings, apply_offline_env
 
+pytest_plugins = ["tests.support.agent_fixtures"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 

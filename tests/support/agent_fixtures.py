@@ -1,21 +1,12 @@
-"""Agent fixtures: one real small store and its resources per test session (built once: embedder, masker)."""
+"""Agent and tools fixtures: one real small store and its resources per test session (built once: embedder,
+masker), registered for the whole suite by ``tests/conftest.py``."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-# tests/ is on sys.path (rootdir conftest): put the repo root first so ``tests.support`` and the real packages
-# (not the test folders of the same name) are imported.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if sys.path[0] != _ROOT:
-    sys.path.insert(0, _ROOT)
-for _name in ("agent", "tools"):
-    if _name in sys.modules and getattr(sys.modules[_name], "__file__", None) is None:
-        del sys.modules[_name]
 
 from salesagent.config import Settings, apply_offline_env
 from tests.support.small_store import SmallStore, build_small_store
