@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from evals.golden.runner import ALWAYS, format_reports, load_cases, run_golden
-from salesagent.config import Settings, apply_offline_env
-
-
-@pytest.fixture(scope="module")
-def demo_resources(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from salesagent.wiring import build_resources
-    from store.db import create_all, make_engine
-    from store.demo import generate_demo
-
-    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("golden")) / "var", _env_file=None,  # type: ignore[call-arg]
-                        llm_base_url=None)
-    settings.ensure_dirs()
-    apply_offline_env(settings)
-    engine = make_engine(settings)
-    create_all(engine)
-    generate_demo(settings, engine, seed=42)
-    res = build_resources(settings, engine=engine)
-    yield res
-    res.close()
 
 
 @pytest.mark.slow

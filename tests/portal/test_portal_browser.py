@@ -32,6 +32,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Serve the shared app with uvicorn in a thread; yield its base URL."""
+    yield from _serve(app)
+
+
+def _serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     import uvicorn
 
     port = _free_port()
@@ -77,10 +81,33 @@ def _login(browser, base: str, token: str):  # type: ignore[no-untyped-def]
 
 
 def test_customer_and_staff_flow_in_chromium(server: str, browser, tokens) -> None:  # type: ignore[no-untyped-def]
+    _customer_and_staff_flow(browser, server, tokens["a"], tokens["sales"])
+
+
+def test_customer_and_staff_flow_on_the_generated_demo(demo_resources, browser) -> None:  # type: ignore[no-untyped-def]
+    """The same flow against the full demo data set (``salesagent demo``'s data, seed 42)."""
+    from sqlmodel import Session
+
+    from portal.app import create_app
+    from portal.auth import issue_demo_tokens
+
+    with Session(demo_resources.engine) as session:
+        issued = issue_demo_tokens(session, customers=1)
+    customer_token = next(t.token for t in issued if t.role == "customer")
+    sales_token = next(t.token for t in issued if t.role == "sales")
+    serving = _serve(create_app(demo_resources.settings, demo_resources))
+    base = next(serving)
+    try:
+        _customer_and_staff_flow(browser, base, customer_token, sales_token)
+    finally:
+        next(serving, None)
+
+
+def _customer_and_staff_flow(browser, server: str, customer_token: str, sales_token: str) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     # customer: log in, ask for a product
-    customer = _login(browser, server, tokens["a"])
+    customer = _login(browser, server, customer_token)
     expect(customer).to_have_url(f"{server}/ui/chat")
     expect(customer.locator("#ai-disclosure")).not_to_be_empty()
     customer.fill("#message", "I need a 16A circuit breaker for a flat")
@@ -112,7 +139,7 @@ def test_customer_and_staff_flow_in_chromium(server: str, browser, tokens) -> No
     expect(row.locator(".status")).to_have_text("pending")
 
     # staff: the queue shows it with its audit trail; approve
-    staff = _login(browser, server, tokens["sales"])
+    staff = _login(browser, server, sales_token)
     expect(staff).to_have_url(f"{server}/ui/staff")
     card = staff.locator(f"#approval-{approval_id}")
     expect(card).to_contain_text("price_approval.requested")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,3 +44,22 @@ def resources(agent_world: tuple[object, SmallStore]) -> object:
 @pytest.fixture(scope="session")
 def ids(agent_world: tuple[object, SmallStore]) -> SmallStore:
     return agent_world[1]
+
+
+@pytest.fixture(scope="session")
+def demo_resources(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Resources over the full generated demo (seed 42): the golden set and the browser test on demo data."""
+    from salesagent.wiring import build_resources
+    from store.db import create_all, make_engine
+    from store.demo import generate_demo
+
+    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("golden")) / "var", _env_file=None,  # type: ignore[call-arg]
+                        llm_base_url=None)
+    settings.ensure_dirs()
+    apply_offline_env(settings)
+    engine = make_engine(settings)
+    create_all(engine)
+    generate_demo(settings, engine, seed=42)
+    res = build_resources(settings, engine=engine)
+    yield res
+    res.close()
