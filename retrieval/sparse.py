@@ -59,7 +59,7 @@ class SparseEncoder:
 
     def encode_documents(self, texts: list[str], phrase_texts: list[str] | None = None) -> list[Sparse]:
         """Return the document vectors of ``texts`` (``phrase_texts``: the names, for word pairs)."""
-        phrases = phrase_texts or [None] * len(texts)
+        phrases: list[str | None] = list(phrase_texts) if phrase_texts else [None] * len(texts)
         return [self.encode_document(t, ph) for t, ph in zip(texts, phrases, strict=True)]
 
     def encode_query(self, text: str) -> Sparse:

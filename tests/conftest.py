@@ -32,7 +32,7 @@ def _no_remote_network(monkeypatch: pytest.MonkeyPatch) -> None:
     def guarded_connect(self: socket.socket, address: object) -> object:
         host = address[0] if isinstance(address, tuple) else address
         if isinstance(host, str) and not (
-            host.startswith("127.") or host in ("localhost", "::1") or host.startswith("/")
+            host.startswith(("127.", "/")) or host in ("localhost", "::1")
         ):
             raise RuntimeError(f"test tried to reach a remote endpoint: {address!r}")
         return real_connect(self, address)  # type: ignore[arg-type]

@@ -135,9 +135,9 @@ class World:
         if category not in self._top:
             row = self.session.exec(
                 select(Product.sku, func.count(col(OrderLine.id)).label("n"))
-                .join(OrderLine, OrderLine.product_id == Product.id)
+                .join(OrderLine, col(OrderLine.product_id) == col(Product.id))
                 .where(col(Product.category).contains(category), Product.active == True)
-                .group_by(Product.sku).order_by(func.count(col(OrderLine.id)).desc()).limit(1)
+                .group_by(col(Product.sku)).order_by(func.count(col(OrderLine.id)).desc()).limit(1)
             ).first()
             if row is None:
                 raise ConfigError(f"no ordered product in a category containing {category!r}")
@@ -151,12 +151,12 @@ class World:
             product = self.catalog[sku]
             orders = select(OrderLine.order_id).where(OrderLine.product_id == product.id)
             rows = self.session.exec(
-                select(Product.sku).join(OrderLine, OrderLine.product_id == Product.id)
+                select(Product.sku).join(OrderLine, col(OrderLine.product_id) == col(Product.id))
                 .where(col(OrderLine.order_id).in_(orders), Product.sku != sku)
-                .group_by(Product.sku).having(func.count() >= min_orders)
+                .group_by(col(Product.sku)).having(func.count() >= min_orders)
             ).all()
             related = self.session.exec(
-                select(Product.sku).join(ProductRelation, ProductRelation.related_product_id == Product.id)
+                select(Product.sku).join(ProductRelation, col(ProductRelation.related_product_id) == col(Product.id))
                 .where(ProductRelation.product_id == product.id)
             ).all()
             self._partners[sku] = set(rows) | set(related)
@@ -166,15 +166,15 @@ class World:
         """Return the company a case names: the ``pick``-th busiest of an industry, or a cold-start one."""
         key = (spec.get("kind"), spec.get("industry"), spec.get("pick", 0))
         if key not in self._picked:
-            orders = (select(Order.company_id, func.count().label("n")).group_by(Order.company_id)).subquery()
+            orders = (select(Order.company_id, func.count().label("n")).group_by(col(Order.company_id))).subquery()
             query = select(Company).outerjoin(orders, orders.c.company_id == Company.id)
             if spec.get("kind") == "cold_start":
-                query = query.where(orders.c.n == None).order_by(Company.id)
+                query = query.where(orders.c.n == None).order_by(col(Company.id))
             else:
                 query = query.where(orders.c.n != None)
                 if spec.get("industry"):
                     query = query.where(Company.industry == spec["industry"])
-                query = query.order_by(orders.c.n.desc(), Company.id)
+                query = query.order_by(orders.c.n.desc(), col(Company.id))
             rows = self.session.exec(query.limit(int(spec.get("pick", 0)) + 1)).all()
             if not rows:
                 raise ConfigError(f"no company matches {spec}; is the demo data loaded?")
@@ -184,7 +184,7 @@ class World:
     def contact(self, company: Company) -> Contact | None:
         """Return the company's first contact."""
         return self.session.exec(select(Contact).where(Contact.company_id == company.id)
-                                 .order_by(Contact.id)).first()
+                                 .order_by(col(Contact.id))).first()
 
 
 def _fill(text: str, world: World, contact: Contact | None, prev: AgentAnswer | None) -> str:

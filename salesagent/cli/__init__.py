@@ -27,12 +27,12 @@ app.add_typer(eval_app, name="eval")
 err_console = Console(stderr=True, soft_wrap=True)
 
 # Order matters: it is the order of `salesagent demo`'s steps (database, demo data, index, train, serve).
-from salesagent.cli import data as _data  # noqa: E402,F401,I001
-from salesagent.cli import search as _search  # noqa: E402,F401
-from salesagent.cli import ranking as _ranking  # noqa: E402,F401
-from salesagent.cli import guard as _guard  # noqa: E402,F401
-from salesagent.cli import agent as _agent  # noqa: E402,F401
-from salesagent.cli import serve as _serve  # noqa: E402,F401
+from salesagent.cli import data as _data  # noqa: F401, I001
+from salesagent.cli import search as _search  # noqa: F401
+from salesagent.cli import ranking as _ranking  # noqa: F401
+from salesagent.cli import guard as _guard  # noqa: F401
+from salesagent.cli import agent as _agent  # noqa: F401
+from salesagent.cli import serve as _serve  # noqa: F401
 
 
 def main() -> None:

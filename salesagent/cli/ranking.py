@@ -27,7 +27,7 @@ def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-u
     search = build_catalog_search(settings, load_embedder(settings))
     try:
         with Session(engine) as session:
-            skus = list(session.exec(select(Product.sku).where(Product.active == True)).all())  # noqa: E712
+            skus = list(session.exec(select(Product.sku).where(Product.active == True)).all())
         vectors = search.vectors_for(skus)
     finally:
         search.close()
