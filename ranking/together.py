@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -99,12 +100,17 @@ class CoPurchaseRanker(Ranker):
 
     def fit(self, interactions: Interactions) -> CoPurchaseRanker:
         from implicit.nearest_neighbours import BM25Recommender
+        from implicit.utils import ParameterWarning
 
         raw = interactions.orders().matrix()
         if raw.nnz == 0:
             raise ModelFitError("co-purchase: no order lines")
         model = BM25Recommender(K=self.K, num_threads=1)
-        model.fit(raw, show_progress=False)
+        with warnings.catch_warnings():
+            # BM25Recommender.fit itself hands a COO transpose to ItemItemRecommender.fit, which warns about the
+            # (microsecond) CSR conversion on every fit; the input we pass is already CSR.
+            warnings.filterwarnings("ignore", category=ParameterWarning)
+            model.fit(raw.tocsr(), show_progress=False)
         self.similarity = model.similarity.tocsr().astype(np.float32)
         self._sim_t = self.similarity.T.tocsr()
         self.user_items = (interactions.orders().matrix(half_life_days=self.half_life_days)
