@@ -13,9 +13,9 @@ from retrieval.embeddings import Embedder
 from retrieval.engine import Cond, EngineHit, QueryPlan, VectorEngine, filter_conditions
 from retrieval.ingest import docs_from_store, node_of, point_id
 from retrieval.models import CatalogFilters, IngestReport, ProductDoc, SearchHit, SearchMode
-from retrieval.premises import premises_for
+from retrieval.premises import matched_attributes, premises_for
 from retrieval.sparse import SparseEncoder
-from retrieval.text import content_hash, identifier_candidates
+from retrieval.text import content_hash, identifier_candidates, tokenize
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while products are written."""
@@ -142,7 +142,7 @@ class CatalogSearch:
         exact_ids = {h.id for h, _ in exact}
         top = max([h.score for h in hits] or [0.0])
         merged: list[tuple[EngineHit, str | None, float]] = [(h, kind, top + 1.0) for h, kind in exact]
-        merged += [(h, None, h.score) for h in hits if h.id not in exact_ids]
+        merged += spec_first(query, [(h, None, h.score) for h in hits if h.id not in exact_ids])
         return [self._to_hit(query, h, kind, score, qvec) for h, kind, score in merged[:k]]
 
     def _feedback_plan(self, plan: QueryPlan, top: list[EngineHit], qvec: np.ndarray | None) -> QueryPlan:
@@ -214,3 +214,16 @@ def _satisfies(payload: dict[str, Any], conds: list[Cond]) -> bool:
             if (c.gte is not None and value < c.gte) or (c.lte is not None and value > c.lte):
                 return False
     return True
+
+
+def spec_first(query: str, ranked: list[tuple[EngineHit, str | None, float]]
+               ) -> list[tuple[EngineHit, str | None, float]]:
+    """Return ``ranked`` with products that match more of the specs the query states (curve B, 16 A, 1P) first,
+    keeping the fused order among equals. A B2B buyer who types "16A B 1P" means those specs; a single-letter
+    curve is weak evidence for BM25 and the embedding, so D16 could otherwise outrank B16."""
+    qtokens = set(tokenize(query))
+    if not qtokens:
+        return ranked
+    counts = [len(matched_attributes(h.payload.get("attributes") or {}, qtokens)) for h, _, _ in ranked]
+    order = sorted(range(len(ranked)), key=lambda i: -counts[i])  # stable: fused order among equal counts
+    return [ranked[i] for i in order]

@@ -25,7 +25,8 @@ def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> li
     """Return 'label value' for each attribute whose value the query names ('rated current 16 A')."""
     out = []
     for key, value in sorted(attributes.items()):
-        if isinstance(value, dict) or value in (None, "", True, False):
+        # bools are checked by type: ``1 in (True, False)`` is true in Python and would hide "1 pole"
+        if isinstance(value, dict | bool) or value is None or value == "":
             continue
         shown = format_value(key, value)
         needed = _required_words(shown)

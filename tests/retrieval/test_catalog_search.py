@@ -134,3 +134,21 @@ def test_persistence_on_disk(settings, embedder, products: list[ProductDoc], kin
         assert reopened.search(products[5].sku, k=1)[0].sku == products[5].sku
     finally:
         reopened.close()
+
+
+def test_products_matching_more_stated_specs_come_first() -> None:
+    """Regression: "wyłącznik nadprądowy 16A B 1P" ranked S201-D16 above S201-B16 on the demo catalogue."""
+    from retrieval.catalog import spec_first
+    from retrieval.engine import EngineHit
+
+    def hit(sku: str, attrs: dict[str, object], score: float) -> tuple[EngineHit, None, float]:
+        return (EngineHit(id=sku, score=score, payload={"sku": sku, "attributes": attrs}), None, score)
+
+    ranked = [hit("S201-D16", {"curve": "D", "rated_current_a": 16, "poles": 1}, 0.9),
+              hit("S204-B16", {"curve": "B", "rated_current_a": 16, "poles": 4}, 0.8),
+              hit("S201-B16", {"curve": "B", "rated_current_a": 16, "poles": 1}, 0.7),
+              hit("NOTHING", {}, 0.6)]
+    order = [h.payload["sku"] for h, _, _ in spec_first("wyłącznik nadprądowy 16A B 1P", ranked)]
+    assert order[0] == "S201-B16"
+    assert order[-1] == "NOTHING"
+    assert [h.payload["sku"] for h, _, _ in spec_first("lampa", ranked)] == [h.payload["sku"] for h, _, _ in ranked]
