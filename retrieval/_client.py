@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.engine import DENSE, KEYWORD_FIELDS, SPARSE, Cond, EngineHit, QueryPlan
+from retrieval.engine import DENSE, KEYWORD_FIELDS, SPARSE, Cond, EngineHit, QueryPlan, hit_from_point
 from retrieval.sparse import Sparse
 
 
@@ -136,7 +136,7 @@ class ClientEngine:
             fusion = models.RrfQuery(rrf=models.Rrf(k=plan.rrf_k, weights=[plan.weights[i] for *_, i in searches]))
             res = self._client.query_points(self.collection, prefetch=prefetch, query=fusion, query_filter=flt,
                                             limit=plan.limit, with_payload=True, with_vectors=[DENSE])
-        return [self._hit(p) for p in res.points]
+        return [hit_from_point(p) for p in res.points]
 
     def lookup(self, conditions: list[Cond], limit: int) -> list[EngineHit]:
         if not conditions or not self._exists():
@@ -144,7 +144,7 @@ class ClientEngine:
         flt = self._models.Filter(should=[self._condition(c) for c in conditions])
         records, _ = self._client.scroll(self.collection, scroll_filter=flt, limit=limit, with_payload=True,
                                          with_vectors=[DENSE])
-        return [self._hit(r, score=1.0) for r in records]
+        return [hit_from_point(r, score=1.0) for r in records]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         if not ids or not self._exists():
@@ -162,12 +162,6 @@ class ClientEngine:
         self._client.close()
 
     # --- helpers ----------------------------------------------------------------------------------------------
-    def _hit(self, point: Any, score: float | None = None) -> EngineHit:
-        vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
-        return EngineHit(id=str(point.id), score=float(point.score if score is None else score),
-                         payload=dict(point.payload or {}),
-                         dense=None if vec is None else np.asarray(vec, dtype=np.float32))
-
     def _filter(self, conditions: list[Cond]) -> Any:
         if not conditions:
             return None

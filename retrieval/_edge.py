@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from retrieval.engine import DENSE, KEYWORD_FIELDS, SPARSE, Cond, EngineHit, QueryPlan
+from retrieval.engine import DENSE, KEYWORD_FIELDS, SPARSE, Cond, EngineHit, QueryPlan, hit_from_point
 from retrieval.sparse import Sparse
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class EdgeEngine:
             fusion = qe.Fusion.Rrf(k=plan.rrf_k, weights=[plan.weights[i] for _, i in searches])
             request = qe.QueryRequest(limit=plan.limit, query=fusion, prefetches=prefetches, filter=flt,
                                       with_payload=True, with_vector=[DENSE])
-        return [self._hit(p) for p in self._shard.query(request)]
+        return [hit_from_point(p) for p in self._shard.query(request)]
 
     def lookup(self, conditions: list[Cond], limit: int) -> list[EngineHit]:
         if self._shard is None or not conditions:
@@ -123,7 +123,7 @@ class EdgeEngine:
         flt = qe.Filter(should=[self._condition(c) for c in conditions])
         records, _ = self._shard.scroll(qe.ScrollRequest(limit=limit, filter=flt, with_payload=True,
                                                          with_vector=[DENSE]))
-        return [self._hit(r, score=1.0) for r in records]
+        return [hit_from_point(r, score=1.0) for r in records]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         if self._shard is None or not ids:
@@ -143,12 +143,6 @@ class EdgeEngine:
         shutil.rmtree(self.path, ignore_errors=True)
 
     # --- helpers ----------------------------------------------------------------------------------------------
-    def _hit(self, point: Any, score: float | None = None) -> EngineHit:
-        vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
-        return EngineHit(id=str(point.id), score=float(point.score if score is None else score),
-                         payload=dict(point.payload or {}),
-                         dense=None if vec is None else np.asarray(vec, dtype=np.float32))
-
     def _filter(self, conditions: list[Cond]) -> Any:
         if not conditions:
             return None

@@ -113,3 +113,11 @@ def attribute_condition(key: str, eq: Any, gte: float | None, lte: float | None)
             return Cond(f"attr_num.{key}", gte=num, lte=num)
         return Cond(f"attr_key.{key}", eq=normalise(str(eq)).strip())
     return Cond(f"attr_num.{key}", gte=gte, lte=lte)
+
+
+def hit_from_point(point: Any, score: float | None = None) -> EngineHit:
+    """Return an :class:`EngineHit` from a point of either engine (qdrant-client and qdrant-edge share the shape)."""
+    vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
+    return EngineHit(id=str(point.id), score=float(point.score if score is None else score),
+                     payload=dict(point.payload or {}),
+                     dense=None if vec is None else np.asarray(vec, dtype=np.float32))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import time
@@ -147,3 +148,21 @@ def describe_header(header: Sequence[str]) -> str:
     if any(not (ch.isprintable() or ch in "\t") for ch in text) or "\ufffd" in text:
         return "unreadable bytes - is it a binary file?"
     return text
+
+
+def csv_records(reader: Iterator[list[str]], report: ImportReport) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line number, row)`` from a csv reader; a row the csv module cannot parse is counted as a
+    ``malformed_row`` and skipped, never a crash."""
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            line += 1
+            report.rows += 1
+            report.skip("malformed_row", line, str(err))
+            continue
+        line += 1
+        yield line, row

@@ -41,6 +41,7 @@ from store.importers._common import (
     Progress,
     bulk_update,
     clean_lines,
+    csv_records,
     describe_header,
     existing_ids,
     open_text,
@@ -129,18 +130,7 @@ def _csv_rows(path: Path, mapping: dict[str, str], report: ImportReport) -> Iter
         except csv.Error as err:
             raise InputError(f"{path.name} is not a CSV file ({err})") from None
         targets = _columns(header, mapping, report, path.name)
-        line = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as err:
-                line += 1
-                report.rows += 1
-                report.skip("malformed_row", line, str(err))
-                continue
-            line += 1
+        for line, row in csv_records(reader, report):
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(targets):

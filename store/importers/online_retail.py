@@ -23,6 +23,7 @@ from store.importers._common import (
     Progress,
     bulk_update,
     clean_lines,
+    csv_records,
     delete_in,
     describe_header,
     existing_ids,
@@ -98,18 +99,7 @@ def _parse(path: Path, report: ImportReport) -> _Parsed:
                              f"(found: {describe_header(header)})")
         pos = [header.index(c) for c in COLUMNS]
         width = len(header)
-        line = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as err:
-                line += 1
-                report.rows += 1
-                report.skip("malformed_row", line, str(err))
-                continue
-            line += 1
+        for line, row in csv_records(reader, report):
             report.rows += 1
             _row(out, report, row, pos, width, line)
     return out
