@@ -21,6 +21,19 @@ def _required_words(value_text: str) -> set[str]:
     return set(words)
 
 
+def _names_bare_number(label: str, number: str, query_tokens: set[str]) -> bool:
+    """Return True when the query names a unitless number *as this attribute*: the number plus a word of the
+    label ("3 pole", "12 modułów": a shared 4-letter stem), the number joined to the label's initial ("1P"), or
+    the count in front of an "NxM" size ("3x2.5" = 3 cores).
+    A bare "1" alone is not enough: "1P" also holds "1", which would otherwise match "modules 1" and "rows 1"."""
+    if number + label[:1] in query_tokens:
+        return True
+    if any(re.match(rf"{re.escape(number)}x\d", t) for t in query_tokens):  # "3x2.5": 3 cores of 2.5 mm²
+        return True
+    stems = {w[:4] for w in label.split() if len(w) >= 4}
+    return any(t[:4] in stems for t in query_tokens if len(t) >= 4 and t.isalpha())
+
+
 def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> list[str]:
     """Return 'label value' for each attribute whose value the query names ('rated current 16 A')."""
     out = []
@@ -30,9 +43,12 @@ def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> li
             continue
         shown = format_value(key, value)
         needed = _required_words(shown)
+        label = normalise(attribute_label(key)[0])
+        if isinstance(value, int | float) and not attribute_label(key)[1] and needed <= query_tokens \
+                and not _names_bare_number(label, next(iter(needed)), query_tokens):
+            continue
         if needed and needed <= query_tokens:
-            label = attribute_label(key)[0]
-            out.append(shown if normalise(label) in normalise(shown) else f"{label} {shown}")
+            out.append(shown if label in normalise(shown) else f"{attribute_label(key)[0]} {shown}")
     return out
 
 

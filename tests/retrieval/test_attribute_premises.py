@@ -1,0 +1,29 @@
+"""Attribute premises: a spec counts as matched only when the query names it."""
+
+from __future__ import annotations
+
+from retrieval.premises import matched_attributes
+from retrieval.text import tokenize
+
+MCB = {"curve": "B", "rated_current_a": 16, "poles": 1, "modules": 1}
+CABLE = {"cores": 3, "cross_section_mm2": 2.5}
+
+
+def matched(attrs: dict[str, object], query: str) -> list[str]:
+    return matched_attributes(attrs, set(tokenize(query)))
+
+
+def test_1p_names_poles_but_not_modules() -> None:
+    assert matched(MCB, "wyłącznik nadprądowy 16A B 1P") == ["curve B", "poles 1", "rated current 16 A"]
+
+
+def test_a_bare_number_needs_the_attribute_named() -> None:
+    assert matched(MCB, "lampa 1 sztuka") == []
+    assert matched(MCB, "1 pole breaker") == ["poles 1"]
+    assert "modules 12" in matched({"modules": 12}, "rozdzielnica 12 modułów")
+    assert matched({"modules": 12}, "12 breakers") == []
+
+
+def test_size_notation_names_the_count() -> None:
+    assert matched(CABLE, "przewód 3x2.5") == ["cores 3"]
+    assert matched(CABLE, "przewód 2x2.5") == []
