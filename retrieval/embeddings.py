@@ -17,6 +17,11 @@ MAX_SEQ_LENGTH = 128
 """Product texts are short; longer inputs are truncated (keeps batch cost bounded)."""
 SMALL_BATCH = 8
 """Inputs up to this many texts (queries) are encoded on one thread."""
+MODEL_BATCH = 16
+"""Texts per forward pass. Small batches are faster with the int8 model on 2 cores: medians of 3 alternated rounds,
+synthetic product texts 406 / 411 / 320 per s with 16 / 32 / 64, demo texts 200 / 159 / 136 per s; only very
+short texts (WANDS names) prefer 32–64 (1,755 vs 1,605/s). ``benchmarks/bench_search.py --batches 16 32 64``."""
+
 def quantize_mode(settings: Settings) -> str:
     """Return the configured quantisation: ``int8`` (default: torch dynamic int8 on the Linear layers, 2.5–3×
     faster on CPU, WANDS nDCG unchanged within noise, see docs/retrieval.md) or ``none`` (float32)."""
@@ -38,9 +43,12 @@ class Embedder:
         self.name = name
         dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dim: int = int(dim_of())
+        base, _, quant = name.rpartition("#") if "#" in name else (name, "", "none")
+        self.fingerprint = f"{Path(base.rstrip('/')).name}#{quant}#{self.dim}#{getattr(model, 'max_seq_length', '')}"
+        """Model identity that survives moving the venv (folder name, quantisation, size, sequence cut)."""
         self._lock = threading.Lock()
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = MODEL_BATCH) -> np.ndarray:
         """Return the L2-normalised embeddings of ``texts`` (shape ``(len(texts), dim)``, float32)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -43,8 +43,9 @@ def docs_from_store(session: Any) -> list[ProductDoc]:
     return [doc_from_product(p) for p in rows]
 
 
-def payload_of(doc: ProductDoc) -> dict[str, Any]:
-    """Return the Qdrant payload of a product (filters, look-ups, hits and premises read it)."""
+def payload_of(doc: ProductDoc, encoders: str = "") -> dict[str, Any]:
+    """Return the Qdrant payload of a product (filters, look-ups, hits and premises read it); ``encoders`` goes
+    into the content hash (see ``content_hash``)."""
     attrs = {k: as_payload_scalar(v) for k, v in doc.attributes.items() if v is not None}
     return {
         "sku": doc.sku,
@@ -61,15 +62,15 @@ def payload_of(doc: ProductDoc) -> dict[str, Any]:
         "attributes": attrs,
         "attr_num": {k: n for k, v in attrs.items() if (n := numeric_value(v)) is not None},
         "attr_key": {k: normalise(str(v)).strip() for k, v in attrs.items() if not isinstance(v, list | dict)},
-        "content_hash": content_hash(doc),
+        "content_hash": content_hash(doc, encoders),
     }
 
 
-def node_of(doc: ProductDoc) -> TextNode:
+def node_of(doc: ProductDoc, encoders: str = "") -> TextNode:
     """Return the LlamaIndex node of a product: text for the embedder, payload as metadata."""
     from llama_index.core.schema import TextNode
 
-    metadata = payload_of(doc)
+    metadata = payload_of(doc, encoders)
     text = dense_text(doc)
     metadata["text"] = text
     keys = list(metadata)

@@ -47,6 +47,8 @@ class SparseEncoder:
         self._bm25 = Bm25(Bm25Config(k=k, b=b, avg_len=avg_len, tokenizer=TokenizerType.Whitespace,
                                      language="english"))
         self.bigrams = bigrams
+        self.fingerprint = f"bm25 k={k} b={b} len={avg_len} pairs={bigrams}"
+        """The settings that shape document vectors (part of the content hash)."""
 
     def encode_document(self, text: str, phrase_text: str | None = None) -> Sparse:
         """Return the document vector of ``text`` (BM25 tf weights; IDF is applied by the engine), plus the
@@ -69,6 +71,12 @@ class SparseEncoder:
             tokens += bigrams(text)
         vec = self._bm25.embed_query(" ".join(tokens))
         return Sparse(list(vec.indices), list(vec.values))
+
+    def word_terms(self, text: str) -> list[Sparse]:
+        """Return one single-term query vector per word term of ``text`` (no word pairs), to probe how many
+        products contain each word."""
+        ids = dict.fromkeys(self._bm25.embed_query(" ".join(tokenize(text))).indices)
+        return [Sparse([int(i)], [1.0]) for i in ids]
 
     def term_ids(self, token: str) -> set[int]:
         """Return the term ids one token maps to (empty for a stopword)."""

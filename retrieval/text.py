@@ -38,8 +38,11 @@ _NUMBER_IN_TEXT = re.compile(r"^\s*[a-z]{0,3}\s*(-?\d+(?:[.,]\d+)?)\s*[a-z%°²]
 
 def normalise(text: str) -> str:
     """Return ``text`` lower-cased, accent-folded (Polish letters included), with decimal commas as dots."""
+    if text.isascii():  # the common case, and the accent folding below costs a Python step per character
+        return _DECIMAL_COMMA.sub(".", text.lower())
     text = unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return _DECIMAL_COMMA.sub(".", text)
 
 
@@ -146,10 +149,12 @@ def sparse_text(doc: ProductDoc) -> str:
     return " ".join(f for f in fields if f)
 
 
-def content_hash(doc: ProductDoc) -> str:
-    """Return a hash of everything that reaches the index (changes when any field or the rendering changes)."""
+def content_hash(doc: ProductDoc, encoders: str = "") -> str:
+    """Return a hash of everything that reaches the index: every field, the rendering version and ``encoders``
+    (which embedding model, quantisation and sparse settings made the vectors), so a product is re-embedded when
+    any of them changes."""
     blob = json.dumps(doc.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha1(f"{TEXT_VERSION}|{blob}".encode()).hexdigest()
+    return hashlib.sha1(f"{TEXT_VERSION}|{encoders}|{blob}".encode()).hexdigest()
 
 
 def category_levels(category: str) -> list[str]:

@@ -34,6 +34,7 @@ class MemoEmbedder:
         self._inner = inner
         self.dim = inner.dim
         self.name = inner.name
+        self.fingerprint = inner.fingerprint
         self._cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:

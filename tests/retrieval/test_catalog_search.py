@@ -25,6 +25,34 @@ def test_changed_product_is_updated(filled, products: list[ProductDoc]) -> None:
     assert filled.search("zasilacz UPS 1000VA", k=1)[0].sku == products[3].sku
 
 
+def test_changing_the_embedding_model_or_quantisation_re_embeds(filled, products: list[ProductDoc]) -> None:
+    """Vectors from another model (or another quantisation) must not stay in the index as "unchanged"."""
+    from retrieval.catalog import CatalogSearch
+
+    class Other:
+        def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+            self.inner, self.dim, self.name = inner, inner.dim, inner.name
+            self.fingerprint = inner.fingerprint.replace("#int8", "#none") + "#other"
+
+        def encode(self, texts: list[str], batch_size: int = 64):  # type: ignore[no-untyped-def]
+            return self.inner.encode(texts, batch_size)
+
+        def encode_one(self, text: str):  # type: ignore[no-untyped-def]
+            return self.inner.encode_one(text)
+
+    other = CatalogSearch(filled.engine, Other(filled.embedder))  # type: ignore[arg-type]
+    report = other.sync(products)
+    assert (report.added, report.updated, report.unchanged) == (0, len(products), 0)
+    assert other.sync(products).unchanged == len(products)
+    assert filled.sync(products).updated == len(products)  # and back again
+
+
+def test_embedder_fingerprint_names_model_and_quantisation(embedder) -> None:  # type: ignore[no-untyped-def]
+    assert embedder.fingerprint.startswith(embedder.name.split("#")[0].rstrip("/").rsplit("/", 1)[-1])
+    assert "#int8#" in embedder.fingerprint or "#none#" in embedder.fingerprint
+    assert "/" not in embedder.fingerprint  # survives moving the venv
+
+
 def test_removed_products_are_deleted_by_sku(filled, products: list[ProductDoc]) -> None:
     gone = products[:3]
     report = filled.sync(products[3:])
@@ -152,3 +180,17 @@ def test_products_matching_more_stated_specs_come_first() -> None:
     assert order[0] == "S201-B16"
     assert order[-1] == "NOTHING"
     assert [h.payload["sku"] for h, _, _ in spec_first("lampa", ranked)] == [h.payload["sku"] for h, _, _ in ranked]
+
+
+def test_a_word_that_names_one_product_ranks_lexically(catalog) -> None:  # type: ignore[no-untyped-def]
+    """"Zephyrix lamp": the word Zephyrix occurs in one product only, so the buyer named it; fusing in the
+    embedding's lamps (which know nothing of the name) would push it down."""
+    docs = [ProductDoc(sku="UPS-1", name="Zephyrix 1000 VA UPS power backup", category="Power > UPS")]
+    docs += [ProductDoc(sku=f"LAMP-{i}", name=f"LED desk lamp {w} {i} W", category="Lighting > Lamps")
+             for i, w in enumerate(["white", "black", "silver", "oak", "brass", "grey", "red", "blue"], start=4)]
+    catalog.sync(docs)
+    assert catalog.names_a_product("Zephyrix lamp") and not catalog.names_a_product("desk lamp")
+    hits = catalog.search("Zephyrix lamp", k=5)
+    assert hits[0].sku == "UPS-1" and len(hits) == 5  # fused results fill the rest of the list
+    catalog.naming_word_df = 0  # the rule off: plain fusion ranks a lamp first (so the rule is what decides)
+    assert catalog.search("Zephyrix lamp", k=5)[0].sku != "UPS-1"
