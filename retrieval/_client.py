@@ -15,7 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.engine import DENSE, KEYWORD_FIELDS, SPARSE, Cond, EngineHit, QueryPlan, hit_from_point
+from retrieval.engine import (
+    DENSE,
+    KEYWORD_FIELDS,
+    SPARSE,
+    Cond,
+    EngineHit,
+    QueryPlan,
+    fuse_hybrid,
+    hit_from_point,
+)
 from retrieval.sparse import Sparse
 
 
@@ -126,16 +135,11 @@ class ClientEngine:
                              SPARSE, 1))
         if not searches:
             return []
-        if len(searches) == 1:
-            res = self._client.query_points(self.collection, query=searches[0][0], using=searches[0][1],
-                                            query_filter=flt, limit=plan.limit, with_payload=True,
-                                            with_vectors=[DENSE])
-        else:
-            prefetch = [models.Prefetch(query=q, using=u, limit=plan.prefetch_limit, filter=flt)
-                        for q, u, _ in searches]
-            fusion = models.RrfQuery(rrf=models.Rrf(k=plan.rrf_k, weights=[plan.weights[i] for *_, i in searches]))
-            res = self._client.query_points(self.collection, prefetch=prefetch, query=fusion, query_filter=flt,
-                                            limit=plan.limit, with_payload=True, with_vectors=[DENSE])
+        if len(searches) > 1:
+            return fuse_hybrid(self.query, self.points, plan)
+        res = self._client.query_points(self.collection, query=searches[0][0], using=searches[0][1],
+                                        query_filter=flt, limit=plan.limit, with_payload=not plan.bare,
+                                        with_vectors=False if plan.bare else [DENSE])
         return [hit_from_point(p) for p in res.points]
 
     def lookup(self, conditions: list[Cond], limit: int) -> list[EngineHit]:
@@ -145,6 +149,12 @@ class ClientEngine:
         records, _ = self._client.scroll(self.collection, scroll_filter=flt, limit=limit, with_payload=True,
                                          with_vectors=[DENSE])
         return [hit_from_point(r, score=1.0) for r in records]
+
+    def points(self, ids: list[str]) -> list[EngineHit]:
+        if not ids or not self._exists():
+            return []
+        records = self._client.retrieve(self.collection, ids=list(ids), with_payload=True, with_vectors=[DENSE])
+        return [hit_from_point(r, score=0.0) for r in records]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         if not ids or not self._exists():

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from retrieval.engine import DENSE, KEYWORD_FIELDS, SPARSE, Cond, EngineHit, QueryPlan, hit_from_point
+from retrieval.engine import (
+    DENSE,
+    KEYWORD_FIELDS,
+    SPARSE,
+    Cond,
+    EngineHit,
+    QueryPlan,
+    fuse_hybrid,
+    hit_from_point,
+)
 from retrieval.sparse import Sparse
 
 if TYPE_CHECKING:
@@ -106,14 +115,10 @@ class EdgeEngine:
                                               using=SPARSE), 1))
         if not searches:
             return []
-        if len(searches) == 1:
-            request = qe.QueryRequest(limit=plan.limit, query=searches[0][0], filter=flt,
-                                      with_payload=True, with_vector=[DENSE])
-        else:
-            prefetches = [qe.Prefetch(limit=plan.prefetch_limit, query=q, filter=flt) for q, _ in searches]
-            fusion = qe.Fusion.Rrf(k=plan.rrf_k, weights=[plan.weights[i] for _, i in searches])
-            request = qe.QueryRequest(limit=plan.limit, query=fusion, prefetches=prefetches, filter=flt,
-                                      with_payload=True, with_vector=[DENSE])
+        if len(searches) > 1:
+            return fuse_hybrid(self.query, self.points, plan)
+        request = qe.QueryRequest(limit=plan.limit, query=searches[0][0], filter=flt, with_payload=not plan.bare,
+                                  with_vector=False if plan.bare else [DENSE])
         return [hit_from_point(p) for p in self._shard.query(request)]
 
     def lookup(self, conditions: list[Cond], limit: int) -> list[EngineHit]:
@@ -124,6 +129,12 @@ class EdgeEngine:
         records, _ = self._shard.scroll(qe.ScrollRequest(limit=limit, filter=flt, with_payload=True,
                                                          with_vector=[DENSE]))
         return [hit_from_point(r, score=1.0) for r in records]
+
+    def points(self, ids: list[str]) -> list[EngineHit]:
+        if self._shard is None or not ids:
+            return []
+        records = self._shard.retrieve(list(ids), with_payload=True, with_vector=[DENSE])
+        return [hit_from_point(r, score=0.0) for r in records]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         if self._shard is None or not ids:

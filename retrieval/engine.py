@@ -1,13 +1,15 @@
 """The vector-engine seam: one small interface, two implementations (qdrant-edge in-process, qdrant-client).
 
 Both store the same points: a named dense vector ``dense`` (cosine), a named sparse vector ``sparse`` (IDF
-modifier) and the same payload keys, and both run the same query plans (dense, sparse, or prefetch both and fuse
-with weighted RRF), so a catalogue gives the same results on either engine.
+modifier) and the same payload keys, and both answer single-vector plans; a hybrid plan runs both lists through
+the engine and fuses them here (:func:`fuse_hybrid`), so a catalogue gives the same results on either engine and
+on every build of the index.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -46,6 +48,8 @@ class QueryPlan:
     rrf_k: int = 60
     weights: tuple[float, float] = (1.0, 1.0)
     """RRF weights of (dense, sparse)."""
+    bare: bool = False
+    """Return ids, scores and the SKU only (no other payload, no vector): the lists a hybrid fusion ranks."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,9 @@ class VectorEngine(Protocol):
         """Return points matching any of ``conditions`` (no vector scoring)."""
         ...
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]: ...
+    def points(self, ids: list[str]) -> list[EngineHit]:
+        """Return the points ``ids`` with payload and dense vector (score 0), in no particular order."""
+        ...
     def count(self) -> int: ...
     def optimize(self) -> None: ...
     def drop(self) -> None: ...
@@ -113,6 +120,51 @@ def attribute_condition(key: str, eq: Any, gte: float | None, lte: float | None)
             return Cond(f"attr_num.{key}", gte=num, lte=num)
         return Cond(f"attr_key.{key}", eq=normalise(str(eq)).strip())
     return Cond(f"attr_num.{key}", gte=gte, lte=lte)
+
+
+PREFETCH_TIE_MARGIN = 20
+"""Extra candidates fetched per list so that equal scores at the prefetch cut are broken by point id, not by the
+engine's internal order."""
+
+
+def ranked(hits: list[EngineHit]) -> list[EngineHit]:
+    """Return ``hits`` by score, equal scores by SKU (by point id when the hits are bare). Engines order ties by
+    internal segment layout, which differs between builds of the same index and between engines; this makes every
+    list repeatable. Point ids are UUIDv5 of the SKU, so either key is stable."""
+    return sorted(hits, key=lambda h: (-round(h.score, 6), str(h.payload.get("sku", h.id))))
+
+
+def rrf_term(position: int, weight: float, k: int) -> float:
+    """Return Qdrant's weighted RRF contribution of a 0-based list position: ``1 / ((position+1)/weight + k - 1)``
+    (the weight stretches the rank; weight 1 gives the classic ``1 / (k + rank)``)."""
+    return 1.0 / ((position + 1) / weight + k - 1)
+
+
+def fuse_hybrid(search: Callable[[QueryPlan], list[EngineHit]], fetch: Callable[[list[str]], list[EngineHit]],
+                plan: QueryPlan) -> list[EngineHit]:
+    """Run the dense and the sparse list of a hybrid ``plan`` through ``search`` (each under the plan's filter, top
+    ``prefetch_limit``, ids and scores only), fuse them with weighted RRF, Qdrant's formula, and ``fetch`` payload
+    and vector for the top ``limit`` only (converting ~80 full points per query cost ~2 ms at 50k).
+
+    Not Qdrant's own prefetch + ``Fusion.Rrf``: the engine ranks equal scores inside a prefetch list by segment
+    layout, and BM25 gives many equal scores on short names, so two builds of the same index fused differently
+    (WANDS hybrid nDCG@10 0.3787 and 0.3800 from two identical fresh indexes). Here both lists are ranked by
+    score, then point id (UUIDv5 of the SKU: the same on every build and engine) before fusing. The cost: two
+    list queries and one retrieve instead of one query (engine-only hybrid p50 1.1 → 1.4 ms at 50k)."""
+    lists: list[tuple[list[EngineHit], float]] = []
+    sides: tuple[tuple[SearchMode, float], ...] = (("dense", plan.weights[0]), ("sparse", plan.weights[1]))
+    for mode, weight in sides:
+        single = replace(plan, mode=mode, dense=plan.dense if mode == "dense" else None,
+                         sparse=plan.sparse if mode == "sparse" else None,
+                         limit=plan.prefetch_limit + PREFETCH_TIE_MARGIN, bare=True)
+        lists.append((ranked(search(single))[:plan.prefetch_limit], weight))
+    scores: dict[str, float] = {}
+    for hits, weight in lists:
+        for position, hit in enumerate(hits):
+            scores[hit.id] = scores.get(hit.id, 0.0) + rrf_term(position, weight, plan.rrf_k)
+    top = ranked([EngineHit(id=i, score=s, payload={}) for i, s in scores.items()])[:plan.limit]
+    full = {h.id: h for h in fetch([h.id for h in top])}
+    return ranked([replace(full[h.id], score=h.score) for h in top if h.id in full])
 
 
 def hit_from_point(point: Any, score: float | None = None) -> EngineHit:
