@@ -127,16 +127,13 @@ class ClientEngine:
             return []
         models = self._models
         flt = self._filter(plan.conditions)
-        searches: list[tuple[Any, str, int]] = []
+        searches: list[tuple[Any, str]] = []
         if plan.mode in ("dense", "hybrid") and plan.dense is not None:
-            searches.append((plan.dense.tolist(), DENSE, 0))
+            searches.append((plan.dense.tolist(), DENSE))
         if plan.mode in ("sparse", "hybrid") and plan.sparse is not None and plan.sparse.indices:
-            searches.append((models.SparseVector(indices=plan.sparse.indices, values=plan.sparse.values),
-                             SPARSE, 1))
-        if not searches:
-            return []
-        if len(searches) > 1:
-            return fuse_hybrid(self.query, self.points, plan)
+            searches.append((models.SparseVector(indices=plan.sparse.indices, values=plan.sparse.values), SPARSE))
+        if len(searches) != 1:
+            return fuse_hybrid(self.query, self.points, plan) if searches else []
         res = self._client.query_points(self.collection, query=searches[0][0], using=searches[0][1],
                                         query_filter=flt, limit=plan.limit, with_payload=not plan.bare,
                                         with_vectors=False if plan.bare else [DENSE])

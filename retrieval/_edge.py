@@ -107,17 +107,14 @@ class EdgeEngine:
             return []
         qe = self._qe
         flt = self._filter(plan.conditions)
-        searches: list[tuple[Any, int]] = []
+        searches: list[Any] = []
         if plan.mode in ("dense", "hybrid") and plan.dense is not None:
-            searches.append((qe.Query.Nearest(plan.dense.tolist(), using=DENSE), 0))
+            searches.append(qe.Query.Nearest(plan.dense.tolist(), using=DENSE))
         if plan.mode in ("sparse", "hybrid") and plan.sparse is not None and plan.sparse.indices:
-            searches.append((qe.Query.Nearest(qe.SparseVector(plan.sparse.indices, plan.sparse.values),
-                                              using=SPARSE), 1))
-        if not searches:
-            return []
-        if len(searches) > 1:
-            return fuse_hybrid(self.query, self.points, plan)
-        request = qe.QueryRequest(limit=plan.limit, query=searches[0][0], filter=flt, with_payload=not plan.bare,
+            searches.append(qe.Query.Nearest(qe.SparseVector(plan.sparse.indices, plan.sparse.values), using=SPARSE))
+        if len(searches) != 1:
+            return fuse_hybrid(self.query, self.points, plan) if searches else []
+        request = qe.QueryRequest(limit=plan.limit, query=searches[0], filter=flt, with_payload=not plan.bare,
                                   with_vector=False if plan.bare else [DENSE])
         return [hit_from_point(p) for p in self._shard.query(request)]
 
