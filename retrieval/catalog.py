@@ -37,8 +37,9 @@ FEEDBACK_BETA = 0.5
 FEEDBACK_DOCS = 1
 """How many top fused hits form the feedback centroid (their mean dense vector)."""
 NAMING_WORD_DF = 1
-"""A query word found in at most this many products names a product (a model, series or collection name): the
-hybrid query then ranks lexically. 0 switches the rule off. See ``CatalogSearch.names_a_product``."""
+"""A query word found in at most this many products names a product (a model or collection name, or a product
+word rare in this catalogue): the hybrid query then ranks lexically. 0 switches the rule off. See
+``CatalogSearch.names_a_product``."""
 
 
 class CatalogSearch:
@@ -172,7 +173,7 @@ class CatalogSearch:
         if self.naming_word_df < 1:
             return False
         for term in self.sparse.word_terms(query):
-            probe = QueryPlan(mode="sparse", dense=None, sparse=term, limit=self.naming_word_df + 1)
+            probe = QueryPlan(mode="sparse", dense=None, sparse=term, limit=self.naming_word_df + 1, bare=True)
             if 0 < len(self.engine.query(probe)) <= self.naming_word_df:
                 return True
         return False
