@@ -150,6 +150,16 @@ def describe_header(header: Sequence[str]) -> str:
     return text
 
 
+def csv_header(reader: Iterator[list[str]], name: str) -> list[str]:
+    """Return the first row of a csv reader, or raise a one-line error for an empty or non-CSV file."""
+    try:
+        return next(reader)
+    except StopIteration:
+        raise InputError(f"{name} is empty") from None
+    except csv.Error as err:
+        raise InputError(f"{name} is not a CSV file ({err})") from None
+
+
 def csv_records(reader: Iterator[list[str]], report: ImportReport) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line number, row)`` from a csv reader; a row the csv module cannot parse is counted as a
     ``malformed_row`` and skipped, never a crash."""

@@ -41,6 +41,7 @@ from store.importers._common import (
     Progress,
     bulk_update,
     clean_lines,
+    csv_header,
     csv_records,
     describe_header,
     existing_ids,
@@ -123,12 +124,7 @@ def _columns(header: list[str], mapping: dict[str, str], report: ImportReport, n
 def _csv_rows(path: Path, mapping: dict[str, str], report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
     with open_text(path) as fh:
         reader = csv.reader(clean_lines(fh, path.name))
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError(f"{path.name} is empty") from None
-        except csv.Error as err:
-            raise InputError(f"{path.name} is not a CSV file ({err})") from None
+        header = csv_header(reader, path.name)
         targets = _columns(header, mapping, report, path.name)
         for line, row in csv_records(reader, report):
             if not any(cell.strip() for cell in row):

@@ -23,6 +23,7 @@ from store.importers._common import (
     Progress,
     bulk_update,
     clean_lines,
+    csv_header,
     csv_records,
     delete_in,
     describe_header,
@@ -86,12 +87,7 @@ def _parse(path: Path, report: ImportReport) -> _Parsed:
     out = _Parsed()
     with open_text(path) as fh:
         reader = csv.reader(clean_lines(fh, path.name))
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError(f"{path.name} is empty") from None
-        except csv.Error as err:
-            raise InputError(f"{path.name} is not a CSV file ({err})") from None
+        header = csv_header(reader, path.name)
         header = [h.strip().lstrip("\ufeff") for h in header]
         missing = [c for c in COLUMNS if c not in header]
         if missing:
