@@ -86,7 +86,11 @@ class RulePlanner:
         lang = state.ctx.language
         if state.ctx.approvals:
             ticket = state.ctx.approvals[-1]
-            return AnswerPlan(approval_text(ticket, lang), picks=())
+            # A product found by this turn's search is shown too: the customer named it in words, so the reply
+            # says which product the request is about (at its catalogue price; the request itself has none).
+            found = [c for c in self._cards(state, "search_catalog") if c.sku in ticket.skus][:1]
+            return AnswerPlan("\n".join([*product_lines(found, lang), approval_text(ticket, lang)]),
+                              picks=tuple(Pick(c.sku) for c in found))
         if "request_price_change" in ran:  # the request failed (unknown SKU, gate refused)
             return AnswerPlan(t("which_product", lang), picks=())
         skus = _known_codes(state, d.codes) or state.previous_skus[:1]

@@ -80,6 +80,13 @@ def test_cold_start_asks_an_onboarding_question(resources: Any, ids: SmallStore)
     assert out.recommendations and all(r.premises for r in out.recommendations)
 
 
+def test_price_for_a_described_product_shows_it(resources: Any, ids: SmallStore) -> None:
+    out = turn(resources, ids, "Can I get 5% off a surface distribution board with 12 modules?")
+    assert out.tool_calls == ["search_catalog", "request_price_change"]
+    assert [r.sku for r in out.recommendations] == out.approvals[0].skus
+    assert out.recommendations[0].sku in out.reply and f"#{out.approvals[0].approval_id}" in out.reply
+
+
 def test_price_without_product_asks_which(resources: Any, ids: SmallStore) -> None:
     out = turn(resources, ids, "Can I get a discount?")
     assert not out.approvals and "product code" in out.reply
