@@ -118,7 +118,7 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
                   masked_text=remask(ctx, checked.text), answered_by=answered_by)
     return AgentAnswer(
         reply=checked.text, recommendations=recs,
-        approvals=[ApprovalOut(approval_id=a.approval_id, status=a.status, kind=a.kind, skus=a.skus)
+        approvals=[ApprovalOut(**a.model_dump(exclude={"message"}))
                    for a in ctx.approvals],
         disclosure=disclosure_for(ctx.language), answered_by=answered_by, conversation_id=ctx.conversation_id,
         language=ctx.language, questions=list(ctx.questions), tool_calls=[o.call.name for o in state.outcomes],

@@ -129,9 +129,10 @@ def _facts(ctx: RunContext, draft: AgentReplyDraft, allowed: set[str]) -> dict[s
     if wanted:
         rows = ctx.session.exec(select(Product).where(col(Product.sku).in_(sorted(wanted)))).all()
         for p in rows:
-            prices = {Decimal(p.unit_price).quantize(CENT)}
+            catalogue = Decimal(p.unit_price).quantize(CENT)
+            prices = {catalogue}
             for offer in offers:
-                prices |= offer_prices(offer, p.sku)
+                prices |= offer_prices(offer, p.sku, catalogue)
             facts[p.sku] = ProductFact(p.sku, p.active, p.currency, frozenset(prices))
     for tok in tool_text - set(facts):  # code-like words inside tool text (e.g. "TH35" in a product name)
         facts[tok] = ProductFact(tok, True)

@@ -28,12 +28,17 @@ class RecommendationOut(BaseModel):
 
 
 class ApprovalOut(BaseModel):
-    """A pending price request created this turn (no price: a sales user decides)."""
+    """A price request of this turn: filed now (pending), an earlier one still pending (``existing``), or an
+    earlier one a sales user approved (with its ``unit_prices``)."""
 
     approval_id: int
     status: str
     kind: str
     skus: list[str]
+    existing: bool = False
+    unit_prices: dict[str, Decimal] = Field(default_factory=dict)
+    currency: str = ""
+    valid_until: datetime | None = None
 
 
 class AgentAnswer(BaseModel):

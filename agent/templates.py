@@ -32,6 +32,19 @@ T: dict[str, dict[str, str]] = {
                  "pl": "Nie mogę sam zmieniać cen, więc przekazałem prośbę do działu handlowego (zgłoszenie "
                        "nr {id}, status: {status}) dotyczącą {skus}. Potwierdzą ewentualną cenę specjalną; do tego "
                        "czasu obowiązuje cena katalogowa."},
+    "approval_pending": {"en": "Your request #{id} for {skus} is already with our sales team (status: pending), so I "
+                               "did not file another. Until they decide, the catalogue price applies.",
+                         "pl": "Zgłoszenie nr {id} dotyczące {skus} jest już w dziale handlowym (status: oczekuje), "
+                               "więc nie składałem kolejnego. Do decyzji obowiązuje cena katalogowa."},
+    "approval_approved": {"en": "Good news: our sales team approved your request #{id}: {items} net. The offer is "
+                                "valid until {until}.",
+                          "pl": "Dział handlowy zatwierdził Państwa zgłoszenie nr {id}: {items} netto. Oferta jest "
+                                "ważna do {until}."},
+    "approval_approved_no_price": {"en": "Good news: our sales team approved your request #{id} for {skus}; they "
+                                         "will send you the offer. It is valid until {until}.",
+                                   "pl": "Dział handlowy zatwierdził Państwa zgłoszenie nr {id} dotyczące {skus}; "
+                                         "prześle Państwu ofertę. Jest ważna do {until}."},
+    "approved_item": {"en": "{sku} at {price} {currency}", "pl": "{sku} za {price} {currency}"},
     "bestsellers": {"en": "Meanwhile, these are popular with companies like yours:",
                     "pl": "Tymczasem te produkty są popularne w firmach podobnych do Państwa:"},
     "welcome": {"en": "Welcome! To suggest the right products I would like to know you better.",
@@ -120,8 +133,19 @@ def product_lines(cards: Sequence[ProductCard], lang: Lang) -> list[str]:
 
 
 def approval_text(ticket: ApprovalTicket, lang: Lang) -> str:
-    """Return the sentence telling the customer the request went to the sales team (no price)."""
-    return t("approval", lang, id=ticket.approval_id, status=ticket.status, skus=", ".join(ticket.skus))
+    """Return the sentence telling the customer where the request stands: filed (no price), already pending,
+    or approved (with the approved prices, the only prices besides the catalogue's the agent may state)."""
+    skus = ", ".join(ticket.skus)
+    if ticket.status == "approved":
+        until = f"{ticket.valid_until:%Y-%m-%d %H:%M} UTC" if ticket.valid_until else "-"
+        if not ticket.unit_prices:  # e.g. a volume quote: the sales team sends the offer itself
+            return t("approval_approved_no_price", lang, id=ticket.approval_id, skus=skus, until=until)
+        items = ", ".join(t("approved_item", lang, sku=sku, price=f"{price:.2f}", currency=ticket.currency)
+                          for sku, price in ticket.unit_prices.items())
+        return t("approval_approved", lang, id=ticket.approval_id, items=items, until=until)
+    if ticket.existing:
+        return t("approval_pending", lang, id=ticket.approval_id, skus=skus)
+    return t("approval", lang, id=ticket.approval_id, status=ticket.status, skus=skus)
 
 
 def question_text(question: OnboardingQuestion) -> str:

@@ -97,14 +97,32 @@ def _transition(session: Session, row_id: int, *, from_status: ApprovalStatus, v
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def _approved_price(row: PriceApproval, override: Decimal | float | str | None) -> Decimal | None:
+def _approved_price(session: Session, row: PriceApproval, override: Decimal | float | str | None) -> Decimal | None:
+    """Return the unit price an approval grants: the decider's override, a price in the request, or, for a
+    one-product discount request in percent, the catalogue price at decision time less that percentage (so
+    the customer can be told the approved price and the output check allows it)."""
     if override is not None:
         return _money(override)
     change = row.proposed_change or {}
     for key in ("unit_price", "new_price", "special_price", "net_price", "price_override", "override_price"):
         if key in change:
             return _money(change[key])
+    if "discount_percent" in change and len(row.product_skus or []) == 1:
+        product = session.exec(select(Product).where(Product.sku == row.product_skus[0])).first()
+        if product is not None:
+            return discounted(Decimal(product.unit_price), change["discount_percent"])
     return None
+
+
+def discounted(catalogue_price: Decimal, percent: Any) -> Decimal:
+    """Return ``catalogue_price`` less ``percent`` %, rounded to the cent."""
+    try:
+        pct = Decimal(str(percent))
+    except InvalidOperation as exc:
+        raise InputError(f"not a discount percentage: {percent!r}") from exc
+    if not Decimal(0) < pct < Decimal(100):
+        raise InputError(f"a discount must be between 0 and 100 %, got {percent!r}")
+    return (catalogue_price * (Decimal(100) - pct) / Decimal(100)).quantize(CENT)
 
 
 def decide(session: Session, *, approval_id: int, staff: StaffUser, approve: bool, note: str | None = None,
@@ -133,7 +151,7 @@ def decide(session: Session, *, approval_id: int, staff: StaffUser, approve: boo
                    details={"on_decision_by": staff.username})
             session.commit()
         raise ConflictError(f"price approval {approval_id} expired at {row.expires_at:%Y-%m-%d %H:%M} UTC")
-    price = _approved_price(row, approved_unit_price) if approve else None
+    price = _approved_price(session, row, approved_unit_price) if approve else None
     status = ApprovalStatus.approved if approve else ApprovalStatus.rejected
     won = _transition(session, approval_id, from_status=ApprovalStatus.pending, version=version, values={
         "status": status, "decided_by": staff.username, "decided_at": at, "note": note,
@@ -180,17 +198,42 @@ def approved_offers(session: Session, company_id: int, *, now: datetime | None =
     return [r for r in rows if _aware(r.expires_at) > at]
 
 
-def offer_prices(offer: PriceApproval, sku: str) -> set[Decimal]:
-    """Return the unit prices an approved offer grants for ``sku`` (empty when it does not cover it)."""
+def offer_prices(offer: PriceApproval, sku: str, catalogue_price: Decimal | None = None) -> set[Decimal]:
+    """Return the unit prices an approved offer grants for ``sku`` (empty when it does not cover it). A
+    several-product discount in percent grants the catalogue price less that percentage (``catalogue_price``
+    needed)."""
     if sku not in (offer.product_skus or []):
         return set()
     out: set[Decimal] = set()
     if offer.approved_unit_price is not None and len(offer.product_skus) == 1:
         out.add(Decimal(offer.approved_unit_price).quantize(CENT))
-    per_sku = (offer.proposed_change or {}).get("unit_prices") or {}
+    change = offer.proposed_change or {}
+    per_sku = change.get("unit_prices") or {}
     if sku in per_sku:
         out.add(_money(per_sku[sku]))
+    if not out and catalogue_price is not None and "discount_percent" in change:
+        try:
+            out.add(discounted(Decimal(catalogue_price), change["discount_percent"]))
+        except InputError:
+            pass  # a malformed percentage grants nothing
     return out
+
+
+def find_open_request(session: Session, *, company_id: int, skus: list[str], kind: str,
+                      proposed_change: dict[str, Any], now: datetime | None = None) -> PriceApproval | None:
+    """Return the company's newest unexpired pending or approved request for the same products and kind that
+    answers this one (the same proposed change, or this one names none: "what is my price now?"), else None.
+    The agent answers with it instead of filing a duplicate for the sales team."""
+    at = _now(now)
+    rows = session.exec(select(PriceApproval).where(
+        PriceApproval.company_id == company_id, PriceApproval.kind == kind,
+        PriceApproval.status.in_([ApprovalStatus.pending, ApprovalStatus.approved]),  # type: ignore[attr-defined]
+    ).order_by(PriceApproval.id.desc())).all()  # type: ignore[union-attr]
+    for row in rows:
+        if (sorted(row.product_skus or []) == sorted(skus) and _aware(row.expires_at) > at
+                and (not proposed_change or dict(row.proposed_change or {}) == dict(proposed_change))):
+            return row
+    return None
 
 
 def allowed_prices(session: Session, company_id: int, sku: str, *, now: datetime | None = None) -> set[Decimal]:
@@ -198,7 +241,8 @@ def allowed_prices(session: Session, company_id: int, sku: str, *, now: datetime
     product = session.exec(select(Product).where(Product.sku == sku)).first()
     if product is None:
         return set()
-    prices = {Decimal(product.unit_price).quantize(CENT)}
+    catalogue = Decimal(product.unit_price).quantize(CENT)
+    prices = {catalogue}
     for offer in approved_offers(session, company_id, now=now):
-        prices |= offer_prices(offer, sku)
+        prices |= offer_prices(offer, sku, catalogue)
     return prices

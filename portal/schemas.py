@@ -72,7 +72,8 @@ class RecommendationPublic(BaseModel):
 
 
 class ApprovalTicketPublic(BaseModel):
-    """A price request created during the turn (status pending until a sales user decides)."""
+    """A price request of the turn: filed now (pending until a sales user decides), an earlier one still
+    pending (``existing``), or an earlier one approved, with the approved net ``unit_prices``."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -81,6 +82,10 @@ class ApprovalTicketPublic(BaseModel):
     kind: str = ""
     skus: list[str] = Field(default_factory=list)
     message: str = ""
+    existing: bool = False
+    unit_prices: dict[str, Decimal] = Field(default_factory=dict)
+    currency: str = ""
+    valid_until: datetime | None = None
 
 
 class OnboardingQuestionPublic(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -76,13 +77,20 @@ class OrderHistorySummary(BaseModel):
 
 
 class ApprovalTicket(BaseModel):
-    """A price request waiting for a sales user; it carries no price."""
+    """A price request for a sales user. It carries a price only once a sales user approved one."""
 
     approval_id: int
     status: str
     kind: str
     skus: list[str]
     message: str
+    existing: bool = False
+    """An earlier request of this company (still pending, or approved) answered instead of filing a new one."""
+    unit_prices: dict[str, Decimal] = Field(default_factory=dict)
+    """Approved net unit price per SKU (approved requests only; empty while pending)."""
+    currency: str = ""
+    valid_until: datetime | None = None
+    """When an approved offer (or a pending request) expires."""
 
 
 class OnboardingQuestion(BaseModel):

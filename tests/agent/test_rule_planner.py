@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -85,6 +86,31 @@ def test_price_for_a_described_product_shows_it(resources: Any, ids: SmallStore)
     assert out.tool_calls == ["search_catalog", "request_price_change"]
     assert [r.sku for r in out.recommendations] == out.approvals[0].skus
     assert out.recommendations[0].sku in out.reply and f"#{out.approvals[0].approval_id}" in out.reply
+
+
+def test_repeated_price_request_is_answered_and_an_approved_price_is_told(resources: Any, ids: SmallStore) -> None:
+    from guardrails.approvals import decide
+    from store.models import StaffRole, StaffUser
+
+    conv = str(uuid.uuid4())
+    first = turn(resources, ids, "Can I get a 7% discount on S201-B16?", conv)
+    again = turn(resources, ids, "Any news on my 7% discount for S201-B16?", conv)
+    assert again.approvals[0].approval_id == first.approvals[0].approval_id and again.approvals[0].existing
+    assert "already with our sales team" in again.reply and "24.90" not in again.reply
+    with Session(resources.engine) as s:
+        mine = select(PriceApproval).where(PriceApproval.conversation_id == conv)
+        assert len(s.exec(mine).all()) == 1  # no duplicate for the sales team
+        staff = StaffUser(username="sales.test.price", full_name="Sales", role=StaffRole.sales)
+        s.add(staff)
+        s.commit()
+        decide(s, approval_id=first.approvals[0].approval_id, staff=staff, approve=True)
+    told = turn(resources, ids, "What is my price for S201-B16 now?", conv)
+    ticket = told.approvals[0]
+    assert ticket.status == "approved" and ticket.unit_prices == {"S201-B16": Decimal("23.16")}  # 24.90 - 7 %
+    assert "23.16 PLN" in told.reply and f"#{ticket.approval_id}" in told.reply
+    assert not told.guardrail_notes  # the approved price passes the output check untouched
+    with Session(resources.engine) as s:
+        assert len(s.exec(mine).all()) == 1
 
 
 def test_price_without_product_asks_which(resources: Any, ids: SmallStore) -> None:

@@ -15,6 +15,8 @@ from guardrails.approvals import (
     approved_offers,
     decide,
     expire_due,
+    find_open_request,
+    offer_prices,
     request_price_change,
 )
 from salesagent.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
@@ -59,6 +61,40 @@ def test_approve_sets_offer_and_allowed_prices(catalogue: Session) -> None:
     assert allowed_prices(catalogue, 2, "S201-B16") == {Decimal("18.90")}  # another company: catalogue only
     assert [o.id for o in approved_offers(catalogue, 1)] == [row.id]
     assert _audit(catalogue, row.id) == ["price_approval.requested", "price_approval.approved"]
+
+
+def test_discount_in_percent_grants_the_discounted_catalogue_price(catalogue: Session) -> None:
+    one = _request(catalogue, proposed_change={"discount_percent": 10})
+    decided = decide(catalogue, approval_id=one.id, staff=_staff(catalogue, "sara"), approve=True)
+    assert decided.approved_unit_price == Decimal("17.01")  # 18.90 less 10 %, frozen at the decision
+    assert allowed_prices(catalogue, 1, "S201-B16") == {Decimal("18.90"), Decimal("17.01")}
+    two = _request(catalogue, skus=["GW44206", "YDY-3X25-100"], proposed_change={"discount_percent": 5})
+    decide(catalogue, approval_id=two.id, staff=_staff(catalogue, "sara"), approve=True)
+    assert two.approved_unit_price is None  # several products: each price follows from its catalogue price
+    assert allowed_prices(catalogue, 1, "GW44206") == {Decimal("123.45"), Decimal("117.28")}
+    assert offer_prices(two, "YDY-3X25-100", Decimal("389.00")) == {Decimal("369.55")}
+    assert offer_prices(two, "YDY-3X25-100") == set()  # without the catalogue price nothing can be derived
+
+
+def test_find_open_request_answers_repeats_not_new_asks(catalogue: Session) -> None:
+    def find(skus: list[str], change: dict, **kw) -> int | None:  # type: ignore[type-arg]
+        row = find_open_request(catalogue, company_id=kw.get("company_id", 1), skus=skus,
+                                kind=kw.get("kind", "discount"), proposed_change=change, now=kw.get("now"))
+        return None if row is None else row.id
+
+    pending = _request(catalogue, proposed_change={"discount_percent": 10}, ttl_hours=1)
+    assert find(["S201-B16"], {"discount_percent": 10}) == pending.id  # asked twice: the same request
+    assert find(["S201-B16"], {}) == pending.id  # "what about my price?" names no change
+    assert find(["S201-B16"], {"discount_percent": 15}) is None  # a different ask is a new request
+    assert find(["S201-B16"], {}, kind="quote") is None
+    assert find(["S201-B16", "GW44206"], {}) is None
+    assert find(["S201-B16"], {}, company_id=2) is None
+    assert find(["S201-B16"], {}, now=datetime.now(UTC) + timedelta(hours=2)) is None  # expired
+    decide(catalogue, approval_id=pending.id, staff=_staff(catalogue, "sara"), approve=True)
+    assert find(["S201-B16"], {}) == pending.id  # approved and unexpired: still the answer
+    rejected = _request(catalogue, skus=["GW44206"], proposed_change={})
+    decide(catalogue, approval_id=rejected.id, staff=_staff(catalogue, "sara"), approve=False, note="no")
+    assert find(["GW44206"], {}) is None  # after a rejection the customer may ask again
 
 
 def test_reject_needs_note_and_only_sales_or_admin_decide(catalogue: Session) -> None:
