@@ -158,6 +158,14 @@ def _customer_and_staff_flow(browser, server: str, customer_token: str, sales_to
     customer.goto(f"{server}/ui/chat")
     row = customer.locator(f'#offers tr.offer[data-approval="{approval_id}"]')
     expect(row.locator(".status")).to_have_text("approved")
-    expect(row.locator(".offer-terms")).to_contain_text("approved")
+    expect(row.locator(".offer-terms")).to_contain_text("PLN per unit")  # 10 % off, priced at the decision
+    # asking again gets the approved price, not a second request
+    customer.fill("#message", "What is my price for S201-B16 now?")
+    customer.click("#send")
+    told = customer.locator("#tickets li.ticket").first
+    expect(told).to_contain_text("approved")
+    expect(told).to_contain_text("PLN net")
+    assert told.get_attribute("data-approval") == approval_id
+    expect(customer.locator("#reply")).to_contain_text(f"#{approval_id}")
     customer.context.close()
     staff.context.close()
