@@ -221,19 +221,20 @@ def offer_prices(offer: PriceApproval, sku: str, catalogue_price: Decimal | None
 
 def find_open_request(session: Session, *, company_id: int, skus: list[str], kind: str,
                       proposed_change: dict[str, Any], now: datetime | None = None) -> PriceApproval | None:
-    """Return the company's newest unexpired pending or approved request for the same products and kind that
-    answers this one (the same proposed change, or this one names none: "what is my price now?"), else None.
-    The agent answers with it instead of filing a duplicate for the sales team."""
+    """Return the company's unexpired request for the same products and kind that answers this one (the same
+    proposed change, or this one names none: "what is my price now?"), else None: the newest approved one (an
+    offer the customer can use) before the newest pending one. The agent answers with it instead of filing a
+    duplicate for the sales team."""
     at = _now(now)
     rows = session.exec(select(PriceApproval).where(
         PriceApproval.company_id == company_id, PriceApproval.kind == kind,
         PriceApproval.status.in_([ApprovalStatus.pending, ApprovalStatus.approved]),  # type: ignore[attr-defined]
     ).order_by(PriceApproval.id.desc())).all()  # type: ignore[union-attr]
-    for row in rows:
-        if (sorted(row.product_skus or []) == sorted(skus) and _aware(row.expires_at) > at
-                and (not proposed_change or dict(row.proposed_change or {}) == dict(proposed_change))):
-            return row
-    return None
+    matches = [row for row in rows
+               if sorted(row.product_skus or []) == sorted(skus) and _aware(row.expires_at) > at
+               and (not proposed_change or dict(row.proposed_change or {}) == dict(proposed_change))]
+    approved = [row for row in matches if row.status == ApprovalStatus.approved]
+    return (approved or matches or [None])[0]
 
 
 def allowed_prices(session: Session, company_id: int, sku: str, *, now: datetime | None = None) -> set[Decimal]:

@@ -92,6 +92,9 @@ def test_find_open_request_answers_repeats_not_new_asks(catalogue: Session) -> N
     assert find(["S201-B16"], {}, now=datetime.now(UTC) + timedelta(hours=2)) is None  # expired
     decide(catalogue, approval_id=pending.id, staff=_staff(catalogue, "sara"), approve=True)
     assert find(["S201-B16"], {}) == pending.id  # approved and unexpired: still the answer
+    newer = _request(catalogue, proposed_change={"discount_percent": 20})
+    assert find(["S201-B16"], {}) == pending.id  # the usable offer before a newer pending ask
+    assert find(["S201-B16"], {"discount_percent": 20}) == newer.id
     rejected = _request(catalogue, skus=["GW44206"], proposed_change={})
     decide(catalogue, approval_id=rejected.id, staff=_staff(catalogue, "sara"), approve=False, note="no")
     assert find(["GW44206"], {}) is None  # after a rejection the customer may ask again
