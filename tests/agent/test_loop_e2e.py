@@ -164,9 +164,9 @@ def test_model_may_state_an_approved_price_and_no_other(resources: Resources, id
     from store.models import StaffRole, StaffUser
 
     res = llm_resources(resources, server)
-    server.push(calls(tool_call("request_price_change", {"skus": ["S203-B16"], "discount_percent": 12})),
+    server.push(calls(tool_call("request_price_change", {"skus": ["P304-40-30"], "discount_percent": 12})),
                 say("I have asked our sales team."))
-    asked = turn(res, ids, "Can I get 12% off S203-B16?")
+    asked = turn(res, ids, "Can I get 12% off P304-40-30?")
     with Session(resources.engine) as s:
         staff = StaffUser(username="sales.e2e.offer", full_name="Sales", role=StaffRole.sales)
         s.add(staff)
@@ -175,15 +175,15 @@ def test_model_may_state_an_approved_price_and_no_other(resources: Resources, id
 
     def tell(body: dict[str, Any]) -> dict[str, Any]:
         ticket = json.loads(last_tool_messages(body)[-1]["content"])
-        price = ticket["unit_prices"]["S203-B16"]
-        return say(f"Request #{ticket['approval_id']} was approved: S203-B16 costs you {price} PLN net. "
+        price = ticket["unit_prices"]["P304-40-30"]
+        return say(f"Request #{ticket['approval_id']} was approved: P304-40-30 costs you {price} PLN net. "
                    "For 500 pieces it would be 10.00 PLN.")
 
-    server.push(calls(tool_call("request_price_change", {"skus": ["S203-B16"]})), tell)
-    told = turn(res, ids, "What is my price for S203-B16 now?")
+    server.push(calls(tool_call("request_price_change", {"skus": ["P304-40-30"]})), tell)
+    told = turn(res, ids, "What is my price for P304-40-30 now?")
     ticket = told.approvals[0]
     assert ticket.approval_id == asked.approvals[0].approval_id and ticket.status == "approved" and ticket.existing
-    approved = f"{ticket.unit_prices['S203-B16']:.2f} PLN"
+    approved = f"{ticket.unit_prices['P304-40-30']:.2f} PLN"
     assert approved in told.reply  # the approved price survives the output check ...
     assert "10.00" not in told.reply  # ... an invented one does not
     assert any(n.startswith("price: price_not_allowed") for n in told.guardrail_notes)
