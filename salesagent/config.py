@@ -148,6 +148,7 @@ def apply_offline_env(settings: Settings | None = None) -> None:
         "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
         "OPENBLAS_NUM_THREADS": "1",
         "TOKENIZERS_PARALLELISM": "false",
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",  # transformers' "Loading weights" bar on every CLI start; ours are Rich
         "LLAMA_INDEX_CACHE_DIR": str((settings.data_dir / "cache" / "llama_index").resolve()),
     }
     for key, value in defaults.items():
