@@ -67,6 +67,11 @@ def matched_terms(query: str, doc_text: str, encoder: SparseEncoder, skip: set[s
     return out
 
 
+MIN_SIMILARITY_PREMISE = 0.2
+"""Below this cosine the similarity is no evidence (unrelated MiniLM texts score about 0–0.15), so a hit that
+matched words or attributes does not also show "semantic similarity 0.03"; a hit with no other reason keeps it."""
+
+
 def premises_for(*, query: str, payload: dict[str, Any], exact: str | None, query_vec: np.ndarray | None,
                  doc_vec: np.ndarray | None, encoder: SparseEncoder) -> list[str]:
     """Return the plain-words reasons one hit matched, strongest first."""
@@ -81,5 +86,7 @@ def premises_for(*, query: str, payload: dict[str, Any], exact: str | None, quer
     if attrs or terms:
         out.append("matches: " + ", ".join(attrs + terms))
     if query_vec is not None and doc_vec is not None:
-        out.append(f"semantic similarity {float(np.dot(query_vec, doc_vec)):.2f}")
+        similarity = float(np.dot(query_vec, doc_vec))
+        if similarity >= MIN_SIMILARITY_PREMISE or not out:
+            out.append(f"semantic similarity {similarity:.2f}")
     return out

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from retrieval.premises import matched_attributes
+import numpy as np
+
+from retrieval.premises import matched_attributes, premises_for
+from retrieval.sparse import SparseEncoder
 from retrieval.text import tokenize
 
 MCB = {"curve": "B", "rated_current_a": 16, "poles": 1, "modules": 1}
@@ -27,3 +30,16 @@ def test_a_bare_number_needs_the_attribute_named() -> None:
 def test_size_notation_names_the_count() -> None:
     assert matched(CABLE, "przewód 3x2.5") == ["cores 3"]
     assert matched(CABLE, "przewód 2x2.5") == []
+
+
+def test_similarity_premise_only_when_it_says_something() -> None:
+    enc = SparseEncoder()
+    payload = {"sku": "RN-12", "text": "Hager surface distribution board 12 modules", "attributes": {"modules": 12}}
+    q, weak, strong = np.array([1.0, 0.0]), np.array([0.05, 1.0]), np.array([0.8, 0.6])
+    matched = premises_for(query="distribution board", payload=payload, exact=None, query_vec=q, doc_vec=weak,
+                           encoder=enc)
+    assert matched == ["matches: distribution, board"]  # 0.05 adds nothing to matched words
+    assert premises_for(query="distribution board", payload=payload, exact=None, query_vec=q, doc_vec=strong,
+                        encoder=enc)[-1] == "semantic similarity 0.80"
+    alone = premises_for(query="enclosure", payload=payload, exact=None, query_vec=q, doc_vec=weak, encoder=enc)
+    assert alone == ["semantic similarity 0.05"]  # the only reason there is, however weak, is still said
