@@ -110,7 +110,10 @@ def _approved_price(session: Session, row: PriceApproval, override: Decimal | fl
     if "discount_percent" in change and len(row.product_skus or []) == 1:
         product = session.exec(select(Product).where(Product.sku == row.product_skus[0])).first()
         if product is not None:
-            return discounted(Decimal(product.unit_price), change["discount_percent"])
+            try:
+                return discounted(Decimal(product.unit_price), change["discount_percent"])
+            except InputError:
+                return None  # a malformed percentage must not block the decision; the offer then has no price
     return None
 
 

@@ -74,6 +74,9 @@ def test_discount_in_percent_grants_the_discounted_catalogue_price(catalogue: Se
     assert allowed_prices(catalogue, 1, "GW44206") == {Decimal("123.45"), Decimal("117.28")}
     assert offer_prices(two, "YDY-3X25-100", Decimal("389.00")) == {Decimal("369.55")}
     assert offer_prices(two, "YDY-3X25-100") == set()  # without the catalogue price nothing can be derived
+    odd = _request(catalogue, proposed_change={"discount_percent": "lots"})
+    decided = decide(catalogue, approval_id=odd.id, staff=_staff(catalogue, "sara"), approve=True)
+    assert decided.status == ApprovalStatus.approved and decided.approved_unit_price is None  # not blocked
 
 
 def test_find_open_request_answers_repeats_not_new_asks(catalogue: Session) -> None:
