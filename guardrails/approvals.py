@@ -237,7 +237,8 @@ def find_open_request(session: Session, *, company_id: int, skus: list[str], kin
                if sorted(row.product_skus or []) == sorted(skus) and _aware(row.expires_at) > at
                and (not proposed_change or dict(row.proposed_change or {}) == dict(proposed_change))]
     approved = [row for row in matches if row.status == ApprovalStatus.approved]
-    return (approved or matches or [None])[0]
+    best = approved or matches
+    return best[0] if best else None
 
 
 def allowed_prices(session: Session, company_id: int, sku: str, *, now: datetime | None = None) -> set[Decimal]:
