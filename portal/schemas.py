@@ -254,6 +254,11 @@ class ApprovalPublic(BaseModel):
     expires_at: datetime
     approved_unit_price: Decimal | None = None
     version: int
+    catalogue_prices: dict[str, Decimal] = Field(default_factory=dict)
+    """Today's catalogue net unit price of each product, so the decider sees what the request is against."""
+    discounted_prices: dict[str, Decimal] = Field(default_factory=dict)
+    """For a discount in percent: each catalogue price less that percentage (what approving grants)."""
+    currency: str = ""
 
 
 class ApprovalList(BaseModel):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlmodel import Session, col, select
 
 from portal.auth import Principal
 from portal.schemas import ApprovalDetail, ApprovalList, ApprovalPublic, AuditEntryPublic
-from salesagent.errors import NotFoundError, PermissionDeniedError
-from store.models import ApprovalStatus, AuditLog, Company, PriceApproval, StaffUser
+from salesagent.errors import InputError, NotFoundError, PermissionDeniedError
+from store.models import ApprovalStatus, AuditLog, Company, PriceApproval, Product, StaffUser
 
 APPROVAL_ENTITY = "price_approval"  # as written by guardrails.approvals
 
@@ -31,9 +33,21 @@ def expire_due(session: Session) -> None:
 
 
 def _public(session: Session, row: PriceApproval) -> ApprovalPublic:
+    from guardrails.approvals import CENT, discounted
+
     company = session.get(Company, row.company_id)
+    products = session.exec(select(Product).where(col(Product.sku).in_(row.product_skus or []))).all()
+    catalogue = {p.sku: Decimal(p.unit_price).quantize(CENT) for p in products}
+    percent = (row.proposed_change or {}).get("discount_percent")
+    reduced: dict[str, Decimal] = {}
+    if percent is not None:
+        try:
+            reduced = {sku: discounted(price, percent) for sku, price in catalogue.items()}
+        except InputError:
+            reduced = {}  # a malformed percentage: the decider sees the raw request only
     return ApprovalPublic.model_validate(row, from_attributes=True).model_copy(
-        update={"company_name": company.name if company else ""})
+        update={"company_name": company.name if company else "", "catalogue_prices": catalogue,
+                "discounted_prices": reduced, "currency": products[0].currency if products else ""})
 
 
 def list_approvals(session: Session, principal: Principal, status: ApprovalStatus | None) -> ApprovalList:

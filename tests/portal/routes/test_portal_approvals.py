@@ -132,3 +132,21 @@ def test_decisions_boundaries(client: TestClient, h, pending, world) -> None:  #
         assert r.json()["detail"] == "approval 424242 not found"
     with Session(world.engine) as s:
         assert s.get(PriceApproval, approval_id).status.value == "pending"  # type: ignore[union-attr]
+
+
+def test_the_decider_sees_catalogue_prices_and_what_a_percent_discount_grants(  # type: ignore[no-untyped-def]
+        app, client: TestClient, h, tokens, world, pending) -> None:
+    with Session(world.engine) as s:
+        row = request_price_change(s, company_id=world.ids.company_a, conversation_id=None, skus=["S201-B16"],
+                                   kind="discount", proposed_change={"discount_percent": 10}, reason="chat")
+        approval_id = int(row.id)  # type: ignore[arg-type]
+    body = client.get(f"/approvals/{approval_id}", headers=h["sales"]).json()
+    assert body["catalogue_prices"] == {"S201-B16": "18.49"} and body["currency"] == "PLN"
+    assert body["discounted_prices"] == {"S201-B16": "16.64"}  # 18.49 less 10 %
+    priced = client.get(f"/approvals/{pending()}", headers=h["sales"]).json()
+    assert priced["catalogue_prices"] == {"S201-B16": "18.49"} and priced["discounted_prices"] == {}
+    staff = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    assert staff.post("/ui/login", data={"token": tokens["sales"]}).status_code == 303
+    page = staff.get("/ui/staff").text
+    card = page[page.index(f'id="approval-{approval_id}"'):]
+    assert "18.49 PLN" in card[:2000] and "16.64 PLN</strong> if approved" in card[:2000]
