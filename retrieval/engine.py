@@ -49,7 +49,7 @@ class QueryPlan:
     weights: tuple[float, float] = (1.0, 1.0)
     """RRF weights of (dense, sparse)."""
     bare: bool = False
-    """Return ids, scores and the SKU only (no other payload, no vector): the lists a hybrid fusion ranks."""
+    """Return ids and scores only (no payload, no vector): the lists a hybrid fusion ranks."""
 
 
 @dataclass(frozen=True)
