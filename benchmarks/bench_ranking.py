@@ -1,7 +1,8 @@
 """Ranking benchmarks on the Online Retail training file (lines before 2011-08-01).
 
 Prints: full retrain time of the production pipeline (all sources), per-customer blended recommendation latency
-p50/p95, and batch throughput. Single runs on a shared machine: other processes share the cores; the load average
+p50/p95, batch throughput, and the time to bring one known customer up to date without a retrain
+(``RankingPipeline.update_user``, what the portal runs after a behaviour event; the store query is not included). Single runs on a shared machine: other processes share the cores; the load average
 is printed next to the figures. Run: ``.venv/bin/python benchmarks/bench_ranking.py``.
 """
 
@@ -52,6 +53,15 @@ def main() -> None:
         pipe.recommend(u, 10)
     dt = time.perf_counter() - t0
     print(f"batch: {inter.n_users} customers in {dt:.2f}s = {inter.n_users / dt:.0f} customers/s (one process)")
+    upd = []
+    for u in users[:200]:
+        history = inter.select(inter.user == u)
+        t0 = time.perf_counter()
+        pipe.update_user(int(u), history)
+        upd.append((time.perf_counter() - t0) * 1000)
+    upd_a = np.array(upd)
+    print(f"one-customer update without retrain (ALS + buy-again + co-purchase + content rows): "
+          f"p50 {np.percentile(upd_a, 50):.2f} ms, p95 {np.percentile(upd_a, 95):.2f} ms (n={len(upd)})")
     print(f"load average after: {os.getloadavg()}")
 
 

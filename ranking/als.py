@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 from ranking.base import Ranker, top_n
-from ranking.interactions import Interactions, confidence
+from ranking.interactions import Interactions, confidence, replace_row
 from ranking.models import Explanation
 from salesagent.errors import ModelFitError
 
@@ -89,13 +89,14 @@ class ALSRanker(Ranker):
         codes beyond the model grow it."""
         assert self.model is not None and self.user_items is not None
         userids = np.asarray(userids, dtype=np.int64)
-        raw = self.raw.tolil()
+        raw = self.raw.tocsr()
         if raw.shape[0] <= userids.max():
-            raw.resize((int(userids.max()) + 1, raw.shape[1]))
+            extra = sp.csr_matrix((int(userids.max()) + 1 - raw.shape[0], raw.shape[1]), dtype=raw.dtype)
+            raw = sp.vstack([raw, extra], format="csr")
         rows = rows.tocsr()
         for k, u in enumerate(userids):
-            raw[int(u)] = rows[k]
-        self.raw = raw.tocsr()
+            raw = replace_row(raw, int(u), rows[k])
+        self.raw = raw
         # BM25 needs the whole matrix's statistics: reweight it all (milliseconds), refit only these users
         self.user_items = confidence(self.raw, self.params.scheme)
         with threadpool_limits(1, "blas"):

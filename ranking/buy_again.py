@@ -9,7 +9,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ranking.base import Ranker
-from ranking.interactions import Interactions
+from ranking.interactions import Interactions, replace_row
 from ranking.models import Explanation
 from salesagent.errors import ModelFitError
 
@@ -25,6 +25,19 @@ class BuyAgainParams:
     as (repeaters + 1) / (buyers + 2); consumables outrank one-off purchases (0 disables)."""
 
 
+def _per_customer_item(orders: Interactions) -> pd.DataFrame:
+    """Per (customer, item): distinct orders ``n``, last order time ``last`` and median gap ``interval`` (days,
+    +1e-6 so a single order stays a stored entry)."""
+    df = pd.DataFrame({"u": orders.user, "i": orders.item, "b": orders.basket, "t": orders.t})
+    per_basket = df.groupby(["u", "i", "b"], sort=False).t.min().reset_index()
+    per_basket = per_basket.sort_values(["u", "i", "t"])
+    per_basket["gap"] = per_basket.groupby(["u", "i"]).t.diff()
+    agg = per_basket.groupby(["u", "i"]).agg(n=("b", "size"), last=("t", "max"), interval=("gap", "median"))
+    agg = agg.reset_index()
+    agg["interval"] = agg.interval.fillna(0) + 1e-6
+    return agg
+
+
 class BuyAgainRanker(Ranker):
     """Scores only items the customer already ordered; ``-inf`` elsewhere."""
 
@@ -37,23 +50,36 @@ class BuyAgainRanker(Ranker):
         orders = interactions.orders()
         if len(orders.user) == 0:
             raise ModelFitError("buy-again: no order lines")
-        df = pd.DataFrame({"u": orders.user, "i": orders.item, "b": orders.basket, "t": orders.t})
-        per_basket = df.groupby(["u", "i", "b"], sort=False).t.min().reset_index()
-        per_basket = per_basket.sort_values(["u", "i", "t"])
-        per_basket["gap"] = per_basket.groupby(["u", "i"]).t.diff()
-        agg = per_basket.groupby(["u", "i"]).agg(n=("b", "size"), last=("t", "max"), interval=("gap", "median"))
-        agg = agg.reset_index()
+        agg = _per_customer_item(orders)
         shape = (interactions.n_users, interactions.n_items)
         u, i = agg.u.to_numpy(), agg.i.to_numpy()
         self.count = sp.csr_matrix((agg.n.to_numpy(np.float32), (u, i)), shape=shape)
         self.last = sp.csr_matrix((agg["last"].to_numpy(np.float64), (u, i)), shape=shape)
-        self.interval = sp.csr_matrix((agg.interval.fillna(0).to_numpy(np.float64) + 1e-6, (u, i)), shape=shape)
+        self.interval = sp.csr_matrix((agg.interval.to_numpy(np.float64), (u, i)), shape=shape)
         buyers = np.bincount(i, minlength=interactions.n_items)
         repeaters = np.bincount(i[agg.n.to_numpy() > 1], minlength=interactions.n_items)
         self.repeat_rate = ((repeaters + 1.0) / (buyers + 2.0)).astype(np.float64)
         self.now = interactions.now
         self.n_items = interactions.n_items
         return self
+
+    def update_user(self, userid: int, orders: Interactions) -> None:
+        """Replace one customer's counts, last orders and intervals with those of ``orders`` (their whole order
+        history, same id maps); the item repeat rates, an aggregate over every customer, wait for the next
+        retrain. Not safe against concurrent readers by itself: the store's Recommender holds a lock."""
+        orders = orders.orders()
+        rows = orders.select(orders.user == userid)
+        agg = _per_customer_item(rows)
+        i = agg.i.to_numpy()
+        zeros = np.zeros(len(i), dtype=np.int64)
+        width = (1, self.n_items)
+
+        def row(values: np.ndarray, dtype: type) -> sp.csr_matrix:
+            return sp.csr_matrix((values.astype(dtype), (zeros, i)), shape=width)
+
+        self.count = replace_row(self.count, userid, row(agg.n.to_numpy(), np.float32))
+        self.last = replace_row(self.last, userid, row(agg["last"].to_numpy(), np.float64))
+        self.interval = replace_row(self.interval, userid, row(agg.interval.to_numpy(), np.float64))
 
     def _parts(self, userid: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         if userid < 0 or userid >= self.count.shape[0]:

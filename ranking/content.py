@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ranking.base import Ranker, top_n
-from ranking.interactions import Interactions
+from ranking.interactions import Interactions, replace_row
 from ranking.models import Explanation
 from salesagent.errors import InputError
 
@@ -52,6 +52,12 @@ class ContentRanker(Ranker):
         self.bought = interactions.orders().matrix().tocsr()
         self.n_items = interactions.n_items
         return self
+
+    def update_user(self, userid: int, interactions: Interactions) -> None:
+        """Replace one customer's history and bought rows (their whole history in ``interactions``)."""
+        rows = interactions.select(interactions.user == userid)
+        self.history = replace_row(self.history, userid, rows.matrix()[userid])
+        self.bought = replace_row(self.bought, userid, rows.orders().matrix()[userid])
 
     @property
     def available(self) -> bool:

@@ -91,21 +91,42 @@ class Interactions:
         return self.select(self.t < t)
 
     def matrix(
-        self, kind_weights: dict[int, float] | None = None, half_life_days: float | None = None,
+        self, kind_weights: dict[int, float] | None = None, half_life_days: float | None = None, *,
+        now: float | None = None,
     ) -> sp.csr_matrix:
         """Return the user x item raw-confidence CSR: order lines count once per basket, events by kind weight,
-        optionally decayed with a half-life before :attr:`now`."""
+        optionally decayed with a half-life before ``now`` (default :attr:`now`; a one-customer update passes
+        the model's reference time so its rows decay like the rest)."""
         weights = kind_weights or DEFAULT_KIND_WEIGHTS
         w = np.array([weights.get(int(k), 0.0) for k in range(max(EVENT_KINDS.values()) + 1)], dtype=np.float32)
         val = w[self.kind]
         if half_life_days:
-            val = val * np.power(0.5, (self.now - self.t) / half_life_days).astype(np.float32)
+            ref = self.now if now is None else now
+            val = val * np.power(0.5, np.maximum(ref - self.t, 0.0) / half_life_days).astype(np.float32)
         keep = val > 0
         m = sp.csr_matrix(
             (val[keep], (self.user[keep], self.item[keep])), shape=(self.n_users, self.n_items), dtype=np.float32
         )
         m.sum_duplicates()
         return m
+
+
+def replace_row(matrix: sp.csr_matrix, row: int, new_row: sp.csr_matrix) -> sp.csr_matrix:
+    """Return a copy of ``matrix`` with row ``row`` replaced by the one-row CSR ``new_row`` (same width).
+
+    Copying the whole CSR costs O(nnz) (about a millisecond at 200k entries) and lets readers keep using the
+    old matrix until the caller swaps the reference in."""
+    m = matrix.tocsr()
+    new = new_row.tocsr()
+    if new.shape != (1, m.shape[1]):
+        raise ValueError(f"replacement row has shape {new.shape}, expected (1, {m.shape[1]})")
+    new.sum_duplicates()
+    start, end = m.indptr[row], m.indptr[row + 1]
+    indices = np.concatenate([m.indices[:start], new.indices, m.indices[end:]])
+    data = np.concatenate([m.data[:start], new.data.astype(m.dtype), m.data[end:]])
+    indptr = m.indptr.copy()
+    indptr[row + 1:] += len(new.indices) - (end - start)
+    return sp.csr_matrix((data, indices, indptr), shape=m.shape)
 
 
 def confidence(matrix: sp.csr_matrix, scheme: str = "bm25", *, alpha: float = 1.0, k1: float = 100.0,

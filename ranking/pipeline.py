@@ -14,7 +14,7 @@ from ranking.als import ALSParams, ALSRanker
 from ranking.blender import BlendConfig, Blended, blend
 from ranking.buy_again import BuyAgainParams, BuyAgainRanker
 from ranking.content import ContentRanker
-from ranking.interactions import Interactions
+from ranking.interactions import Interactions, replace_row
 from ranking.models import Explanation
 from ranking.popularity import PopularityRanker, Segment
 from ranking.together import BoughtTogether, CoPurchaseRanker
@@ -66,6 +66,23 @@ class RankingPipeline:
         self.user_idx = inter.user_index()
         self.item_idx = inter.item_index()
         return self
+
+    def update_user(self, user: int, history: Interactions) -> None:
+        """Refresh one known customer from their whole current history (orders and usable events in this
+        pipeline's id maps) without a retrain: ALS factors (item factors fixed), buy-again, co-purchase and
+        content rows, and the seen-items mask. Aggregates over every customer (item neighbours, repeat rates,
+        popularity, baskets) wait for the next retrain. An empty history clears the customer's personal rows,
+        which is what an opt-out needs."""
+        if not 0 <= user < len(self.users):
+            raise ValueError(f"user code {user} is not in the model (0..{len(self.users) - 1}); retrain instead")
+        rows = history.select(history.user == user)
+        c = self.config
+        kw = dict(c.kind_weights) if c.kind_weights else None
+        self.als.update_users(np.array([user]), rows.matrix(kw, c.als.half_life_days, now=self.now)[user])
+        self.buy_again.update_user(user, rows)
+        self.co_purchase.update_user(user, rows, self.now)
+        self.content.update_user(user, rows)
+        self.seen = replace_row(self.seen, user, rows.matrix()[user])
 
     # --- one customer ----------------------------------------------------------------------------------------
 

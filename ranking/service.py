@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,20 +12,20 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from guardrails.consent import may_personalise, usable_events
+from guardrails.consent import may_personalise
 from guardrails.denylist import drop_protected
 from ranking import artefacts
 from ranking.blender import Blended
-from ranking.interactions import DEFAULT_KIND_WEIGHTS, EVENT_KINDS, ORDER
+from ranking.interactions import ORDER
 from ranking.models import Explanation, Premise, RankedItem, RecContext
 from ranking.pipeline import PipelineConfig, RankingPipeline
 from ranking.premises import premises_for
-from ranking.store_source import load_snapshot
+from ranking.store_source import company_history, load_snapshot
 from salesagent.config import Settings
 from salesagent.errors import ModelFitError, NotFoundError
-from store.models import Company, Event, Order, OrderLine, Product
+from store.models import Company
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -88,6 +89,8 @@ class Recommender:
         self.engine = engine
         self.version = version
         self.embed = embed
+        self._lock = threading.Lock()
+        """Held while one customer's rows are swapped (``update_customer``) and while a blend reads them."""
         # premises speak of "days ago" relative to today, not to the last training interaction
         today = datetime.now(UTC).timestamp() / 86400.0
         self.pipe.buy_again.now = max(self.pipe.buy_again.now, today)
@@ -146,9 +149,10 @@ class Recommender:
         text = " ".join(t for t in [ctx.query or "", ctx.onboarding.plans if ctx.onboarding and personal
                                     else ""] if t).strip()
         query_vec = self.embed([text])[0] if text and self.embed is not None else None
-        blended = self.pipe.recommend(user, k, personal=personal, anchors=anchors, query_vec=query_vec,
-                                      segment=segment)
-        return self._items(blended, user, anchors=anchors, segment=segment, personal=personal)
+        with self._lock:
+            blended = self.pipe.recommend(user, k, personal=personal, anchors=anchors, query_vec=query_vec,
+                                          segment=segment)
+            return self._items(blended, user, anchors=anchors, segment=segment, personal=personal)
 
     def bought_together(self, sku: str, k: int = 5) -> list[RankedItem]:
         """Return items added to the same orders as ``sku`` (confidence order) with support/confidence/lift."""
@@ -193,41 +197,18 @@ class Recommender:
         return out
 
     def update_customer(self, company_id: int) -> bool:
-        """Refit one known customer's ALS factors from their current orders and usable events (no full
-        retrain); return False when the customer is unknown to the model or opted out."""
-        company = self._company(company_id)
-        user = self.pipe.user_idx.get(company.external_id)
-        if user is None or not may_personalise(company):
+        """Bring one known customer up to date from their current orders and usable events, without a retrain
+        (ALS factors, buy-again, co-purchase, content, seen items; see ``RankingPipeline.update_user``). A
+        company that opted out of profiling has its personal rows cleared instead. Return False when the model
+        has never seen the company (it is served cold start until the next ``salesagent train``) or it opted
+        out; raise ``NotFoundError`` for an unknown company id."""
+        personal = may_personalise(self._company(company_id))
+        user, history = company_history(self.engine, company_id, self.pipe.users, self.pipe.items)
+        if user is None:
             return False
-        with Session(self.engine) as s:
-            lines: list[Any] = list(s.exec(
-                select(Order.ordered_at, Product.sku)
-                .join(OrderLine, OrderLine.order_id == Order.id)  # type: ignore[arg-type]
-                .join(Product, Product.id == OrderLine.product_id)  # type: ignore[arg-type]
-                .where(Order.company_id == company_id)).all())
-            events = list(usable_events(s.exec(select(Event).where(Event.company_id == company_id)).all()))
-            pid: dict[Any, str] = {p.id: p.sku for p in s.exec(select(Product)).all()}
-        row = np.zeros(len(self.pipe.items), dtype=np.float32)
-        w = self.pipe.config.kind_weights or DEFAULT_KIND_WEIGHTS
-        hl = self.pipe.config.als.half_life_days
-        for ts, sku in lines:
-            if sku in self.pipe.item_idx:
-                row[self.pipe.item_idx[sku]] += w.get(ORDER, 1.0) * self._decay(ts, hl)
-        for e in events:
-            sku = pid.get(e.product_id)
-            if sku in self.pipe.item_idx:
-                row[self.pipe.item_idx[sku]] += w.get(EVENT_KINDS[str(e.type.value)], 0.0) * \
-                    self._decay(e.occurred_at, hl)
-        import scipy.sparse as sp
-
-        self.pipe.als.update_users(np.array([user]), sp.csr_matrix(row[None, :]))
-        return True
-
-    def _decay(self, ts: Any, half_life: float | None) -> float:
-        if not half_life:
-            return 1.0
-        t = float(np.datetime64(ts.replace(tzinfo=None), "s").astype(np.int64) / 86400.0)
-        return float(0.5 ** (max(self.pipe.now - t, 0.0) / half_life))
+        with self._lock:
+            self.pipe.update_user(user, history)
+        return personal
 
     def _require(self, sku: str) -> int:
         if sku not in self.pipe.item_idx:

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from guardrails.consent import may_personalise, usable_events
 from guardrails.denylist import drop_protected
 from ranking.interactions import DAY, EVENT_KINDS, ORDER, Interactions
+from salesagent.errors import NotFoundError
 from store.models import Company, Event, Order, OrderLine, Product
 
 
@@ -57,18 +58,56 @@ def load_snapshot(engine: Engine) -> StoreSnapshot:
     rows = [(user_code[comp_ext[ln.company_id]], item_code[pid_sku[ln.product_id]], int(ln.id),
              _days(ln.ordered_at), ORDER, float(ln.quantity)) for ln in lines]
     rows += [(user_code[comp_ext[e.company_id]], item_code[pid_sku[e.product_id]], -1,  # type: ignore[index]
-              _days(e.occurred_at),
-              EVENT_KINDS[e.type.value if hasattr(e.type, "value") else str(e.type)], 1.0)
+              _days(e.occurred_at), _event_kind(e), 1.0)
              for e in events if e.company_id not in opted_out and pid_sku.get(e.product_id) in item_code]
-    arr: list[Any] = list(zip(*rows, strict=True)) if rows else [[]] * 6
-    inter = Interactions(
-        users=users, items=items, user=np.asarray(arr[0], dtype=np.int32), item=np.asarray(arr[1], dtype=np.int32),
-        basket=np.asarray(arr[2], dtype=np.int64), t=np.asarray(arr[3], dtype=np.float64),
-        kind=np.asarray(arr[4], dtype=np.int8), qty=np.asarray(arr[5], dtype=np.float32),
-        item_names={p.sku: p.name for p in products}, item_categories={p.sku: p.category for p in products},
-        user_segments=segments,
-    )
+    inter = _interactions(users, items, rows, item_names={p.sku: p.name for p in products},
+                          item_categories={p.sku: p.category for p in products}, user_segments=segments)
     personal = np.array([True] * len(users))
     for cid in opted_out:
         personal[user_code[comp_ext[cid]]] = False
     return StoreSnapshot(inter, comp_ext, personal)
+
+
+def _event_kind(e: Event) -> int:
+    return EVENT_KINDS[e.type.value if hasattr(e.type, "value") else str(e.type)]
+
+
+def _interactions(users: np.ndarray, items: np.ndarray, rows: list[tuple[int, int, int, float, int, float]],
+                  **maps: Any) -> Interactions:
+    arr: list[Any] = list(zip(*rows, strict=True)) if rows else [[]] * 6
+    return Interactions(
+        users=users, items=items, user=np.asarray(arr[0], dtype=np.int32), item=np.asarray(arr[1], dtype=np.int32),
+        basket=np.asarray(arr[2], dtype=np.int64), t=np.asarray(arr[3], dtype=np.float64),
+        kind=np.asarray(arr[4], dtype=np.int8), qty=np.asarray(arr[5], dtype=np.float32), **maps)
+
+
+def company_history(engine: Engine, company_id: int, users: np.ndarray, items: np.ndarray,
+                    ) -> tuple[int | None, Interactions]:
+    """Return a company's user code in a fitted model's id maps (``users`` / ``items``, None when the model
+    has never seen it) and its current order lines and usable events as rows in those maps, the same rows
+    :func:`load_snapshot` would build. Products the model does not know are left out (they enter at the next
+    retrain); a company that opted out of profiling gets no rows at all."""
+    user_code = {u: k for k, u in enumerate(users)}
+    item_code = {s: k for k, s in enumerate(items)}
+    rows: list[tuple[int, int, int, float, int, float]] = []
+    with Session(engine) as s:
+        company = s.get(Company, company_id)
+        if company is None:
+            raise NotFoundError(f"company {company_id} not found")
+        code = user_code.get(company.external_id)
+        if code is not None and may_personalise(company):
+            lines: list[Any] = list(s.exec(select(  # type: ignore[call-overload]
+                Order.id, Order.ordered_at, Product.sku, OrderLine.quantity)
+                .join(OrderLine, OrderLine.order_id == Order.id)  # type: ignore[arg-type]
+                .join(Product, Product.id == OrderLine.product_id)  # type: ignore[arg-type]
+                .where(Order.company_id == company_id)).all())
+            events = list(usable_events(s.exec(select(Event).where(
+                Event.company_id == company_id, Event.product_id.is_not(None))).all()))  # type: ignore[union-attr]
+            ids = {e.product_id for e in events}
+            sku_of: dict[Any, str] = dict(s.exec(select(Product.id, Product.sku)  # type: ignore[call-overload]
+                                                 .where(Product.id.in_(ids))).all()) if ids else {}  # type: ignore[union-attr]
+            rows = [(code, item_code[sku], int(oid), _days(ts), ORDER, float(qty))
+                    for oid, ts, sku, qty in lines if sku in item_code]
+            rows += [(code, item_code[sku_of[e.product_id]], -1, _days(e.occurred_at), _event_kind(e), 1.0)
+                     for e in events if sku_of.get(e.product_id) in item_code]
+    return code, _interactions(users, items, rows)

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ranking.base import Ranker, top_n
-from ranking.interactions import Interactions
+from ranking.interactions import Interactions, replace_row
 from ranking.models import Explanation
 from salesagent.errors import ModelFitError
 
@@ -117,6 +117,14 @@ class CoPurchaseRanker(Ranker):
                            if self.half_life_days else raw).tocsr()
         self.n_items = interactions.n_items
         return self
+
+    def update_user(self, userid: int, orders: Interactions, now: float) -> None:
+        """Replace one customer's history row (their whole order history in ``orders``); the item neighbours,
+        an aggregate over every customer, wait for the next retrain."""
+        rows = orders.orders()
+        rows = rows.select(rows.user == userid)
+        m = rows.matrix(half_life_days=self.half_life_days, now=now)
+        self.user_items = replace_row(self.user_items, userid, m[userid])
 
     def score_user(self, userid: int) -> np.ndarray:
         if userid < 0 or userid >= self.user_items.shape[0]:

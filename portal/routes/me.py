@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, BackgroundTasks
 
 from portal import services
-from portal.deps import CustomerDep, SessionDep
+from portal.deps import CustomerDep, ResourcesDep, SessionDep
 from portal.schemas import (
     CustomerApprovalList,
     DataExport,
@@ -15,21 +15,30 @@ from portal.schemas import (
     OptOutRequest,
     ProfilingStatePublic,
 )
+from store.models import LegalBasis
 
 router = APIRouter(tags=["customer"])
 
 
 @router.post("/events", response_model=EventPublic, status_code=201, responses={401: {}, 403: {}, 404: {}})
-def post_event(body: EventCreate, user: CustomerDep, session: SessionDep) -> EventPublic:
-    """Record a behaviour event; its legal basis comes from the company's consent state."""
-    return services.record_event(session, user, body)
+def post_event(body: EventCreate, user: CustomerDep, session: SessionDep, resources: ResourcesDep,
+               after: BackgroundTasks) -> EventPublic:
+    """Record a behaviour event; its legal basis comes from the company's consent state. An event about a
+    product with a usable legal basis updates the company's recommendations right after the response."""
+    event = services.record_event(session, user, body)
+    if event.sku is not None and event.legal_basis != LegalBasis.none:
+        after.add_task(services.refresh_customer_model, resources, user)
+    return event
 
 
 @router.post("/me/profiling-opt-out", response_model=ProfilingStatePublic, responses={401: {}, 403: {}})
-def post_opt_out(user: CustomerDep, session: SessionDep,
+def post_opt_out(user: CustomerDep, session: SessionDep, resources: ResourcesDep, after: BackgroundTasks,
                  body: OptOutRequest | None = None) -> ProfilingStatePublic:
-    """Object to profiling (or withdraw the objection with ``{"opt_out": false}``)."""
-    return services.set_profiling_opt_out(session, user, body or OptOutRequest())
+    """Object to profiling (or withdraw the objection with ``{"opt_out": false}``). The loaded ranking model
+    drops (or restores) the company's personal rows right after the response."""
+    state = services.set_profiling_opt_out(session, user, body or OptOutRequest())
+    after.add_task(services.refresh_customer_model, resources, user)
+    return state
 
 
 @router.get("/me/data", response_model=DataExport, responses={401: {}, 403: {}})

@@ -10,6 +10,7 @@ from portal.services.customer import (
     erase_contact,
     export_data,
     record_event,
+    refresh_customer_model,
     set_profiling_opt_out,
 )
 from portal.services.health import readiness
@@ -31,6 +32,7 @@ __all__ = [
     "readiness",
     "recommend",
     "record_event",
+    "refresh_customer_model",
     "run_agent_turn",
     "set_profiling_opt_out",
     "staff_queue",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +37,8 @@ from store.models import (
     Product,
     Recommendation,
 )
+
+logger = logging.getLogger(__name__)
 
 KEPT_ON_ERASURE = ["company record", "orders and order lines", "behaviour events (company level)",
                    "recommendations", "price approvals", "conversations (without messages or contact)"]
@@ -73,6 +76,20 @@ def record_event(session: Session, principal: Principal, event: EventCreate) -> 
     session.refresh(row)
     return EventPublic(id=row.id, type=row.type, session_id=row.session_id, sku=event.sku,  # type: ignore[arg-type]
                        query=row.query, legal_basis=row.legal_basis, occurred_at=row.occurred_at)
+
+
+def refresh_customer_model(resources: Any, principal: Principal) -> None:
+    """Bring the loaded ranking model up to date for the caller's company after its behaviour or consent
+    changed (the routes run this after the response). A failure is logged and changes nothing stored: the
+    next ``salesagent train`` picks the rows up anyway."""
+    company_id, _ = customer_ids(principal)
+    update = getattr(resources.recommender, "update_customer", None)
+    if update is None:
+        return
+    try:
+        update(company_id)
+    except Exception:  # a background refresh must never take the portal down
+        logger.exception("could not refresh the ranking model for company %s", company_id)
 
 
 def set_profiling_opt_out(session: Session, principal: Principal, request: OptOutRequest) -> ProfilingStatePublic:

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from ranking import artefacts, load_recommender, train
 from ranking.models import OnboardingProfile, RecContext
 from ranking.store_source import load_snapshot
+from salesagent.errors import NotFoundError
 from store.models import Company, Event, EventType, LegalBasis, Order, OrderLine, Product
 
 NOW = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -167,6 +168,38 @@ def test_persistence_round_trip_and_update_without_retrain(engine, settings) -> 
     kab = [rec.pipe.item_idx[f"KAB-{k}"] for k in range(6)]
     assert after[kab].mean() > before[kab].mean()
     assert np.array_equal(item_factors, rec.pipe.als.model.item_factors)
+    # buy-again knows the six new orders at once, and the customer's suggestions say so
+    ev = rec.pipe.buy_again.explain(rec.pipe.user_idx["C2"], kab[0]).evidence
+    assert ev["times"] == 6 and ev["days_since_last"] == 0
+    texts = [p.text for it in rec.recommend_for_customer(ids["C2"], k=10) if it.sku.startswith("KAB-")
+             for p in it.premises]
+    assert "bought by you 6 times, last 0 days ago" in texts
+
+
+def test_update_customer_follows_opt_out_and_needs_a_known_company(engine, settings) -> None:  # type: ignore
+    ids = seed(engine)
+    rec = load_recommender(settings, engine)
+    user = rec.pipe.user_idx["C1"]
+    assert np.isfinite(rec.pipe.buy_again.score_user(user)).any()
+    with Session(engine) as s:
+        company = s.get(Company, ids["C1"])
+        company.profiling_opt_out = True
+        s.add(company)
+        s.add(Company(external_id="LATE", name="Signed up after training", industry="facility", size_band="small"))
+        s.commit()
+        late = s.exec(__import__("sqlmodel").select(Company).where(Company.external_id == "LATE")).one().id
+    assert rec.update_customer(ids["C1"]) is False  # opted out: personal rows cleared, not refreshed
+    assert not np.isfinite(rec.pipe.buy_again.score_user(user)).any() and rec.pipe.seen[user].nnz == 0
+    assert rec.update_customer(late) is False  # unknown to the model: cold start until the next train
+    with pytest.raises(NotFoundError, match="company 99999 not found"):
+        rec.update_customer(99999)
+    with Session(engine) as s:  # the objection withdrawn: the history comes back without a retrain
+        company = s.get(Company, ids["C1"])
+        company.profiling_opt_out = False
+        s.add(company)
+        s.commit()
+    assert rec.update_customer(ids["C1"]) is True
+    assert np.isfinite(rec.pipe.buy_again.score_user(user)).any()
 
 
 def test_ranking_never_imports_store_protected() -> None:

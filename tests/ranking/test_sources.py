@@ -135,3 +135,68 @@ def test_content_similar_items_stay_in_group(board: Interactions) -> None:
     assert {int(i) for i in ids} == {4, 6, 7}
     ex = r.explain(0, 0)
     assert ex.evidence["anchor"] in (1, 2, 3) and ex.evidence["anchor_bought"]
+
+
+def test_replace_row_swaps_one_row_and_keeps_the_rest() -> None:
+    import scipy.sparse as sp
+
+    from ranking.interactions import replace_row
+
+    m = sp.csr_matrix(np.array([[1, 0, 2], [0, 3, 0], [4, 0, 0]], dtype=np.float32))
+    out = replace_row(m, 1, sp.csr_matrix(np.array([[5, 0, 6]], dtype=np.float32)))
+    assert out.toarray().tolist() == [[1, 0, 2], [5, 0, 6], [4, 0, 0]]
+    assert replace_row(m, 0, sp.csr_matrix((1, 3), dtype=np.float32)).toarray()[0].tolist() == [0, 0, 0]
+    assert m.toarray()[1].tolist() == [0, 3, 0]  # the input is not modified (readers may still hold it)
+    with pytest.raises(ValueError, match="expected \\(1, 3\\)"):
+        replace_row(m, 0, sp.csr_matrix((1, 4), dtype=np.float32))
+
+
+def test_pipeline_update_user_equals_a_fit_on_the_new_history(board: Interactions) -> None:
+    """Customer 0's last order arrives after training: updating them gives the same per-customer rows as a
+    fit that had seen it (buy-again counts / last / intervals, co-purchase and content history, seen items)."""
+    from ranking.pipeline import PipelineConfig, RankingPipeline
+
+    config = PipelineConfig(als=ALSParams(factors=4, iterations=10, half_life_days=None))
+    last_basket = board.basket[board.user == 0].max()
+    stale = RankingPipeline(config).fit(board.select(board.basket != last_basket))
+    full = RankingPipeline(config).fit(board)
+    assert stale.buy_again.explain(0, 1).evidence["times"] == 1
+    stale.update_user(0, board)
+    for name in ("count", "last", "interval"):
+        got, want = getattr(stale.buy_again, name)[0], getattr(full.buy_again, name)[0]
+        assert sorted(zip(got.indices, got.data)) == sorted(zip(want.indices, want.data)), name
+    assert stale.buy_again.explain(0, 1).evidence["times"] == 2
+    assert (stale.co_purchase.user_items[0] != full.co_purchase.user_items[0]).nnz == 0
+    assert (stale.content.history[0] != full.content.history[0]).nnz == 0
+    assert (stale.seen[0] != full.seen[0]).nnz == 0
+    assert (stale.als.raw[0] != full.als.raw[0]).nnz == 0
+    assert (stale.seen[1] != full.seen[1]).nnz == 0  # other customers untouched
+
+
+def test_pipeline_update_user_with_no_history_forgets_the_customer(board: Interactions) -> None:
+    """An opt-out after training: an empty history clears every personal row of that customer."""
+    from ranking.pipeline import PipelineConfig, RankingPipeline
+
+    pipe = RankingPipeline(PipelineConfig(als=ALSParams(factors=4, iterations=10))).fit(board)
+    assert np.isfinite(pipe.buy_again.score_user(0)).any()
+    pipe.update_user(0, board.select(board.user == -1))
+    assert not np.isfinite(pipe.buy_again.score_user(0)).any()
+    assert not np.isfinite(pipe.co_purchase.score_user(0)).any()
+    assert pipe.seen[0].nnz == 0 and pipe.als.raw[0].nnz == 0
+    assert np.allclose(pipe.als.model.user_factors[0], 0.0)
+    assert np.isfinite(pipe.buy_again.score_user(1)).any()
+    with pytest.raises(ValueError, match="not in the model"):
+        pipe.update_user(99, board)
+
+
+def test_als_update_users_grows_the_model_for_a_new_user_code(board: Interactions) -> None:
+    import scipy.sparse as sp
+
+    r = make("als").fit(board)
+    n = r.n_users
+    row = np.zeros((1, board.n_items), dtype=np.float32)
+    row[0, 4:8] = 3.0
+    r.update_users(np.array([n + 1]), sp.csr_matrix(row))
+    assert r.n_users == n + 2 and r.raw.shape[0] == n + 2
+    ids, _ = r.recommend(n + 1, N=4)
+    assert {int(i) for i in ids} == {4, 5, 6, 7}

@@ -131,3 +131,35 @@ def test_my_approvals_show_only_my_company(client: TestClient, h, world) -> None
     theirs = client.get("/me/approvals", headers=h["b"]).json()["data"]
     assert b_id in [a["id"] for a in theirs]
     assert client.get("/me/approvals", headers=h["sales"]).status_code == 403
+
+
+def _seen(world, external_id: str) -> set[str]:  # type: ignore[no-untyped-def]
+    pipe = world.resources.recommender.pipe
+    return {str(pipe.items[i]) for i in pipe.seen[pipe.user_idx[external_id]].indices}
+
+
+def _unseen_sku(world, external_id: str) -> str:  # type: ignore[no-untyped-def]
+    pipe = world.resources.recommender.pipe
+    return next(str(s) for s in pipe.items if str(s) not in _seen(world, external_id))
+
+
+def test_a_product_event_updates_the_loaded_model_at_once(client: TestClient, h, world) -> None:  # type: ignore[no-untyped-def]
+    sku = _unseen_sku(world, "PT-A")
+    r = client.post("/events", json={"type": "add_to_cart", "session_id": "s-upd", "sku": sku}, headers=h["a"])
+    assert r.status_code == 201, r.text
+    assert sku in _seen(world, "PT-A")  # no retrain: the next recommendation already knows the cart
+    sku_c = _unseen_sku(world, "PT-C")
+    assert client.post("/events", json={"type": "view", "session_id": "s-upd", "sku": sku_c},
+                       headers=h["c"]).json()["legal_basis"] == "none"
+    assert sku_c not in _seen(world, "PT-C")  # no legal basis: never enters the model
+
+
+def test_opt_out_clears_the_loaded_model_rows_and_opt_in_restores_them(client: TestClient, h, world) -> None:  # type: ignore[no-untyped-def]
+    before = _seen(world, "PT-B")
+    assert before
+    try:
+        assert client.post("/me/profiling-opt-out", headers=h["b"]).status_code == 200
+        assert _seen(world, "PT-B") == set()
+    finally:
+        assert client.post("/me/profiling-opt-out", json={"opt_out": False}, headers=h["b"]).status_code == 200
+    assert _seen(world, "PT-B") == before
