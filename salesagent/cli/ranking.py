@@ -81,12 +81,16 @@ def eval_ranking(
     train_end: Annotated[str, typer.Option(help="First day of the test period.")] = "2011-08-01",
     test_end: Annotated[str, typer.Option(help="Day after the test period.")] = "2011-10-01",
     tune: Annotated[bool, typer.Option(help="Tune blend weights on a validation split inside training.")] = False,
+    seeds: Annotated[str | None, typer.Option(
+        help="Also score vanilla ALS and the blender once per ALS seed (a range like 0-4 or a list like 0,3,7) "
+             "and print the spread of the gains: one seed's figure can be luck.")] = None,
 ) -> None:
     """Print recall@10, nDCG@10 (all and new items) and coverage@10 for the baselines and the blender."""
-    from evals.ranking_eval import DEFAULT_ORDERS, run
+    from evals.ranking_eval import DEFAULT_ORDERS, parse_seeds, run
     from salesagent.errors import InputError
 
+    seed_list = parse_seeds(seeds) if seeds is not None else []
     path = orders or DEFAULT_ORDERS
     if not path.exists():
         raise InputError(f"orders file not found: {path}")
-    run(path, train_end, test_end, do_tune=tune, log=typer.echo)
+    run(path, train_end, test_end, do_tune=tune, log=typer.echo, seeds=seed_list)
