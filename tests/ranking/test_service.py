@@ -161,13 +161,13 @@ def test_persistence_round_trip_and_update_without_retrain(engine, settings) -> 
             for k in range(6):
                 s.add(OrderLine(order_id=o.id, product_id=ids[f"pid:KAB-{k}"], quantity=1, unit_price=Decimal(1)))
         s.commit()
-    item_factors = rec.pipe.als.model.item_factors.copy()
+    item_factors = [m.item_factors.copy() for m in rec.pipe.als.models]
     before = rec.pipe.als.score_user(rec.pipe.user_idx["C2"])
     assert rec.update_customer(ids["C2"])
     after = rec.pipe.als.score_user(rec.pipe.user_idx["C2"])
     kab = [rec.pipe.item_idx[f"KAB-{k}"] for k in range(6)]
     assert after[kab].mean() > before[kab].mean()
-    assert np.array_equal(item_factors, rec.pipe.als.model.item_factors)
+    assert all(np.array_equal(f, m.item_factors) for f, m in zip(item_factors, rec.pipe.als.models, strict=True))
     # buy-again knows the six new orders at once, and the customer's suggestions say so
     ev = rec.pipe.buy_again.explain(rec.pipe.user_idx["C2"], kab[0]).evidence
     assert ev["times"] == 6 and ev["days_since_last"] == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from ranking_board import checkerboard
@@ -69,21 +71,37 @@ def test_als_finds_the_missing_item_of_the_group(board: Interactions) -> None:
 
 def test_als_explain_contributions_add_up(board: Interactions) -> None:
     r = make("als").fit(board)
-    total, top, _ = r.model.explain(0, r.user_items, 0, N=10)
-    assert sum(s for _, s in top) == pytest.approx(total, rel=1e-5)
-    assert r.explain(0, 0).evidence["contributions"]
+    for m in r.models:
+        total, top, _ = m.explain(0, r.user_items, 0, N=10)
+        assert sum(s for _, s in top) == pytest.approx(total, rel=1e-5)
+    ex = r.explain(0, 0)  # customer 0 has 3 history items: the top 3 are all of them, so the mean adds up too
+    assert sum(c for _, c in ex.evidence["contributions"]) == pytest.approx(ex.score, rel=1e-4)
+    assert ex.score == pytest.approx(float(r.score_user(0)[0]), rel=0.2)  # implicit re-solves the user: close
+
+
+def test_als_ensemble_averages_models_with_distinct_seeds(board: Interactions) -> None:
+    params = ALSParams(factors=4, regularization=0.01, iterations=30, half_life_days=None)
+    one = ALSRanker(replace(params, ensemble=1)).fit(board)
+    three = ALSRanker(replace(params, ensemble=3)).fit(board)
+    assert len(one.models) == 1 and len(three.models) == 3
+    assert not np.allclose(three.models[0].item_factors, three.models[1].item_factors)  # seeds 0 and 100
+    assert np.allclose(three.models[0].item_factors, one.models[0].item_factors)  # member 0 = the single model
+    mean = np.mean([m.item_factors @ m.user_factors[2] for m in three.models], axis=0)
+    assert np.allclose(three.score_user(2), mean, atol=1e-6)
+    with pytest.raises(ValueError, match="ensemble must be at least 1"):
+        ALSRanker(replace(params, ensemble=0))
 
 
 def test_als_update_user_without_full_retrain(board: Interactions) -> None:
     r = make("als").fit(board)
-    before = r.model.item_factors.copy()
+    before = [m.item_factors.copy() for m in r.models]
     row = board.matrix()[0].toarray()
     row[0, :] = 0
     row[0, 4:8] = 3.0  # customer 0 now buys group B only
     import scipy.sparse as sp
 
     r.update_users(np.array([0]), sp.csr_matrix(row))
-    assert np.array_equal(before, r.model.item_factors)  # items untouched
+    assert all(np.array_equal(b, m.item_factors) for b, m in zip(before, r.models, strict=True))  # items untouched
     ids, _ = r.recommend(0, N=4)
     assert {int(i) for i in ids} == {4, 5, 6, 7}
 
@@ -183,7 +201,7 @@ def test_pipeline_update_user_with_no_history_forgets_the_customer(board: Intera
     assert not np.isfinite(pipe.buy_again.score_user(0)).any()
     assert not np.isfinite(pipe.co_purchase.score_user(0)).any()
     assert pipe.seen[0].nnz == 0 and pipe.als.raw[0].nnz == 0
-    assert np.allclose(pipe.als.model.user_factors[0], 0.0)
+    assert all(np.allclose(m.user_factors[0], 0.0) for m in pipe.als.models)
     assert np.isfinite(pipe.buy_again.score_user(1)).any()
     with pytest.raises(ValueError, match="not in the model"):
         pipe.update_user(99, board)
