@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -66,8 +68,10 @@ def train(settings: Settings, engine: Engine, progress: Callable[[str], None] | 
 
 
 def load_recommender(settings: Settings, engine: Engine, *, embed: Embed | None = None,
-                     vectors: dict[str, np.ndarray] | None = None) -> Recommender:
-    """Return the Recommender of the CURRENT model version, training one first when none exists."""
+                     vectors: dict[str, np.ndarray] | None = None, reload_every: float | None = None,
+                     ) -> Recommender:
+    """Return the Recommender of the CURRENT model version, training one first when none exists;
+    ``reload_every`` seconds: see :class:`Recommender` (the wiring passes ``settings.model_reload_seconds``)."""
     version = artefacts.current_version(settings.models_dir)
     if version is None:
         version = train(settings, engine, vectors=vectors).version
@@ -77,23 +81,67 @@ def load_recommender(settings: Settings, engine: Engine, *, embed: Embed | None 
         logger.warning("%s; retraining", err)
         version = train(settings, engine, vectors=vectors).version
         pipe, _manifest = artefacts.load(settings.models_dir, version)
-    return Recommender(pipe, engine, version=version, embed=embed)
+    return Recommender(pipe, engine, version=version, embed=embed, models_dir=settings.models_dir,
+                       reload_every=reload_every)
 
 
 class Recommender:
     """Candidate generation + blending + premises over the store's ids (company id, SKU)."""
 
     def __init__(self, pipeline: RankingPipeline, engine: Engine, *, version: str = "",
-                 embed: Embed | None = None) -> None:
-        self.pipe = pipeline
+                 embed: Embed | None = None, models_dir: Path | None = None,
+                 reload_every: float | None = None) -> None:
+        """``models_dir`` + ``reload_every`` (seconds; 0 = on every call, None = never): look at
+        ``models_dir/CURRENT`` at most that often and switch to a version a ``salesagent train`` in another
+        process wrote, so a running portal picks up the nightly retrain without a restart."""
         self.engine = engine
-        self.version = version
         self.embed = embed
-        self._lock = threading.Lock()
-        """Held while one customer's rows are swapped (``update_customer``) and while a blend reads them."""
+        self._lock = threading.RLock()
+        """Held while the model or one customer's rows are swapped, and while a call reads them."""
+        self._models_dir = models_dir
+        self._reload_every = reload_every
+        self._checked_at = time.monotonic()
+        self._unloadable: str | None = None
+        self._use(pipeline, version)
+
+    def _use(self, pipeline: RankingPipeline, version: str) -> None:
         # premises speak of "days ago" relative to today, not to the last training interaction
         today = datetime.now(UTC).timestamp() / 86400.0
-        self.pipe.buy_again.now = max(self.pipe.buy_again.now, today)
+        pipeline.buy_again.now = max(pipeline.buy_again.now, today)
+        self.pipe = pipeline
+        self.version = version
+
+    def refresh_model(self) -> bool:
+        """Switch to the version ``models_dir/CURRENT`` names when it differs from the one in memory; return
+        True when it switched. A version that cannot be loaded (written by other code, unreadable) is logged
+        once and skipped: the model in memory keeps serving."""
+        if self._models_dir is None:
+            return False
+        version = artefacts.current_version(self._models_dir)
+        if version is None or version == self.version or version == self._unloadable:
+            return False
+        try:
+            pipe, _manifest = artefacts.load(self._models_dir, version)
+        except artefacts.StaleModelError as err:
+            self._unloadable = version
+            logger.warning("keeping ranking model %s: %s", self.version, err)
+            return False
+        with self._lock:
+            old = self.version
+            self._use(pipe, version)
+        logger.info("ranking model %s replaced by %s", old, version)
+        return True
+
+    @contextmanager
+    def _serving(self) -> Iterator[RankingPipeline]:
+        """Refresh the model when it is time to look, then hold the lock and yield the pipeline to use."""
+        if self._reload_every is not None and self._models_dir is not None:
+            now = time.monotonic()
+            if now - self._checked_at >= self._reload_every:
+                self._checked_at = now
+                self.refresh_model()
+        with self._lock:
+            yield self.pipe
 
     # --- helpers -------------------------------------------------------------------------------------------
 
@@ -135,7 +183,6 @@ class Recommender:
         ctx = context or RecContext()
         company = self._company(company_id)
         personal = may_personalise(company)
-        user = self.pipe.user_idx.get(company.external_id) if personal else None
         segment = None
         if personal:
             feats = drop_protected({"industry": company.industry, "size_band": company.size_band,
@@ -145,56 +192,60 @@ class Recommender:
             ind = feats.get("onb_industry") or feats.get("industry")
             size = feats.get("onb_size") or feats.get("size_band")
             segment = (str(ind), str(size)) if ind and size else None
-        anchors = self._codes([ctx.product_sku, *ctx.cart_skus])
         text = " ".join(t for t in [ctx.query or "", ctx.onboarding.plans if ctx.onboarding and personal
                                     else ""] if t).strip()
         query_vec = self.embed([text])[0] if text and self.embed is not None else None
-        with self._lock:
-            blended = self.pipe.recommend(user, k, personal=personal, anchors=anchors, query_vec=query_vec,
-                                          segment=segment)
+        with self._serving() as pipe:
+            user = pipe.user_idx.get(company.external_id) if personal else None
+            anchors = self._codes([ctx.product_sku, *ctx.cart_skus])
+            blended = pipe.recommend(user, k, personal=personal, anchors=anchors, query_vec=query_vec,
+                                     segment=segment)
             return self._items(blended, user, anchors=anchors, segment=segment, personal=personal)
 
     def bought_together(self, sku: str, k: int = 5) -> list[RankedItem]:
         """Return items added to the same orders as ``sku`` (confidence order) with support/confidence/lift."""
-        code = self._require(sku)
-        ids, scores = self.pipe.bought_together.similar_items(code, k)
-        out = []
-        for i, s in zip(ids, scores, strict=True):
-            ex = self.pipe.bought_together.explain(-1, int(i), [code])
-            out.append(RankedItem(sku=str(self.pipe.items[i]), score=float(s), sources=["bought_together"],
-                                  premises=premises_for({"bought_together": ex}, self._name),
-                                  contributions={"bought_together": float(s)}))
-        return out
+        with self._serving() as pipe:
+            code = self._require(sku)
+            ids, scores = pipe.bought_together.similar_items(code, k)
+            out = []
+            for i, s in zip(ids, scores, strict=True):
+                ex = pipe.bought_together.explain(-1, int(i), [code])
+                out.append(RankedItem(sku=str(pipe.items[i]), score=float(s), sources=["bought_together"],
+                                      premises=premises_for({"bought_together": ex}, self._name),
+                                      contributions={"bought_together": float(s)}))
+            return out
 
     def similar_products(self, sku: str, k: int = 5) -> list[RankedItem]:
         """Return similar items: catalogue embeddings when available, else ALS item factors."""
-        code = self._require(sku)
-        content = self.pipe.content.V is not None and bool(self.pipe.content.V[code].any())
-        ranker = self.pipe.content if content else self.pipe.als
-        ids, scores = ranker.similar_items(code, k)
-        out = []
-        for i, s in zip(ids, scores, strict=True):
-            if content:
-                text = f"similar to {self._name(code)} in description and attributes (similarity {100 * s:.0f}%)"
-            else:
-                text = f"bought by the same kind of customers as {self._name(code)} (similarity {100 * s:.0f}%)"
-            prem = Premise(kind="similar_content" if content else "similar_als", text=text,
-                           data={"anchor": sku, "similarity": float(s)})
-            out.append(RankedItem(sku=str(self.pipe.items[i]), score=float(s), sources=[ranker.name],
-                                  premises=[prem], contributions={ranker.name: float(s)}))
-        return out
+        with self._serving() as pipe:
+            code = self._require(sku)
+            content = pipe.content.V is not None and bool(pipe.content.V[code].any())
+            ranker = pipe.content if content else pipe.als
+            ids, scores = ranker.similar_items(code, k)
+            out = []
+            for i, s in zip(ids, scores, strict=True):
+                if content:
+                    text = f"similar to {self._name(code)} in description and attributes (similarity {100 * s:.0f}%)"
+                else:
+                    text = f"bought by the same kind of customers as {self._name(code)} (similarity {100 * s:.0f}%)"
+                prem = Premise(kind="similar_content" if content else "similar_als", text=text,
+                               data={"anchor": sku, "similarity": float(s)})
+                out.append(RankedItem(sku=str(pipe.items[i]), score=float(s), sources=[ranker.name],
+                                      premises=[prem], contributions={ranker.name: float(s)}))
+            return out
 
     def segment_bestsellers(self, industry: str | None, size_band: str | None, k: int = 10) -> list[RankedItem]:
         """Return the recency-weighted bestsellers of a segment (global when the segment is unknown/small)."""
         segment = (industry, size_band) if industry and size_band else None
-        ids, scores = self.pipe.popularity.recommend_segment(segment, k)  # type: ignore[arg-type]
-        out = []
-        for i, s in zip(ids, scores, strict=True):
-            ex = self.pipe.popularity.explain(-1, int(i), segment)  # type: ignore[arg-type]
-            out.append(RankedItem(sku=str(self.pipe.items[i]), score=float(s), sources=["popularity"],
-                                  premises=premises_for({"popularity": ex}, self._name),
-                                  contributions={"popularity": float(s)}))
-        return out
+        with self._serving() as pipe:
+            ids, scores = pipe.popularity.recommend_segment(segment, k)  # type: ignore[arg-type]
+            out = []
+            for i, s in zip(ids, scores, strict=True):
+                ex = pipe.popularity.explain(-1, int(i), segment)  # type: ignore[arg-type]
+                out.append(RankedItem(sku=str(pipe.items[i]), score=float(s), sources=["popularity"],
+                                      premises=premises_for({"popularity": ex}, self._name),
+                                      contributions={"popularity": float(s)}))
+            return out
 
     def update_customer(self, company_id: int) -> bool:
         """Bring one known customer up to date from their current orders and usable events, without a retrain
@@ -203,11 +254,11 @@ class Recommender:
         has never seen the company (it is served cold start until the next ``salesagent train``) or it opted
         out; raise ``NotFoundError`` for an unknown company id."""
         personal = may_personalise(self._company(company_id))
-        user, history = company_history(self.engine, company_id, self.pipe.users, self.pipe.items)
-        if user is None:
-            return False
-        with self._lock:
-            self.pipe.update_user(user, history)
+        with self._serving() as pipe:
+            user, history = company_history(self.engine, company_id, pipe.users, pipe.items)
+            if user is None:
+                return False
+            pipe.update_user(user, history)
         return personal
 
     def _require(self, sku: str) -> int:

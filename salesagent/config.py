@@ -11,8 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from salesagent.errors import ConfigError
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "password", "xxx"}
 
@@ -49,8 +51,12 @@ class Settings(BaseSettings):
 
     embedding_quantize: Literal["int8", "none"] = "int8"
     """``int8``: dynamic int8 quantisation of the embedding model's Linear layers (faster on CPU, same quality on
-    WANDS); ``none``: float32. Changing it does not re-embed an existing index: run ``salesagent index`` on a
-    fresh data dir."""
+    WANDS); ``none``: float32. The quantisation is part of every product's content hash, so changing it re-embeds
+    the catalogue at the next ``salesagent index``."""
+
+    model_reload_seconds: float = Field(30.0, ge=0)
+    """How often (seconds) a running portal or chat looks for a ranking model that a later ``salesagent train``
+    wrote, and switches to it; 0 turns the check off (then only a restart picks up a new model)."""
 
     llm_base_url: str | None = None
     """OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp). Empty: the rule planner answers."""
@@ -131,8 +137,14 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Return the process-wide settings, read once."""
-    return Settings()
+    """Return the process-wide settings, read once; a bad value raises ``ConfigError`` naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as err:
+        problems = "; ".join(
+            f"SALESAGENT_{'_'.join(str(p) for p in e['loc']).upper()}={e.get('input')!r}: {e['msg']}"
+            if e["loc"] else e["msg"] for e in err.errors())
+        raise ConfigError(f"bad setting (environment or .env): {problems}") from None
 
 
 def apply_offline_env(settings: Settings | None = None) -> None:

@@ -122,7 +122,8 @@ def _build_recommender(settings: Settings, engine: Engine, catalog: Any, notes: 
     embedder = load_embedder(settings)
     with Session(engine) as s:
         skus = list(s.exec(select(Product.sku).where(Product.active == True)).all())
-    recommender = load_recommender(settings, engine, embed=embedder.encode, vectors=catalog.vectors_for(skus))
+    recommender = load_recommender(settings, engine, embed=embedder.encode, vectors=catalog.vectors_for(skus),
+                                   reload_every=settings.model_reload_seconds or None)
     notes.append(f"recommender: ranking model {getattr(recommender, 'version', '?')}")
     return recommender
 

@@ -107,6 +107,20 @@ def test_an_unreachable_database_is_one_line(data_dir: Path, monkeypatch: pytest
     assert "secret" not in result.stderr
 
 
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("SALESAGENT_EMBEDDED_ENGINE", "bogus", "SALESAGENT_EMBEDDED_ENGINE='bogus': Input should be 'edge' or 'local'"),
+    ("SALESAGENT_MODEL_RELOAD_SECONDS", "-1", "SALESAGENT_MODEL_RELOAD_SECONDS='-1': Input should be greater than"),
+])
+def test_a_bad_setting_is_one_line_naming_the_variable(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       variable: str, value: str, message: str) -> None:
+    monkeypatch.setenv(variable, value)
+    result = _run("db", "status")
+    assert result.returncode == 3, result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: bad setting (environment or .env): {message}"), lines
+    assert "Traceback" not in result.stderr
+
+
 def test_demo_runs_index_and_train_before_serving() -> None:
     import salesagent.cli  # noqa: F401  (registers every area's steps)
     from salesagent.cli.data import DEMO_STEPS

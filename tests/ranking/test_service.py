@@ -239,3 +239,37 @@ def test_stale_artefact_is_retrained_not_crashed(tmp_path) -> None:  # regressio
 
     with pytest.raises(artefacts.StaleModelError):
         artefacts.load(tmp_path, "v1")
+
+
+def test_a_running_recommender_picks_up_a_model_trained_by_another_process(engine, settings, caplog) -> None:  # type: ignore
+    import logging
+
+    ids = seed(engine)
+    rec = load_recommender(settings, engine, reload_every=0.0)
+    patient = load_recommender(settings, engine, reload_every=3600.0)
+    first = rec.version
+    with Session(engine) as s:  # C2 starts buying cables, then the nightly `salesagent train` runs elsewhere
+        for rep in range(6):
+            o = Order(external_id=f"N{rep}", company_id=ids["C2"], ordered_at=NOW)
+            s.add(o)
+            s.commit()
+            s.add(OrderLine(order_id=o.id, product_id=ids["pid:KAB-0"], quantity=1, unit_price=Decimal(1)))
+        s.commit()
+    report = train(settings, engine)
+    assert rec.version == first != report.version  # nothing looked yet
+    items = rec.recommend_for_customer(ids["C2"], k=10)
+    assert rec.version == report.version
+    assert "bought by you 6 times, last 0 days ago" in [p.text for it in items for p in it.premises]
+    patient.recommend_for_customer(ids["C2"], k=3)
+    assert patient.version == first  # looks at most once an hour: still the model it started with
+    # a newer version this code cannot load: one warning, and the loaded model keeps serving
+    broken = settings.models_dir / "20991231T000000000000-broken"
+    broken.mkdir()
+    (broken / "manifest.json").write_text(json.dumps({"format": -1, "code": "other", "version": broken.name}))
+    (broken / "pipeline.pkl").write_bytes(b"not a pickle")
+    (settings.models_dir / "CURRENT").write_text(broken.name)
+    with caplog.at_level(logging.WARNING, logger="ranking.service"):
+        assert rec.recommend_for_customer(ids["C2"], k=3) and rec.bought_together("S201-B1", k=2)
+    assert rec.version == report.version
+    assert [r.getMessage() for r in caplog.records].count(
+        f"keeping ranking model {report.version}: model {broken.name} was written by other ranking code: retrain") == 1
