@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     WANDS); ``none``: float32. The quantisation is part of every product's content hash, so changing it re-embeds
     the catalogue at the next ``salesagent index``."""
 
-    model_reload_seconds: float = Field(30.0, ge=0)
+    model_reload_seconds: float = Field(default=30.0, ge=0)
     """How often (seconds) a running portal or chat looks for a ranking model that a later ``salesagent train``
     wrote, and switches to it; 0 turns the check off (then only a restart picks up a new model)."""
 
