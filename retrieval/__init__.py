@@ -35,10 +35,18 @@ def _make_engine(settings: Settings, kind: str):  # type: ignore[no-untyped-def]
     from retrieval._edge import EdgeEngine
 
     name = settings.qdrant_collection
-    if kind == "edge":
-        return EdgeEngine(settings.qdrant_path / "edge" / name)
-    if kind == "local":
-        return ClientEngine(name, path=settings.qdrant_path / "local")
+    if kind in ("edge", "local"):
+        path = settings.qdrant_path / kind
+        try:
+            return EdgeEngine(path / name) if kind == "edge" else ClientEngine(name, path=path)
+        except Exception as err:  # both embedded engines lock their folder for one process
+            if "WouldBlock" in str(err) or "already accessed by another instance" in str(err):
+                from salesagent.errors import ResourceBusyError
+
+                raise ResourceBusyError(
+                    f"the catalogue index in {settings.qdrant_path} is in use by another process (a running "
+                    "portal or chat); stop it or use another data dir") from None
+            raise
     if kind == "memory":
         return ClientEngine(name)
     if kind == "server":

@@ -43,6 +43,14 @@ def docs_from_store(session: Any) -> list[ProductDoc]:
     return [doc_from_product(p) for p in rows]
 
 
+def embed_store_catalogue(session: Any, embedder: Any) -> dict[str, Any]:
+    """Return ``{sku: vector}`` for every active product, embedding the same text the index stores, without
+    opening the index: for a retrain while a running portal holds the embedded index."""
+    docs = docs_from_store(session)
+    vectors = embedder.encode([dense_text(d) for d in docs])
+    return {d.sku: v for d, v in zip(docs, vectors, strict=True)}
+
+
 def payload_of(doc: ProductDoc, encoders: str = "") -> dict[str, Any]:
     """Return the Qdrant payload of a product (filters, look-ups, hits and premises read it); ``encoders`` goes
     into the content hash (see ``content_hash``)."""

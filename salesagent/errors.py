@@ -19,6 +19,10 @@ class ConfigError(SalesAgentError):
     http_status = 500
 
 
+class ResourceBusyError(ConfigError):
+    """A resource one process may hold at a time (the embedded vector index) is held by another process."""
+
+
 class InputError(SalesAgentError):
     """The caller's input is malformed: a bad file, a bad row, a bad argument."""
 

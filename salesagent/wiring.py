@@ -14,7 +14,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from salesagent.config import Settings, apply_offline_env
-from salesagent.errors import ConfigError
 
 logger = logging.getLogger("salesagent.wiring")
 
@@ -101,13 +100,7 @@ def _build_catalog(settings: Settings, engine: Engine, notes: list[str]) -> Any:
     from retrieval import build_catalog_search
     from retrieval.embeddings import load_embedder
 
-    try:
-        search = build_catalog_search(settings, load_embedder(settings))
-    except Exception as err:  # the embedded engine allows one process per folder
-        if "WouldBlock" in str(err):
-            raise ConfigError(f"the catalogue index in {settings.qdrant_path} is in use by another process "
-                              "(a running portal or chat); stop it or use another data dir") from None
-        raise
+    search = build_catalog_search(settings, load_embedder(settings))  # ResourceBusyError if another process has it
     with Session(engine) as s:
         report = search.sync_from_store(s)
     notes.append(f"catalog: hybrid search ({report.summary()})")

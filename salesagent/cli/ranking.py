@@ -14,17 +14,29 @@ from salesagent.cli.data import DemoStep, add_demo_step
 
 def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-untyped-def]
     """Train the ranking pipeline with the catalogue's dense vectors (content similarity, exploration slot,
-    brand-new products); products not indexed yet simply have no vector. Returns the TrainReport."""
+    brand-new products); products not indexed yet simply have no vector. When a running portal holds the
+    embedded index, the active products are embedded here instead (same text, same model), so a nightly
+    retrain works without stopping the portal. Returns the TrainReport."""
     from sqlmodel import Session, select
 
     from ranking import train
     from retrieval import build_catalog_search
     from retrieval.embeddings import load_embedder
+    from retrieval.ingest import embed_store_catalogue
     from salesagent.config import apply_offline_env
+    from salesagent.errors import ResourceBusyError
     from store.models import Product
 
     apply_offline_env(settings)
-    search = build_catalog_search(settings, load_embedder(settings))
+    embedder = load_embedder(settings)
+    try:
+        search = build_catalog_search(settings, embedder)
+    except ResourceBusyError:  # a running portal holds the embedded index: embed the catalogue here instead
+        with Session(engine) as session:
+            if say:
+                say("the catalogue index is in use by a running portal: embedding the catalogue directly")
+            vectors = embed_store_catalogue(session, embedder)
+        return train(settings, engine, progress=say, vectors=vectors)
     try:
         with Session(engine) as session:
             skus = list(session.exec(select(Product.sku).where(Product.active == True)).all())
