@@ -102,6 +102,9 @@ class Recommender:
         self._reload_every = reload_every
         self._checked_at = time.monotonic()
         self._unloadable: str | None = None
+        self._pending: dict[int, bool] = {}
+        """Companies whose update is running -> whether another call asked for one meanwhile."""
+        self._pending_lock = threading.Lock()
         self._use(pipeline, version)
 
     def _use(self, pipeline: RankingPipeline, version: str) -> None:
@@ -252,13 +255,39 @@ class Recommender:
         (ALS factors, buy-again, co-purchase, content, seen items; see ``RankingPipeline.update_user``). A
         company that opted out of profiling has its personal rows cleared instead. Return False when the model
         has never seen the company (it is served cold start until the next ``salesagent train``) or it opted
-        out; raise ``NotFoundError`` for an unknown company id."""
+        out; raise ``NotFoundError`` for an unknown company id.
+
+        Calls for a company whose update is already running coalesce: the call returns True at once and the
+        running update reads the store once more when it is done, so a burst of events costs two updates, not
+        one per event, and the last event is never missed."""
+        with self._pending_lock:
+            if company_id in self._pending:
+                self._pending[company_id] = True
+                return True
+            self._pending[company_id] = False
+        try:
+            while True:
+                result = self._update_once(company_id)
+                with self._pending_lock:
+                    if not self._pending[company_id]:
+                        del self._pending[company_id]
+                        return result
+                    self._pending[company_id] = False
+        except BaseException:
+            with self._pending_lock:
+                self._pending.pop(company_id, None)
+            raise
+
+    def _update_once(self, company_id: int) -> bool:
         personal = may_personalise(self._company(company_id))
-        with self._serving() as pipe:
-            user, history = company_history(self.engine, company_id, pipe.users, pipe.items)
+        pipe = self.pipe  # read the store outside the lock: a busy customer's history takes ~50 ms
+        user, history = company_history(self.engine, company_id, pipe.users, pipe.items)
+        with self._serving() as current:
+            if current is not pipe:  # a newer model came in meanwhile: read again in its id maps
+                user, history = company_history(self.engine, company_id, current.users, current.items)
             if user is None:
                 return False
-            pipe.update_user(user, history)
+            current.update_user(user, history)
         return personal
 
     def _require(self, sku: str) -> int:

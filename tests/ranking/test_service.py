@@ -310,3 +310,42 @@ def test_retrain_while_another_process_holds_the_embedded_index(engine, settings
     for sku, vec in indexed.items():
         v = V[pipe.item_idx[sku]]
         assert float(v @ vec / (np.linalg.norm(v) * np.linalg.norm(vec))) > 0.99, sku
+
+
+def test_concurrent_updates_of_one_company_coalesce(engine, settings, monkeypatch) -> None:  # type: ignore
+    """A burst of events: the calls made while an update runs return at once, and the running update reads
+    the store exactly once more, so the last event is in the model."""
+    import threading
+
+    import ranking.service as service
+
+    ids = seed(engine)
+    rec = load_recommender(settings, engine)
+    real, reads, release, started = service.company_history, [], threading.Event(), threading.Event()
+
+    def slow_history(*args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(args[1])
+        if len(reads) == 1:
+            started.set()
+            assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "company_history", slow_history)
+    results: list[bool] = []
+    worker = threading.Thread(target=lambda: results.append(rec.update_customer(ids["C2"])))
+    worker.start()
+    assert started.wait(30)
+    assert rec.update_customer(ids["C2"]) is True and rec.update_customer(ids["C2"]) is True  # coalesced
+    assert rec.update_customer(ids["C3"]) is True  # another company is not held up
+    release.set()
+    worker.join(30)
+    assert results == [True] and reads == [ids["C2"], ids["C3"], ids["C2"]]
+
+    def failing_history(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(service, "company_history", failing_history)
+    with pytest.raises(RuntimeError):
+        rec.update_customer(ids["C2"])
+    monkeypatch.setattr(service, "company_history", real)
+    assert rec.update_customer(ids["C2"]) is True  # a failed update does not leave the company stuck
