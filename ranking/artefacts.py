@@ -55,6 +55,25 @@ def save(models_dir: Path, version: str, obj: Any, manifest: dict[str, Any]) -> 
     return folder
 
 
+def prune(models_dir: Path, keep: int) -> list[str]:
+    """Delete all but the ``keep`` newest version folders (CURRENT's is always kept); return what was deleted.
+
+    Only folders with a manifest count as versions, so nothing else in ``models_dir`` is touched. A running
+    portal keeps serving a deleted version: it holds the model in memory, not the files."""
+    import shutil
+
+    if keep < 1:
+        raise ValueError(f"keep must be at least 1, got {keep}")
+    root = Path(models_dir)
+    current = current_version(root)
+    versions = sorted((p.name for p in root.iterdir() if p.is_dir() and (p / "manifest.json").exists()),
+                      reverse=True)
+    doomed = [v for v in versions[keep:] if v != current]
+    for version in doomed:
+        shutil.rmtree(root / version, ignore_errors=True)
+    return doomed
+
+
 def current_version(models_dir: Path) -> str | None:
     """Return the version CURRENT points at, or None when nothing was trained yet."""
     path = Path(models_dir) / "CURRENT"

@@ -64,6 +64,9 @@ def train(settings: Settings, engine: Engine, progress: Callable[[str], None] | 
         "content_vectors": pipe.content.available, "train_seconds": round(seconds, 3),
         "config": repr(pipe.config)})
     say(f"saved model {version} in {folder}")
+    removed = artefacts.prune(settings.models_dir, settings.models_keep)
+    if removed:
+        say(f"removed {len(removed)} older model version(s), keeping the newest {settings.models_keep}")
     return TrainReport(version, inter.n_users, inter.n_items, len(inter.user), seconds, str(folder))
 
 
@@ -102,6 +105,7 @@ class Recommender:
         self._reload_every = reload_every
         self._checked_at = time.monotonic()
         self._unloadable: str | None = None
+        self._refresh_lock = threading.Lock()
         self._pending: dict[int, bool] = {}
         """Companies whose update is running -> whether another call asked for one meanwhile."""
         self._pending_lock = threading.Lock()
@@ -118,22 +122,25 @@ class Recommender:
         """Switch to the version ``models_dir/CURRENT`` names when it differs from the one in memory; return
         True when it switched. A version that cannot be loaded (written by other code, unreadable) is logged
         once and skipped: the model in memory keeps serving."""
-        if self._models_dir is None:
-            return False
-        version = artefacts.current_version(self._models_dir)
-        if version is None or version == self.version or version == self._unloadable:
-            return False
+        if self._models_dir is None or not self._refresh_lock.acquire(blocking=False):
+            return False  # another thread is loading it already
         try:
-            pipe, _manifest = artefacts.load(self._models_dir, version)
-        except artefacts.StaleModelError as err:
-            self._unloadable = version
-            logger.warning("keeping ranking model %s: %s", self.version, err)
-            return False
-        with self._lock:
-            old = self.version
-            self._use(pipe, version)
-        logger.info("ranking model %s replaced by %s", old, version)
-        return True
+            version = artefacts.current_version(self._models_dir)
+            if version is None or version == self.version or version == self._unloadable:
+                return False
+            try:
+                pipe, _manifest = artefacts.load(self._models_dir, version)
+            except artefacts.StaleModelError as err:
+                self._unloadable = version
+                logger.warning("keeping ranking model %s: %s", self.version, err)
+                return False
+            with self._lock:
+                old = self.version
+                self._use(pipe, version)
+            logger.info("ranking model %s replaced by %s", old, version)
+            return True
+        finally:
+            self._refresh_lock.release()
 
     @contextmanager
     def _serving(self) -> Iterator[RankingPipeline]:

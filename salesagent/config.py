@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     """How often (seconds) a running portal or chat looks for a ranking model that a later ``salesagent train``
     wrote, and switches to it; 0 turns the check off (then only a restart picks up a new model)."""
 
+    models_keep: int = Field(default=5, ge=1)
+    """How many trained ranking model versions ``salesagent train`` keeps in the models dir (the newest ones;
+    the current one always), so a nightly retrain does not fill the disk."""
+
     llm_base_url: str | None = None
     """OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp). Empty: the rule planner answers."""
 

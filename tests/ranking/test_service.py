@@ -317,7 +317,7 @@ def test_concurrent_updates_of_one_company_coalesce(engine, settings, monkeypatc
     the store exactly once more, so the last event is in the model."""
     import threading
 
-    import ranking.service as service
+    from ranking import service
 
     ids = seed(engine)
     rec = load_recommender(settings, engine)
@@ -349,3 +349,20 @@ def test_concurrent_updates_of_one_company_coalesce(engine, settings, monkeypatc
         rec.update_customer(ids["C2"])
     monkeypatch.setattr(service, "company_history", real)
     assert rec.update_customer(ids["C2"]) is True  # a failed update does not leave the company stuck
+
+
+def test_train_keeps_only_the_newest_model_versions(engine, settings) -> None:  # type: ignore
+    seed(engine)
+    kept = settings.model_copy(update={"models_keep": 2})
+    (settings.models_dir / "notes").mkdir()  # not a version (no manifest): never touched
+    versions = [train(kept, engine).version for _ in range(3)]
+    on_disk = sorted(p.name for p in settings.models_dir.iterdir() if (p / "manifest.json").exists())
+    assert on_disk == sorted(versions[1:]) and artefacts.current_version(settings.models_dir) == versions[-1]
+    assert (settings.models_dir / "notes").is_dir()
+    (settings.models_dir / "CURRENT").write_text(versions[1])  # an operator pinned an older version
+    assert artefacts.prune(settings.models_dir, 1) == []  # the newest one, and CURRENT always
+    assert artefacts.current_version(settings.models_dir) == versions[1]
+    (settings.models_dir / "CURRENT").write_text(versions[2])
+    assert artefacts.prune(settings.models_dir, 1) == [versions[1]]
+    with pytest.raises(ValueError, match="keep must be at least 1"):
+        artefacts.prune(settings.models_dir, 0)
