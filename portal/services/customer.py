@@ -52,7 +52,11 @@ def _company(session: Session, company_id: int) -> Company:
 
 
 def legal_basis_for(company: Company) -> LegalBasis:
-    """Return the legal basis recorded for the company's behaviour data (``none`` if consent was never given)."""
+    """Return the legal basis recorded for the company's behaviour data: ``none`` if consent was never given,
+    and ``none`` while the company objects to profiling, so behaviour recorded during an objection never feeds
+    a profile, not even after the company opts back in."""
+    if company.profiling_opt_out:
+        return LegalBasis.none
     basis = LegalBasis(company.behaviour_legal_basis)
     if basis == LegalBasis.consent and company.consent_recorded_at is None and not company.marketing_consent:
         return LegalBasis.none

@@ -157,9 +157,12 @@ def test_a_product_event_updates_the_loaded_model_at_once(client: TestClient, h,
 def test_opt_out_clears_the_loaded_model_rows_and_opt_in_restores_them(client: TestClient, h, world) -> None:  # type: ignore[no-untyped-def]
     before = _seen(world, "PT-B")
     assert before
+    sku = _unseen_sku(world, "PT-B")
     try:
         assert client.post("/me/profiling-opt-out", headers=h["b"]).status_code == 200
         assert _seen(world, "PT-B") == set()
+        r = client.post("/events", json={"type": "add_to_cart", "session_id": "s-oo", "sku": sku}, headers=h["b"])
+        assert r.status_code == 201 and r.json()["legal_basis"] == "none"  # recorded during the objection
     finally:
         assert client.post("/me/profiling-opt-out", json={"opt_out": False}, headers=h["b"]).status_code == 200
-    assert _seen(world, "PT-B") == before
+    assert _seen(world, "PT-B") == before  # the history is back, the event from the objection is not
