@@ -95,16 +95,16 @@ class Detected:
     category: str | None
     discount_percent: float | None
     quantity: int | None
+    also: tuple[Intent, ...] = ()
+    """Other asks in the same message, in rule order ("what goes with X, and a discount on it": price, also
+    accessories)."""
 
 
 def detect(text: str) -> Detected:
     """Return the intent of a (masked) customer message."""
     folded = f" {fold(text)} "
-    intent: Intent = "find"
-    for name, keys in _RULES:
-        if any(k in folded for k in keys):
-            intent = name
-            break
+    matched = [name for name, keys in _RULES if any(k in folded for k in keys)]
+    intent: Intent = matched[0] if matched else "find"
     if intent in ("find", "recommend", "greeting") and PERCENT.search(text):
         intent = "price"  # "10% off", "5 proc."
     query = clean_query(text)
@@ -116,7 +116,8 @@ def detect(text: str) -> Detected:
                   and any(c.isalpha() for c in t))
     return Detected(intent=intent, codes=codes, query=query, category=category_hint(query),
                     discount_percent=float(pct.group(1).replace(",", ".")) if pct else None,
-                    quantity=int(qty.group(1)) if qty else None)
+                    quantity=int(qty.group(1)) if qty else None,
+                    also=tuple(m for m in matched if m != intent and m != "greeting"))
 
 
 _INTENT_WORDS = re.compile(

@@ -34,6 +34,8 @@ class RulePlanner:
         ran = {o.call.name for o in state.outcomes}
         if d.intent == "explain":
             return self._explain(state, d, ran)
+        if d.intent == "price" and "accessories" in d.also:
+            return self._price_and_accessories(state, d, ran)
         if d.intent == "price":
             return self._price(state, d, ran)
         if d.intent == "accessories":
@@ -109,6 +111,21 @@ class RulePlanner:
         if d.quantity:
             args["quantity"] = d.quantity
         return ToolPlan((_call("request_price_change", args),))
+
+    def _price_and_accessories(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
+        """Both asks of "what goes with X, and can I get a discount on it?": the price request first (it needs
+        the product), then the accessories of the same product, one answer for both."""
+        price = self._price(state, d, ran)
+        if isinstance(price, ToolPlan):
+            return price
+        accessories = self._accessories(state, d, ran)
+        if isinstance(accessories, ToolPlan):
+            return accessories
+        if accessories.reply == price.reply:  # neither found the product: ask once
+            return price
+        shown = tuple(accessories.picks or ())
+        picks = shown + tuple(p for p in price.picks or () if p.sku not in {q.sku for q in shown})
+        return AnswerPlan(f"{accessories.reply}\n{price.reply}", picks=picks)
 
     def _accessories(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
         lang = state.ctx.language

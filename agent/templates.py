@@ -132,6 +132,12 @@ def product_lines(cards: Sequence[ProductCard], lang: Lang) -> list[str]:
               why=justification(c, lang)) for c in cards]
 
 
+STATUS_WORDS: dict[str, dict[str, str]] = {
+    "pl": {"pending": "oczekuje", "approved": "zatwierdzone", "rejected": "odrzucone", "expired": "wygasło"},
+}
+"""A request's status in the customer's language (English replies use the status itself)."""
+
+
 def approval_text(ticket: ApprovalTicket, lang: Lang) -> str:
     """Return the sentence telling the customer where the request stands: filed (no price), already pending,
     or approved (with the approved prices, the only prices besides the catalogue's the agent may state)."""
@@ -145,7 +151,9 @@ def approval_text(ticket: ApprovalTicket, lang: Lang) -> str:
         return t("approval_approved", lang, id=ticket.approval_id, items=items, until=until)
     if ticket.existing:
         return t("approval_pending", lang, id=ticket.approval_id, skus=skus)
-    return t("approval", lang, id=ticket.approval_id, status=ticket.status, skus=skus)
+    status = STATUS_WORDS.get(lang, {}).get(ticket.status, ticket.status)
+    return t("approval", lang, id=ticket.approval_id, status=status, skus=skus)
+
 
 
 def question_text(question: OnboardingQuestion) -> str:

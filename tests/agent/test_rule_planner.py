@@ -68,6 +68,22 @@ def test_accessories_then_discount_then_why(resources: Any, ids: SmallStore) -> 
         assert len(s.exec(select(Message).where(Message.conversation_id == conv)).all()) == 6
 
 
+def test_accessories_and_a_discount_in_one_message(resources: Any, ids: SmallStore) -> None:
+    assert detect("What goes with S201-B16? And can I get a 10% discount on it?").also == ("accessories",)
+    for message, lang, ticket in (("What goes with S201-B16? And can I get a 10% discount on it?", "en",
+                                   "request #{id}, status: pending"),
+                                  ("Co pasuje do S201-B16? I czy dostanę rabat 5%?", "pl",
+                                   "zgłoszenie nr {id}, status: oczekuje")):
+        out = turn(resources, ids, message)
+        assert out.tool_calls == ["request_price_change", "bought_together"] and out.language == lang
+        assert out.approvals[0].skus == ["S201-B16"]
+        assert ticket.format(id=out.approvals[0].approval_id) in out.reply
+        assert out.recommendations[0].sku == "BUS-1P-12" and "S201-B16" in out.recommendations[0].justification
+        assert out.recommendations[0].sku in out.reply
+    unknown = turn(resources, ids, "What goes with it, and a discount please?")
+    assert not unknown.approvals and unknown.reply.count("product code") == 1  # asked once, not twice
+
+
 def test_accessories_for_a_described_product(resources: Any, ids: SmallStore) -> None:
     out = turn(resources, ids, "Jakie akcesoria pasują do rozdzielnicy natynkowej 12 modułów?")
     assert out.tool_calls == ["search_catalog", "bought_together"]
