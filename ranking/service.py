@@ -95,8 +95,8 @@ class Recommender:
                  embed: Embed | None = None, models_dir: Path | None = None,
                  reload_every: float | None = None) -> None:
         """``models_dir`` + ``reload_every`` (seconds; 0 = on every call, None = never): look at
-        ``models_dir/CURRENT`` at most that often and switch to a version a ``salesagent train`` in another
-        process wrote, so a running portal picks up the nightly retrain without a restart."""
+        ``models_dir/CURRENT`` at most that often and switch (in the background) to a version a ``salesagent
+        train`` in another process wrote, so a running portal picks up the nightly retrain without a restart."""
         self.engine = engine
         self.embed = embed
         self._lock = threading.RLock()
@@ -144,12 +144,16 @@ class Recommender:
 
     @contextmanager
     def _serving(self) -> Iterator[RankingPipeline]:
-        """Refresh the model when it is time to look, then hold the lock and yield the pipeline to use."""
+        """Hold the lock and yield the pipeline to use. When it is time to look and CURRENT names another
+        version, a background thread loads it: this call is served by the model in memory, not kept waiting
+        for the unpickling (a fraction of a second for the demo, longer for a big catalogue)."""
         if self._reload_every is not None and self._models_dir is not None:
             now = time.monotonic()
             if now - self._checked_at >= self._reload_every:
                 self._checked_at = now
-                self.refresh_model()
+                version = artefacts.current_version(self._models_dir)
+                if version not in (None, self.version, self._unloadable) and not self._refresh_lock.locked():
+                    threading.Thread(target=self.refresh_model, name="ranking-model-reload", daemon=True).start()
         with self._lock:
             yield self.pipe
 

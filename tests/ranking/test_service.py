@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -257,8 +258,12 @@ def test_a_running_recommender_picks_up_a_model_trained_by_another_process(engin
         s.commit()
     report = train(settings, engine)
     assert rec.version == first != report.version  # nothing looked yet
+    assert rec.recommend_for_customer(ids["C2"], k=10)  # served at once by the model in memory; the new one loads
+    deadline = time.monotonic() + 60
+    while rec.version != report.version:
+        assert time.monotonic() < deadline, "the new model was not picked up"
+        time.sleep(0.05)
     items = rec.recommend_for_customer(ids["C2"], k=10)
-    assert rec.version == report.version
     assert "bought by you 6 times, last 0 days ago" in [p.text for it in items for p in it.premises]
     patient.recommend_for_customer(ids["C2"], k=3)
     assert patient.version == first  # looks at most once an hour: still the model it started with
@@ -269,6 +274,7 @@ def test_a_running_recommender_picks_up_a_model_trained_by_another_process(engin
     (broken / "pipeline.pkl").write_bytes(b"not a pickle")
     (settings.models_dir / "CURRENT").write_text(broken.name)
     with caplog.at_level(logging.WARNING, logger="ranking.service"):
+        assert rec.refresh_model() is False and rec.refresh_model() is False
         assert rec.recommend_for_customer(ids["C2"], k=3) and rec.bought_together("S201-B1", k=2)
     assert rec.version == report.version
     assert [r.getMessage() for r in caplog.records].count(
