@@ -35,6 +35,26 @@ def make_engine(settings: Settings) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+MISSING_SCHEMA = ("the database has no tables yet: run `salesagent db init` (or `salesagent demo`, which also "
+                  "loads the demo data)")
+
+
+def require_schema(engine: Engine) -> None:
+    """Raise ``ConfigError`` when the database cannot be opened or has no tables yet, before a server starts
+    (inside uvicorn's start-up the same failure would be a logged traceback and exit code 0)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        ready = inspect(engine).has_table("product")
+    except OperationalError as err:
+        reason = str(err.orig or err).strip().splitlines()[0]
+        raise ConfigError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
+                          f"{reason}") from None
+    if not ready:
+        raise ConfigError(MISSING_SCHEMA)
+
+
 def create_all(engine: Engine) -> None:
     """Create every table (tests only; real databases go through Alembic: ``salesagent db init``)."""
     import store.models

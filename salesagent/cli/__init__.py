@@ -11,6 +11,7 @@ import sys
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 
 from salesagent.errors import SalesAgentError
 
@@ -35,6 +36,12 @@ from salesagent.cli import agent as _agent  # noqa: F401
 from salesagent.cli import serve as _serve  # noqa: F401
 
 
+def missing_schema(err: DBAPIError) -> bool:
+    """True when a database error says a table is missing (SQLite "no such table", Postgres "UndefinedTable")."""
+    text = str(getattr(err, "orig", None) or err)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turn domain errors into one line and an exit code."""
     try:
@@ -42,6 +49,13 @@ def main() -> None:
     except SalesAgentError as err:
         err_console.print(f"[red]error:[/red] {err}", highlight=False)
         sys.exit(err.exit_code)
+    except DBAPIError as err:
+        if not missing_schema(err):
+            raise
+        from store.db import MISSING_SCHEMA
+
+        err_console.print(f"[red]error:[/red] {MISSING_SCHEMA}", highlight=False)
+        sys.exit(3)
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted[/yellow]")
         sys.exit(130)

@@ -61,11 +61,19 @@ def index_command(
     from store.db import make_engine
 
     settings = get_settings()
-    with _progress_bar("indexing") as bar:
-        task = bar.add_task("indexing", total=None)
-        summary = sync_catalog_index(settings, make_engine(settings),
-                                     lambda done, total: bar.update(task, completed=done, total=total),
-                                     build_index=build_index)
+    bar = _progress_bar("indexing")  # started at the first progress report: no empty bar before an error
+    task = bar.add_task("indexing", total=None)
+
+    def on_progress(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
+
+    try:
+        summary = sync_catalog_index(settings, make_engine(settings), on_progress, build_index=build_index)
+    finally:
+        if bar.live.is_started:
+            bar.stop()
     Console().print(summary)
 
 

@@ -64,9 +64,12 @@ def run_server(settings: Settings, *, host: str | None = None, port: int | None 
     """
     import uvicorn
 
+    from store.db import make_engine, require_schema
+
     host = host or settings.host
     port = port or settings.port
     check_workers(settings, workers)
+    require_schema(make_engine(settings))
     if workers > 1:
         uvicorn.run("portal.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level=log_level)
@@ -84,8 +87,11 @@ def serve(
     log_level: Annotated[str, typer.Option(help="Uvicorn log level.")] = "info",
 ) -> None:
     """Run the portal: the JSON API (/docs), the customer chat page and the staff approval queue."""
+    from store.db import make_engine, require_schema
+
     settings = get_settings()
     check_workers(settings, workers)
+    require_schema(make_engine(settings))  # before the URLs: nothing to serve without tables
     console = Console()
     for name, url in portal_urls(host or settings.host, port or settings.port).items():
         console.print(f"{name:>16}: {url}", highlight=False)
