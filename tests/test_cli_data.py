@@ -129,20 +129,12 @@ def test_demo_runs_index_and_train_before_serving() -> None:
 
 
 def test_index_while_another_process_holds_the_index_is_one_line(data_dir: Path) -> None:
-    import sys
-
     from salesagent.config import Settings
+    from tests.support.index_holder import index_held_elsewhere
 
     path = Settings(data_dir=data_dir, _env_file=None).qdrant_path / "edge" / "catalog"  # type: ignore[call-arg]
-    hold = (f"import sys, pathlib; from retrieval._edge import EdgeEngine; e = EdgeEngine(pathlib.Path({str(path)!r}));"
-            " e.ensure_collection(384); print('ready', flush=True); sys.stdin.read()")
-    holder = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                              cwd=Path(__file__).resolve().parents[1])
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with index_held_elsewhere(path):
         result = _run("index")
-    finally:
-        holder.communicate(timeout=60)
     assert result.returncode == 3, result.stderr
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: the catalogue index in ") and "in use by another" in lines[0]

@@ -284,12 +284,10 @@ def test_a_running_recommender_picks_up_a_model_trained_by_another_process(engin
 def test_retrain_while_another_process_holds_the_embedded_index(engine, settings) -> None:  # type: ignore
     """The nightly `salesagent train` must not need the portal stopped: with the index locked by another process
     it embeds the catalogue itself, and gets the vectors the index holds."""
-    import subprocess
-    import sys
-
     from retrieval import build_catalog_search
     from salesagent.cli.ranking import train_with_catalog_vectors
     from salesagent.errors import ResourceBusyError
+    from tests.support.index_holder import index_held_elsewhere
 
     seed(engine)
     search = build_catalog_search(settings)
@@ -297,19 +295,11 @@ def test_retrain_while_another_process_holds_the_embedded_index(engine, settings
         search.sync_from_store(s)
     indexed = search.vectors_for([*SKUS, "NEW-1"])
     search.close()
-    path = settings.qdrant_path / "edge" / settings.qdrant_collection
-    hold = (f"import sys, pathlib; from retrieval._edge import EdgeEngine; e = EdgeEngine(pathlib.Path({str(path)!r}));"
-            " print('ready', flush=True); sys.stdin.read()")
-    holder = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                              cwd=Path(__file__).resolve().parents[2])
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    said: list[str] = []
+    with index_held_elsewhere(settings.qdrant_path / "edge" / settings.qdrant_collection):
         with pytest.raises(ResourceBusyError, match="is in use by another process"):
             build_catalog_search(settings)
-        said: list[str] = []
         report = train_with_catalog_vectors(settings, engine, said.append)
-    finally:
-        holder.communicate(timeout=60)
     assert "the catalogue index is in use by a running portal: embedding the catalogue directly" in said
     pipe, _ = artefacts.load(settings.models_dir, report.version)
     V = pipe.content.V
