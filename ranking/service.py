@@ -290,16 +290,15 @@ class Recommender:
             raise
 
     def _update_once(self, company_id: int) -> bool:
-        personal = may_personalise(self._company(company_id))
         pipe = self.pipe  # read the store outside the lock: a busy customer's history takes ~50 ms
-        user, history = company_history(self.engine, company_id, pipe.users, pipe.items)
+        found = company_history(self.engine, company_id, pipe.users, pipe.items)
         with self._serving() as current:
             if current is not pipe:  # a newer model came in meanwhile: read again in its id maps
-                user, history = company_history(self.engine, company_id, current.users, current.items)
-            if user is None:
+                found = company_history(self.engine, company_id, current.users, current.items)
+            if found.user is None:
                 return False
-            current.update_user(user, history)
-        return personal
+            current.update_user(found.user, found.rows)
+        return found.personal
 
     def _require(self, sku: str) -> int:
         if sku not in self.pipe.item_idx:

@@ -4,7 +4,7 @@ legitimate interest; ``guardrails.consent.usable_events``). Never touches ``stor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -81,12 +81,19 @@ def _interactions(users: np.ndarray, items: np.ndarray, rows: list[tuple[int, in
         kind=np.asarray(arr[4], dtype=np.int8), qty=np.asarray(arr[5], dtype=np.float32), **maps)
 
 
-def company_history(engine: Engine, company_id: int, users: np.ndarray, items: np.ndarray,
-                    ) -> tuple[int | None, Interactions]:
-    """Return a company's user code in a fitted model's id maps (``users`` / ``items``, None when the model
-    has never seen it) and its current order lines and usable events as rows in those maps, the same rows
-    :func:`load_snapshot` would build. Products the model does not know are left out (they enter at the next
-    retrain); a company that opted out of profiling gets no rows at all."""
+class CompanyHistory(NamedTuple):
+    user: int | None
+    """The company's user code in the model's id maps; None when the model has never seen it."""
+    rows: Interactions
+    personal: bool
+    """May the company be profiled (not opted out)? When not, ``rows`` is empty."""
+
+
+def company_history(engine: Engine, company_id: int, users: np.ndarray, items: np.ndarray) -> CompanyHistory:
+    """Return a company's user code in a fitted model's id maps (``users`` / ``items``) and its current order
+    lines and usable events as rows in those maps, the same rows :func:`load_snapshot` would build. Products
+    the model does not know are left out (they enter at the next retrain); a company that opted out of
+    profiling gets no rows at all."""
     user_code = {u: k for k, u in enumerate(users)}
     item_code = {s: k for k, s in enumerate(items)}
     rows: list[tuple[int, int, int, float, int, float]] = []
@@ -95,7 +102,8 @@ def company_history(engine: Engine, company_id: int, users: np.ndarray, items: n
         if company is None:
             raise NotFoundError(f"company {company_id} not found")
         code = user_code.get(company.external_id)
-        if code is not None and may_personalise(company):
+        personal = may_personalise(company)
+        if code is not None and personal:
             lines: list[Any] = list(s.exec(select(  # type: ignore[call-overload]
                 Order.id, Order.ordered_at, Product.sku, OrderLine.quantity)
                 .join(OrderLine, OrderLine.order_id == Order.id)  # type: ignore[arg-type]
@@ -110,4 +118,4 @@ def company_history(engine: Engine, company_id: int, users: np.ndarray, items: n
                     for oid, ts, sku, qty in lines if sku in item_code]
             rows += [(code, item_code[sku_of[e.product_id]], -1, _days(e.occurred_at), _event_kind(e), 1.0)
                      for e in events if sku_of.get(e.product_id) in item_code]
-    return code, _interactions(users, items, rows)
+    return CompanyHistory(code, _interactions(users, items, rows), personal)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, create_engine
 
 from salesagent.config import Settings
@@ -48,11 +49,21 @@ def require_schema(engine: Engine) -> None:
     try:
         ready = inspect(engine).has_table("product")
     except OperationalError as err:
-        reason = str(err.orig or err).strip().splitlines()[0]
-        raise ConfigError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-                          f"{reason}") from None
+        raise cannot_open(engine, err) from None
     if not ready:
         raise ConfigError(MISSING_SCHEMA)
+
+
+def cannot_open(engine: Engine, err: DBAPIError) -> ConfigError:
+    """The one-line error for a database that cannot be opened (password hidden, first line of the reason)."""
+    reason = str(err.orig or err).strip().splitlines()[0]
+    return ConfigError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: {reason}")
+
+
+def missing_schema(err: DBAPIError) -> bool:
+    """True when a database error says a table is missing (SQLite "no such table", Postgres "UndefinedTable")."""
+    text = str(getattr(err, "orig", None) or err)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 def create_all(engine: Engine) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from salesagent.errors import ConfigError
+from store.db import cannot_open
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -44,9 +45,7 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except OperationalError as err:
-        reason = str(err.orig or err).strip().splitlines()[0]
-        raise ConfigError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-                          f"{reason}") from None
+        raise cannot_open(engine, err) from None
 
 
 def schema_diff(engine: Engine) -> list[Any]:

@@ -36,12 +36,6 @@ from salesagent.cli import agent as _agent  # noqa: F401
 from salesagent.cli import serve as _serve  # noqa: F401
 
 
-def missing_schema(err: DBAPIError) -> bool:
-    """True when a database error says a table is missing (SQLite "no such table", Postgres "UndefinedTable")."""
-    text = str(getattr(err, "orig", None) or err)
-    return "no such table" in text or ("relation" in text and "does not exist" in text)
-
-
 def main() -> None:
     """Console-script entry point: run the app, turn domain errors into one line and an exit code."""
     try:
@@ -50,10 +44,10 @@ def main() -> None:
         err_console.print(f"[red]error:[/red] {err}", highlight=False)
         sys.exit(err.exit_code)
     except DBAPIError as err:
+        from store.db import MISSING_SCHEMA, missing_schema
+
         if not missing_schema(err):
             raise
-        from store.db import MISSING_SCHEMA
-
         err_console.print(f"[red]error:[/red] {MISSING_SCHEMA}", highlight=False)
         sys.exit(3)
     except KeyboardInterrupt:
