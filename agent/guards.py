@@ -99,6 +99,13 @@ def _tool_written(ctx: RunContext) -> list[str]:
     return out
 
 
+def code_words(text: str) -> set[str]:
+    """Return the words of ``text`` that may be catalogue SKUs, to look up: those with a digit ("LC1D32B7") and
+    upper-case hyphenated codes without one ("GAL-GRJ-BL"), which the SKU-shape patterns cannot see."""
+    return {t for t in _CODE_WORD.findall(text)
+            if any(c.isdigit() for c in t) or ("-" in t and t.upper() == t and any(c.isalpha() for c in t))}
+
+
 def tool_text_tokens(ctx: RunContext) -> set[str]:
     """Return the codes inside what the tools wrote this turn (product names, premises): code-shaped tokens,
     and catalogue SKUs named there (looked up, since a SKU such as "LC1D32B7" can look like a spec)."""
@@ -107,7 +114,7 @@ def tool_text_tokens(ctx: RunContext) -> set[str]:
     for card in ctx.returned.values():
         for text in (card.name, *(p.text for p in card.premises)):
             tokens.update(tok for _, _, tok in find_sku_tokens(text, ()))
-            candidates.update(t for t in _CODE_WORD.findall(text) if any(c.isdigit() for c in t))
+            candidates.update(code_words(text))
     candidates -= tokens | ctx.returned_skus | ctx.referenced
     if candidates:
         tokens.update(ctx.session.exec(select(Product.sku).where(col(Product.sku).in_(sorted(candidates)))).all())
@@ -123,7 +130,8 @@ def _facts(ctx: RunContext, draft: AgentReplyDraft, allowed: set[str]) -> dict[s
     """Return the check facts in two queries (products, the company's approved offers); the allowed prices are
     ``guardrails.approvals``' own rule: the catalogue price plus the prices of approved, unexpired offers."""
     tool_text = allowed - ctx.returned_skus - ctx.referenced
-    wanted = set(draft.recommended_skus) | allowed | {t for _, _, t in find_sku_tokens(draft.text, ())}
+    wanted = set(draft.recommended_skus) | allowed | {t for _, _, t in find_sku_tokens(draft.text, ())} | \
+        code_words(draft.text)  # a catalogue SKU without digits in the reply is then checked like any other
     offers = approved_offers(ctx.session, ctx.company.id)  # type: ignore[arg-type]
     facts: dict[str, ProductFact] = {}
     if wanted:

@@ -245,3 +245,39 @@ def test_stored_recommendations_carry_premises(resources: Resources, ids: SmallS
         row = s.get(Recommendation, out.recommendations[0].recommendation_id)
         assert row is not None and row.premises and "S201-B16" in row.premises[0]["text"]
         assert row.model_version == "llm:scripted"
+
+
+def test_catalogue_skus_without_digits_are_grounded_or_removed(resources: Resources, ids: SmallStore,
+                                                               server: FakeLLMServer) -> None:
+    """Codes like GAL-GRJ-BL have no digit, so the SKU-shape patterns miss them: named in a premise they are
+    grounded, named by the model without a tool returning them they are removed like any other SKU."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from agent.guards import tool_text_tokens
+    from store.models import Product
+    from tools.models import PremiseOut, ProductCard
+
+    with Session(resources.engine) as s:
+        s.add(Product(sku="GAL-GRJ-BL", name="Hager Gallery data socket RJ45 cat.6, black", category="Sockets",
+                      brand="Hager", unit_price=Decimal("31.90"), stock=5))
+        s.commit()
+    try:
+        with Session(resources.engine) as s:
+            card = ProductCard(sku="S201-B16", name="ABB S200 MCB B16 1P 6 kA", category="MCB",
+                               price=Decimal("24.90"), premises=[PremiseOut(
+                kind="als", text="matches your purchase pattern (driven by GAL-GRJ-BL (Hager Gallery data "
+                                 "socket RJ45 cat.6, black))")])
+            ctx = SimpleNamespace(returned={"S201-B16": card}, session=s, returned_skus={"S201-B16"},
+                                  referenced=set())
+            assert "GAL-GRJ-BL" in tool_text_tokens(ctx)  # type: ignore[arg-type]
+        server.push(calls(tool_call("search_catalog", {"query": "B16 breaker", "k": 2})),
+                    say("Take S201-B16.\nAlso add the GAL-GRJ-BL data socket."))
+        out = turn(llm_resources(resources, server), ids, INTRO + "B16 breaker?")
+        assert "S201-B16" in out.reply and "GAL-GRJ-BL" not in out.reply
+        assert any(n.startswith("sku: sku_not_from_tool_result") for n in out.guardrail_notes)
+        assert_no_pii_sent(server)
+    finally:
+        with Session(resources.engine) as s:
+            s.delete(s.exec(select(Product).where(Product.sku == "GAL-GRJ-BL")).one())
+            s.commit()
