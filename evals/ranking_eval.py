@@ -7,6 +7,11 @@ system's ranking and from the truth, then the top 10 are scored), plus coverage@
 catalogue that appears in at least one top-10 list). Systems: global popularity, buy-again (orders, then
 recency), vanilla implicit ALS (library defaults on raw counts) and the production blender.
 
+The blender gets catalogue vectors by default, as in a deployment (where the catalogue index holds them): each
+stock code's most frequent description embedded with the shipped model (:func:`description_vectors`). That
+switches on the exploration slot (one of the ten slots goes to a never-bought item close to the customer's
+interests) and content similarity; ``vectors="none"`` scores the blender on order history alone.
+
 Selection happens on three validation folds inside the training period (two-month windows ending at
 ``train_end``, one and two months earlier; :func:`validation_splits`): ``--tune`` picks blend weights there and
 ``python -m evals.ranking_eval --validate`` prints the shipped defaults on them; the test period is never used.
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,6 +36,8 @@ DEFAULT_ORDERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "onli
     "online_retail_2010-12_to_2011-09.csv.gz"
 K = 10
 DEPTH = 100
+VECTOR_CHOICES = ("descriptions", "none")
+Vectors = Mapping[str, np.ndarray] | None
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,25 @@ def _metrics(split: Split, runs: list[list[str]], n_items: int) -> dict[str, flo
             "coverage@10": len(cov) / n_items}
 
 
+def description_vectors(df: pd.DataFrame, log: Callable[[str], None] = print,
+                        embedder: object | None = None) -> dict[str, np.ndarray]:
+    """Return {stock code: vector} of each code's most frequent description, embedded with the shipped model
+    (``retrieval.embeddings``; nothing is downloaded): the product text a catalogue index of this shop holds."""
+    named = df[df["description"].str.strip() != ""]
+    if named.empty:
+        raise InputError("the orders file has no product descriptions to embed (use --vectors none)")
+    text = named.groupby("sku")["description"].agg(lambda d: d.value_counts().index[0].strip().lower())
+    if embedder is None:
+        from retrieval.embeddings import load_embedder
+        from salesagent.config import get_settings
+
+        embedder = load_embedder(get_settings())
+    t0 = time.perf_counter()
+    vecs = embedder.encode(text.tolist())  # type: ignore[attr-defined]
+    log(f"catalogue vectors: {len(text)} product descriptions embedded in {time.perf_counter() - t0:.1f} s")
+    return dict(zip(text.index, vecs, strict=True))
+
+
 def popularity_runs(split: Split) -> list[list[str]]:
     m = split.train.orders().matrix()
     buyers = np.asarray((m > 0).sum(axis=0)).ravel()
@@ -112,10 +138,10 @@ def vanilla_als_runs(split: Split, seed: int = 0) -> list[list[str]]:
 
 
 def blender_runs(split: Split, config: PipelineConfig | None = None,
-                 pipeline: RankingPipeline | None = None) -> list[list[str]]:
-    """The production path: fit the pipeline, ask for ``K`` items and, for the new-items view, ``K`` more with
-    the customer's known items excluded (what the discovery surface asks for)."""
-    pipe = pipeline or RankingPipeline(config).fit(split.train)
+                 pipeline: RankingPipeline | None = None, vectors: Vectors = None) -> list[list[str]]:
+    """The production path: fit the pipeline (with catalogue ``vectors`` when given), ask for ``K`` items and,
+    for the new-items view, ``K`` more with the customer's known items excluded (the discovery surface)."""
+    pipe = pipeline or RankingPipeline(config).fit(split.train, vectors=vectors)
     seen = pipe.seen
     runs = []
     for u in split.users:
@@ -153,7 +179,8 @@ def gains(split: Split, m: dict[str, float], base: dict[str, dict[str, float]]) 
 
 
 def validate(df: pd.DataFrame, train_end: str, configs: Sequence[tuple[str, PipelineConfig]] = (),
-             log: Callable[[str], None] = print, seeds: Sequence[int] = ()) -> list[tuple[str, PipelineConfig, float]]:
+             log: Callable[[str], None] = print, seeds: Sequence[int] = (), vectors: Vectors = None,
+             ) -> list[tuple[str, PipelineConfig, float]]:
     """Score ``configs`` (default: the shipped :class:`PipelineConfig`) on the :func:`validation_splits`; return
     (name, config, objective) where objective = mean over folds of min(gain all, gain new). With ``seeds``, the
     objective is averaged over those ALS seeds (vanilla ALS re-seeded alike), which is what a comparison of
@@ -173,7 +200,8 @@ def validate(df: pd.DataFrame, train_end: str, configs: Sequence[tuple[str, Pipe
                 mins = []
                 for s, e, split, base in folds:
                     log(f"  val [{s}, {e}) {name}, ALS seed {seed}:")
-                    ((_, g_all, g_new),) = seed_spread(split, cfg, base, [seed], log, summary=False)
+                    ((_, g_all, g_new),) = seed_spread(split, cfg, base, [seed], log, summary=False,
+                                                       vectors=vectors)
                     mins.append(min(g_all, g_new))
                 objectives.append(float(np.mean(mins)))
                 log(f"  {name}, seed {seed}: mean over folds of min(gain all, gain new) = {objectives[-1]:.4f}")
@@ -184,7 +212,7 @@ def validate(df: pd.DataFrame, train_end: str, configs: Sequence[tuple[str, Pipe
             continue
         mins = []
         for s, e, split, base in folds:
-            m = _metrics(split, blender_runs(split, cfg), split.train.n_items)
+            m = _metrics(split, blender_runs(split, cfg, vectors=vectors), split.train.n_items)
             g_all, g_new = gains(split, m, base)
             mins.append(min(g_all, g_new))
             log(f"  val [{s}, {e}) {name}: recall@10 {m['recall@10']:.4f} ({100 * (g_all - 1):+.1f}%) "
@@ -194,7 +222,8 @@ def validate(df: pd.DataFrame, train_end: str, configs: Sequence[tuple[str, Pipe
     return out
 
 
-def tune(df: pd.DataFrame, train_end: str, log: Callable[[str], None] = print) -> PipelineConfig:
+def tune(df: pd.DataFrame, train_end: str, log: Callable[[str], None] = print, vectors: Vectors = None,
+         ) -> PipelineConfig:
     """Pick blend weights on the validation folds inside the training period (:func:`validation_splits`); return
     the config with the best mean over folds of min(relative gain on recall@10 all, on recall@10 new)."""
     configs = []
@@ -203,7 +232,7 @@ def tune(df: pd.DataFrame, train_end: str, log: Callable[[str], None] = print) -
         w = dict(cfg.blend.weights, buy_again=ba, popularity=pop)
         configs.append((f"buy_again={ba} popularity={pop} rrf_k={rrf_k}",
                         replace(cfg, blend=replace(cfg.blend, weights=w, rrf_k=rrf_k))))
-    scored = validate(df, train_end, configs, log)
+    scored = validate(df, train_end, configs, log, vectors=vectors)
     return max(scored, key=lambda x: x[2])[1]
 
 
@@ -215,7 +244,7 @@ def with_seed(config: PipelineConfig, seed: int) -> PipelineConfig:
 def seed_spread(split: Split, config: PipelineConfig, base: dict[str, dict[str, float]], seeds: Sequence[int],
                 log: Callable[[str], None] = print, *, summary: bool = True,
                 scored: dict[int, tuple[dict[str, float], dict[str, float]]] | None = None,
-                ) -> list[tuple[int, float, float]]:
+                vectors: Vectors = None) -> list[tuple[int, float, float]]:
     """Score the two ALS-based systems (vanilla ALS and the blender) once per ALS seed, the other baselines
     fixed; return (seed, gain all, gain new) per seed and print them with their mean, min and max. One seed's
     figure can be luck: on the validation folds, the gain on new items moves by up to 7 points with the seed.
@@ -226,7 +255,7 @@ def seed_spread(split: Split, config: PipelineConfig, base: dict[str, dict[str, 
             vanilla, m = scored[seed]
         else:
             vanilla = _metrics(split, vanilla_als_runs(split, seed), split.train.n_items)
-            m = _metrics(split, blender_runs(split, with_seed(config, seed)), split.train.n_items)
+            m = _metrics(split, blender_runs(split, with_seed(config, seed), vectors=vectors), split.train.n_items)
         b = dict(base, **{"vanilla ALS": vanilla})
         g_all, g_new = gains(split, m, b)
         rows.append((seed, g_all, g_new))
@@ -242,12 +271,14 @@ def seed_spread(split: Split, config: PipelineConfig, base: dict[str, dict[str, 
 
 def run(orders: Path = DEFAULT_ORDERS, train_end: str = "2011-08-01", test_end: str = "2011-10-01",
         do_tune: bool = False, systems: Sequence[str] = tuple(SYSTEMS), log: Callable[[str], None] = print,
-        seeds: Sequence[int] = (),
+        seeds: Sequence[int] = (), vectors: str = "descriptions",
         ) -> dict[str, dict[str, float]]:
     """Return {system: metrics} on the time split (and print a table via ``log``); with ``seeds``, also the
-    blender's gains once per ALS seed (:func:`seed_spread`)."""
+    blender's gains once per ALS seed (:func:`seed_spread`). ``vectors``: ``descriptions`` (catalogue vectors
+    from the product descriptions, as deployed) or ``none``."""
     df = read_online_retail_frame(orders)
-    cfg = tune(df, train_end, log) if do_tune else PipelineConfig()
+    vecs = load_vectors(vectors, df, log)
+    cfg = tune(df, train_end, log, vectors=vecs) if do_tune else PipelineConfig()
     if do_tune:
         log(f"tuned weights: {dict(cfg.blend.weights)}")
     split = make_split(df, train_end, test_end)
@@ -256,7 +287,7 @@ def run(orders: Path = DEFAULT_ORDERS, train_end: str = "2011-08-01", test_end: 
     table = {}
     for name in systems:
         t0 = time.perf_counter()
-        runs = blender_runs(split, cfg) if name == "blender" else SYSTEMS[name](split)
+        runs = blender_runs(split, cfg, vectors=vecs) if name == "blender" else SYSTEMS[name](split)
         table[name] = _metrics(split, runs, split.train.n_items)
         table[name]["seconds"] = time.perf_counter() - t0
     log(format_table(table))
@@ -266,8 +297,18 @@ def run(orders: Path = DEFAULT_ORDERS, train_end: str = "2011-08-01", test_end: 
                 for n in ("popularity", "buy-again")}
         scored = ({cfg.als.seed: (table["vanilla ALS"], table["blender"])}
                   if "vanilla ALS" in table and "blender" in table else None)
-        seed_spread(split, cfg, base, seeds, log, scored=scored)
+        seed_spread(split, cfg, base, seeds, log, scored=scored, vectors=vecs)
     return table
+
+
+def load_vectors(choice: str, df: pd.DataFrame, log: Callable[[str], None] = print) -> Vectors:
+    """``descriptions`` -> :func:`description_vectors`; ``none`` -> None; anything else is an ``InputError``."""
+    if choice not in VECTOR_CHOICES:
+        raise InputError(f"--vectors {choice!r}: expected one of {', '.join(VECTOR_CHOICES)}")
+    if choice == "none":
+        log("catalogue vectors: none (order history only: no content source, no exploration slot)")
+        return None
+    return description_vectors(df, log)
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -305,7 +346,9 @@ if __name__ == "__main__":
 
     seeds_arg = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--seeds=")), "")
     seed_list = parse_seeds(seeds_arg) if seeds_arg else []
+    vectors_arg = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--vectors=")), "descriptions")
     if "--validate" in sys.argv:  # the shipped defaults on the validation folds only (no test period)
-        validate(read_online_retail_frame(DEFAULT_ORDERS), "2011-08-01", seeds=seed_list)
+        frame = read_online_retail_frame(DEFAULT_ORDERS)
+        validate(frame, "2011-08-01", seeds=seed_list, vectors=load_vectors(vectors_arg, frame))
     else:
-        run(do_tune="--tune" in sys.argv, seeds=seed_list)
+        run(do_tune="--tune" in sys.argv, seeds=seed_list, vectors=vectors_arg)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from ranking.interactions import read_online_retail
+import numpy as np
+import pandas as pd
+
+from ranking.interactions import interactions_from_frame, read_online_retail_frame
 from ranking.pipeline import PipelineConfig, RankingPipeline
 from salesagent.errors import InputError
 
@@ -35,19 +39,28 @@ def read_customer_ids(spec: str) -> list[str]:
 
 
 def recommend_file(orders: Path, customers: Iterable[str], k: int, out: Path,
-                   config: PipelineConfig | None = None) -> dict[str, int]:
-    """Train the production pipeline on ``orders``, write one JSON line per customer to ``out``; return counts."""
+                   config: PipelineConfig | None = None,
+                   vectors: Callable[[pd.DataFrame], Mapping[str, np.ndarray]] | None = None) -> dict[str, int]:
+    """Train the production pipeline on ``orders`` (with the catalogue vectors ``vectors(purchase lines)``
+    returns, when given), write one JSON line per customer to ``out``; return counts. ``out`` appears whole or
+    not at all (written beside it, then renamed)."""
     if k < 1:
         raise InputError(f"--k must be at least 1, got {k}")
-    inter = read_online_retail(orders)
-    pipe = RankingPipeline(config).fit(inter)
+    frame = read_online_retail_frame(orders)
+    inter = interactions_from_frame(frame)
+    pipe = RankingPipeline(config).fit(inter, vectors=vectors(frame) if vectors else None)
     written = cold = 0
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w") as fh:
-        for cid in customers:
-            user = pipe.user_idx.get(cid)
-            cold += user is None
-            items = [str(pipe.items[b.item]) for b in pipe.recommend(user, k)]
-            fh.write(json.dumps({"customer_id": cid, "items": items}) + "\n")
-            written += 1
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with open(partial, "w") as fh:
+            for cid in customers:
+                user = pipe.user_idx.get(cid)
+                cold += user is None
+                items = [str(pipe.items[b.item]) for b in pipe.recommend(user, k)]
+                fh.write(json.dumps({"customer_id": cid, "items": items}) + "\n")
+                written += 1
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
     return {"customers": written, "cold_start": cold, "items": inter.n_items}

@@ -22,7 +22,7 @@ class BlendConfig:
 
     weights: Mapping[str, float] = field(default_factory=lambda: {
         "buy_again": 2.0, "als": 1.0, "co_purchase": 1.0, "popularity": 0.7, "bought_together": 1.0,
-        "content": 0.5, "context": 2.0})
+        "content": 0.0, "context": 2.0})
     rrf_k: float = 60.0
     depth: int = 200
     """Candidates taken from each source."""
@@ -37,6 +37,12 @@ class BlendConfig:
     explore_position: int = 9
     """0-based position of the exploration slot (clamped to the list length)."""
     explore_weight: float = 0.02
+    explore_pool: int = 50
+    """The exploration item is the best-blended of the ``explore_pool`` never-seen items closest to the customer's
+    interests (the closest one when none of them is a candidate of any source); 0 = always the closest one."""
+    explore_floor: float = 0.5
+    """Pool members must be at least this share as similar as the closest item, so a small catalogue's "50
+    closest" do not stretch to unrelated items (on Online Retail the 50th is at 0.66-0.90 of the closest)."""
 
 
 @dataclass(frozen=True)
@@ -94,11 +100,16 @@ def blend(sources: Mapping[str, np.ndarray], k: int, cfg: BlendConfig, *, exclud
     has_cat = cats >= 0
     cat_idx = np.where(has_cat, cats, 0)
     cat_counts = np.zeros(int(cats.max()) + 1 if len(cats) and cats.max() >= 0 else 1)
-    explore = _explore_pick(cfg, k, explore_scores, excluded, seen, best_set)
+    explore = _explore_pick(cfg, k, explore_scores, excluded, seen, best_set, uniq, base)
     n_slots = k - (1 if explore is not None else 0)
     taken = np.zeros(len(uniq), dtype=bool)
+    explore_parts: dict[str, float] = {}
     if explore is not None:
         taken |= uniq == explore[0]
+        explore_parts = {"exploration": explore[1]}
+        if taken.any():  # the pick is also a candidate of other sources: their evidence stays with it
+            j = int(np.flatnonzero(taken)[0])
+            explore_parts.update({n: float(contrib[j, m]) for m, n in enumerate(names) if contrib[j, m] > 0})
     chosen: list[Blended] = []
     recent_best: list[bool] = []
     while len(chosen) < n_slots:
@@ -123,12 +134,17 @@ def blend(sources: Mapping[str, np.ndarray], k: int, cfg: BlendConfig, *, exclud
             cat_counts[cats[j]] += 1
     if explore is not None:
         pos = min(cfg.explore_position, len(chosen))
-        chosen.insert(pos, Blended(explore[0], explore[1], {"exploration": explore[1]}))
+        chosen.insert(pos, Blended(explore[0], sum(explore_parts.values()), explore_parts))
     return chosen
 
 
 def _explore_pick(cfg: BlendConfig, k: int, explore_scores: np.ndarray | None, excluded: np.ndarray | None,
-                  seen: np.ndarray | None, best_set: set[int]) -> tuple[int, float] | None:
+                  seen: np.ndarray | None, best_set: set[int], uniq: np.ndarray, base: np.ndarray,
+                  ) -> tuple[int, float] | None:
+    """Return (item, exploration score) or None. Eligible: never seen, not excluded, not a top bestseller.
+    Among the ``explore_pool`` eligible items closest to the interests, the one the other sources rank highest
+    (fused score; ties to the closer, then the lower code): closeness alone picks near-duplicates nobody buys,
+    which on the validation folds cost 2-3 points of recall@10 more (docs/ranking.md, round 9)."""
     if not cfg.exploration or explore_scores is None or k < 2:
         return None
     s = np.asarray(explore_scores, dtype=np.float64).copy()
@@ -137,11 +153,18 @@ def _explore_pick(cfg: BlendConfig, k: int, explore_scores: np.ndarray | None, e
             s[np.asarray(mask, dtype=bool)] = -np.inf
     if best_set:
         s[list(best_set)] = -np.inf
-    if not np.isfinite(s).any():
+    finite = int(np.isfinite(s).sum())
+    if not finite:
         return None
-    top = s.max()
-    i = int(np.flatnonzero(s == top)[0])
-    return i, float(cfg.explore_weight * max(top, 0.0))
+    closest = np.lexsort((np.arange(len(s)), -s))[:max(1, min(cfg.explore_pool, finite))]  # ties: lower code
+    i = int(closest[0])
+    closest = closest[s[closest] >= cfg.explore_floor * s[i]] if s[i] > 0 else closest[:1]
+    if cfg.explore_pool > 0 and len(uniq):
+        cand = np.flatnonzero(np.isin(uniq, closest))
+        if len(cand):
+            items = uniq[cand]
+            i = int(items[np.lexsort((items, -s[items], -base[cand]))[0]])
+    return i, float(cfg.explore_weight * max(s[i], 0.0))
 
 
 def blend_reference(sources: Mapping[str, Sequence[float]], k: int, cfg: BlendConfig, *,
@@ -165,7 +188,14 @@ def blend_reference(sources: Mapping[str, Sequence[float]], k: int, cfg: BlendCo
         pool = [i for i, v in enumerate(explore_scores) if v != -inf and not (excluded and excluded[i])
                 and not (seen and seen[i]) and i not in best_set]
         if pool:
-            i = min(pool, key=lambda i: (-float(explore_scores[i]), i))
+            pool.sort(key=lambda i: (-float(explore_scores[i]), i))
+            i = pool[0]
+            top = float(explore_scores[i])
+            near = [j for j in pool[: cfg.explore_pool]
+                    if (float(explore_scores[j]) >= cfg.explore_floor * top if top > 0 else j == i)]
+            blended = [j for j in near if j in scores]
+            if blended:  # the best-blended of the closest (ties: closer, then lower code)
+                i = min(blended, key=lambda j: (-sum(scores[j].values()), -float(explore_scores[j]), j))
             explore = (i, cfg.explore_weight * max(float(explore_scores[i]), 0.0))
     remaining = {i for i in scores if explore is None or i != explore[0]}
     chosen: list[Blended] = []
@@ -201,6 +231,6 @@ def blend_reference(sources: Mapping[str, Sequence[float]], k: int, cfg: BlendCo
         if c >= 0:
             cat_count[c] = cat_count.get(c, 0) + 1
     if explore:
-        chosen.insert(min(cfg.explore_position, len(chosen)), Blended(explore[0], explore[1],
-                                                                        {"exploration": explore[1]}))
+        parts = {"exploration": explore[1], **{n: v for n, v in scores.get(explore[0], {}).items() if v > 0}}
+        chosen.insert(min(cfg.explore_position, len(chosen)), Blended(explore[0], sum(parts.values()), parts))
     return chosen

@@ -98,7 +98,7 @@ class RankingPipeline:
             src["buy_again"] = self.buy_again.score_user(user)
             src["als"] = self.als.score_user(user)
             src["co_purchase"] = self.co_purchase.score_user(user)
-            if self.content.available:
+            if self.content.available and self.config.blend.weights.get("content", 0.0) > 0:
                 src["content"] = self.content.score_user(user)
         if personal:
             src["popularity"] = self.popularity.segment_scores(segment if segment is not None else

@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesagent.cli import app, eval_app
 from salesagent.cli.data import DemoStep, add_demo_step
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 
 def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-untyped-def]
@@ -78,12 +82,24 @@ def eval_recommend(
     customers: Annotated[str, typer.Option(help="File with one customer id per line, or ids joined by commas.")],
     out: Annotated[Path, typer.Option(help="Output JSONL: one {customer_id, items} line per customer.")],
     k: Annotated[int, typer.Option(help="Items per customer.")] = 10,
+    vectors: Annotated[str, typer.Option(
+        help="Catalogue vectors: 'descriptions' embeds each product's description with the shipped model, as a "
+             "deployment's catalogue index does (content similarity and the exploration slot on); 'none' ranks "
+             "on order history alone.")] = "descriptions",
 ) -> None:
     """Train the production pipeline on ORDERS and write k recommendations per listed customer."""
+    from evals.ranking_eval import VECTOR_CHOICES, description_vectors
     from ranking.batch import read_customer_ids, recommend_file
+    from salesagent.errors import InputError
 
+    if vectors not in VECTOR_CHOICES:
+        raise InputError(f"--vectors {vectors!r}: expected one of {', '.join(VECTOR_CHOICES)}")
     ids = read_customer_ids(customers)
-    stats = recommend_file(orders, ids, k, out)
+
+    def embed(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        return description_vectors(frame, log=lambda line: typer.echo(line, err=True))
+
+    stats = recommend_file(orders, ids, k, out, vectors=embed if vectors == "descriptions" else None)
     typer.echo(f"wrote {stats['customers']} customers ({stats['cold_start']} cold start) to {out}", err=True)
 
 
@@ -96,13 +112,19 @@ def eval_ranking(
     seeds: Annotated[str | None, typer.Option(
         help="Also score vanilla ALS and the blender once per ALS seed (a range like 0-4 or a list like 0,3,7) "
              "and print the spread of the gains: one seed's figure can be luck.")] = None,
+    vectors: Annotated[str, typer.Option(
+        help="Catalogue vectors for the blender: 'descriptions' embeds each product's description with the "
+             "shipped model, as a deployment's catalogue index does (content similarity and the exploration "
+             "slot on); 'none' ranks on order history alone.")] = "descriptions",
 ) -> None:
     """Print recall@10, nDCG@10 (all and new items) and coverage@10 for the baselines and the blender."""
-    from evals.ranking_eval import DEFAULT_ORDERS, parse_seeds, run
+    from evals.ranking_eval import DEFAULT_ORDERS, VECTOR_CHOICES, parse_seeds, run
     from salesagent.errors import InputError
 
+    if vectors not in VECTOR_CHOICES:
+        raise InputError(f"--vectors {vectors!r}: expected one of {', '.join(VECTOR_CHOICES)}")
     seed_list = parse_seeds(seeds) if seeds is not None else []
     path = orders or DEFAULT_ORDERS
     if not path.exists():
         raise InputError(f"orders file not found: {path}")
-    run(path, train_end, test_end, do_tune=tune, log=typer.echo, seeds=seed_list)
+    run(path, train_end, test_end, do_tune=tune, log=typer.echo, seeds=seed_list, vectors=vectors)

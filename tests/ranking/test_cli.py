@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from salesagent.cli import app
@@ -55,3 +56,25 @@ def test_eval_recommend_bad_input_is_one_line_and_nonzero(tmp_path: Path) -> Non
                           env={**os.environ, "COLUMNS": "400"})
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "lacks Online Retail column" in proc.stderr
+
+
+def test_eval_recommend_output_is_whole_or_absent(tmp_path: Path) -> None:
+    """A failure while writing leaves the previous file untouched and no partial file behind."""
+    from ranking.batch import recommend_file
+
+    orders = orders_csv(tmp_path / "orders.csv.gz")
+    out = tmp_path / "recs.jsonl"
+    out.write_text("previous run\n")
+
+    def ids():  # type: ignore[no-untyped-def]
+        yield "1000"
+        raise RuntimeError("customer list broke off")
+
+    with pytest.raises(RuntimeError):
+        recommend_file(orders, ids(), 3, out)
+    assert out.read_text() == "previous run\n" and sorted(p.name for p in tmp_path.iterdir()) == \
+        ["orders.csv.gz", "recs.jsonl"]
+    res = CliRunner().invoke(app, ["eval", "recommend", "--orders", str(orders), "--customers", "1000,1005",
+                                   "--out", str(out), "--k", "3", "--vectors", "none"])
+    assert res.exit_code == 0, res.output
+    assert [json.loads(x)["customer_id"] for x in out.read_text().splitlines()] == ["1000", "1005"]

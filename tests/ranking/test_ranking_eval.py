@@ -82,3 +82,64 @@ def test_bad_seeds_and_empty_periods_are_one_line_and_exit_2(tmp_path: Path) -> 
     assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0
     assert "ordered in [2012-01-01, 2012-03-01): nothing to score" in proc.stderr
 
+
+
+class RecordingEmbedder:
+    """Deterministic stand-in for the sentence model: one-hot-ish vectors by text, and the texts it saw."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.texts += texts
+        out = np.zeros((len(texts), 8), dtype=np.float32)
+        for k, t in enumerate(texts):
+            out[k, sum(map(ord, t)) % 8] = 1.0
+            out[k, len(t) % 8] += 0.5
+        return out
+
+
+def test_description_vectors_embed_each_codes_most_frequent_description() -> None:
+    import pandas as pd
+
+    from evals.ranking_eval import description_vectors
+
+    df = pd.DataFrame({"sku": ["A", "A", "A", "B", "C"],
+                       "description": ["RED MUG ", "RED MUG ", "red mug (damaged)", "BLUE TIN", "  "]})
+    emb = RecordingEmbedder()
+    vecs = description_vectors(df, log=lambda _: None, embedder=emb)
+    assert sorted(emb.texts) == ["blue tin", "red mug"] and set(vecs) == {"A", "B"}  # C has no text
+    with pytest.raises(InputError, match="no product descriptions"):
+        description_vectors(df[df.sku == "C"], log=lambda _: None, embedder=emb)
+
+
+def test_blender_with_catalogue_vectors_fills_the_exploration_slot(tmp_path: Path) -> None:
+    """With vectors the eval's blender is the deployed one: every top 10 that has room holds one never-bought
+    item (the exploration slot); without vectors it has no exploration slot."""
+    from evals.ranking_eval import blender_runs, description_vectors, make_split
+    from ranking.blender import BlendConfig
+    from ranking.interactions import read_online_retail_frame
+    from ranking.pipeline import PipelineConfig
+
+    df = read_online_retail_frame(months_csv(tmp_path / "orders.csv.gz"))
+    split = make_split(df, "2011-05-01", "2011-06-01")
+    vecs = description_vectors(df, log=lambda _: None, embedder=RecordingEmbedder())
+    only_repeats = PipelineConfig(blend=BlendConfig(weights={"buy_again": 1.0}, bestseller_top=0))
+    with_vectors = blender_runs(split, only_repeats, vectors=vecs)
+    without = blender_runs(split, only_repeats)
+    for known, top, plain in zip(split.known, with_vectors, without, strict=True):
+        assert all(s in known for s in plain[:10])  # buy-again alone proposes only what they bought
+        assert sum(s not in known for s in top[:10]) == 1  # ... plus the exploration slot
+
+
+def test_eval_ranking_vectors_choice(tmp_path: Path) -> None:
+    orders = months_csv(tmp_path / "orders.csv.gz")
+    args = ["eval", "ranking", "--orders", str(orders), "--train-end", "2011-05-01", "--test-end", "2011-06-01"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "catalogue vectors: 12 product descriptions embedded" in res.output
+    res = CliRunner().invoke(app, [*args, "--vectors", "none"])
+    assert res.exit_code == 0 and "catalogue vectors: none" in res.output
+    proc = _cli(*args, "--vectors", "names")
+    assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0
+    assert "expected one of descriptions, none" in proc.stderr
