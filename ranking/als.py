@@ -103,7 +103,9 @@ class ALSRanker(Ranker):
                 total += float(t) / len(self.models)
                 for i, c in top:
                     per_item[int(i)] = per_item.get(int(i), 0.0) + float(c) / len(self.models)
-        best = sorted(per_item.items(), key=lambda x: -x[1])[:3]
+        # the item itself is no reason for itself ("matches your pattern, driven by <this item>"): its own
+        # history speaks through buy-again; name the other items that pull it up
+        best = sorted(((i, c) for i, c in per_item.items() if i != itemid), key=lambda x: -x[1])[:3]
         return Explanation(total, self.name, {"contributions": best})
 
     def update_users(self, userids: np.ndarray, rows: sp.csr_matrix) -> None:

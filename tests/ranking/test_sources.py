@@ -77,6 +77,8 @@ def test_als_explain_contributions_add_up(board: Interactions) -> None:
     ex = r.explain(0, 0)  # customer 0 has 3 history items: the top 3 are all of them, so the mean adds up too
     assert sum(c for _, c in ex.evidence["contributions"]) == pytest.approx(ex.score, rel=1e-4)
     assert ex.score == pytest.approx(float(r.score_user(0)[0]), rel=0.2)  # implicit re-solves the user: close
+    bought = r.explain(0, 1)  # an item the customer has: the premise names the other items, not itself
+    assert bought.evidence["contributions"] and 1 not in [i for i, _ in bought.evidence["contributions"]]
 
 
 def test_als_ensemble_averages_models_with_distinct_seeds(board: Interactions) -> None:
