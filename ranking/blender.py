@@ -156,7 +156,10 @@ def _explore_pick(cfg: BlendConfig, k: int, explore_scores: np.ndarray | None, e
     finite = int(np.isfinite(s).sum())
     if not finite:
         return None
-    closest = np.lexsort((np.arange(len(s)), -s))[:max(1, min(cfg.explore_pool, finite))]  # ties: lower code
+    n = max(1, min(cfg.explore_pool, finite))
+    # the n closest, ties to the lower code: a partition, then a sort of the (few) items at or above the n-th
+    idx = np.flatnonzero(s >= -np.partition(-s, n - 1)[n - 1]) if n < len(s) else np.arange(len(s))
+    closest = idx[np.lexsort((idx, -s[idx]))][:n]
     i = int(closest[0])
     closest = closest[s[closest] >= cfg.explore_floor * s[i]] if s[i] > 0 else closest[:1]
     if cfg.explore_pool > 0 and len(uniq):

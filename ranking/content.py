@@ -39,6 +39,7 @@ class ContentRanker(Ranker):
         self.vectors_in = vectors
 
     V: np.ndarray | None = None
+    missing: np.ndarray | None = None
 
     def fit(self, interactions: Interactions) -> ContentRanker:
         if isinstance(self.vectors_in, np.ndarray):
@@ -48,6 +49,7 @@ class ContentRanker(Ranker):
         else:
             self.V = vectors_matrix(interactions.items, self.vectors_in)
         self.vectors_in = None
+        self.missing = None if self.V is None else np.asarray(~self.V.any(axis=1))  # items without a vector, once
         self.history = interactions.matrix().tocsr()
         self.bought = interactions.orders().matrix().tocsr()
         self.n_items = interactions.n_items
@@ -70,7 +72,7 @@ class ContentRanker(Ranker):
         v = np.asarray(vec, dtype=np.float32).ravel()
         v = v / (np.linalg.norm(v) or 1.0)
         s = self.V @ v
-        s[~self.V.any(axis=1)] = -np.inf
+        s[~self.V.any(axis=1) if self.missing is None else self.missing] = -np.inf
         return s
 
     def profile(self, rows: sp.csr_matrix | None = None, userid: int | None = None) -> np.ndarray | None:
