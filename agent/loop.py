@@ -46,6 +46,14 @@ logger = logging.getLogger("salesagent.agent")
 PLANNER_MAX_STEPS = 4
 
 
+def recorded_version(agent: str, recommender: object) -> str:
+    """Return what a stored recommendation says produced it: the answering agent and the ranking model version
+    serving at the time (so an audit can tie a recommendation to a model), within the column's 64 characters."""
+    ranking = str(getattr(recommender, "version", "") or "")
+    suffix = f" | ranking {ranking}" if ranking else ""
+    return agent[: 64 - len(suffix)] + suffix
+
+
 def run_turn(resources: Resources, *, company_id: int, contact_id: int | None, conversation_id: str,
              message: str) -> AgentAnswer:
     """Return the checked, stored answer to one customer message."""
@@ -69,8 +77,8 @@ def run_turn(resources: Resources, *, company_id: int, contact_id: int | None, c
                           profile=profile_features(company, order_count(session, company_id)),
                           previous_skus=previous)
         final, state, answered_by, notes = _plan(resources, state)
-        version = f"llm:{resources.settings.llm_model}" if answered_by == "llm" else "planner"
-        answer = finish(state, final, answered_by, notes, version)
+        agent = f"llm:{resources.settings.llm_model}" if answered_by == "llm" else "planner"
+        answer = finish(state, final, answered_by, notes, recorded_version(agent, resources.recommender))
         session.commit()
     logger.info("turn answered by %s in %.0f ms (%d tool calls)", answer.answered_by,
                 (time.perf_counter() - started) * 1000, len(answer.tool_calls))

@@ -244,7 +244,12 @@ def test_stored_recommendations_carry_premises(resources: Resources, ids: SmallS
     with Session(resources.engine) as s:
         row = s.get(Recommendation, out.recommendations[0].recommendation_id)
         assert row is not None and row.premises and "S201-B16" in row.premises[0]["text"]
-        assert row.model_version == "llm:scripted"
+        assert row.model_version == f"llm:scripted | ranking {resources.recommender.version}"  # type: ignore[union-attr]
+    from agent.loop import recorded_version
+
+    long = recorded_version("llm:" + "m" * 80, resources.recommender)
+    assert len(long) == 64 and long.endswith(f" | ranking {resources.recommender.version}")  # type: ignore[union-attr]
+    assert recorded_version("planner", None) == "planner"
 
 
 def test_catalogue_skus_without_digits_are_grounded_or_removed(resources: Resources, ids: SmallStore,
