@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,12 @@ K = 10
 DEPTH = 100
 VECTOR_CHOICES = ("descriptions", "none")
 Vectors = Mapping[str, np.ndarray] | None
+
+
+class TextEncoder(Protocol):
+    """What :func:`description_vectors` needs of an embedder (``retrieval.embeddings.Embedder`` is one)."""
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,7 @@ def _metrics(split: Split, runs: list[list[str]], n_items: int) -> dict[str, flo
 
 
 def description_vectors(df: pd.DataFrame, log: Callable[[str], None] = print,
-                        embedder: object | None = None) -> dict[str, np.ndarray]:
+                        embedder: TextEncoder | None = None) -> dict[str, np.ndarray]:
     """Return {stock code: vector} of each code's most frequent description, embedded with the shipped model
     (``retrieval.embeddings``; nothing is downloaded): the product text a catalogue index of this shop holds."""
     named = df[df["description"].str.strip() != ""]
@@ -104,7 +111,7 @@ def description_vectors(df: pd.DataFrame, log: Callable[[str], None] = print,
 
         embedder = load_embedder(get_settings())
     t0 = time.perf_counter()
-    vecs = embedder.encode(text.tolist())  # type: ignore[attr-defined]
+    vecs = embedder.encode(text.tolist())
     log(f"catalogue vectors: {len(text)} product descriptions embedded in {time.perf_counter() - t0:.1f} s")
     return dict(zip(text.index, vecs, strict=True))
 
