@@ -308,11 +308,16 @@ def run(orders: Path = DEFAULT_ORDERS, train_end: str = "2011-08-01", test_end: 
     return table
 
 
-def load_vectors(choice: str, df: pd.DataFrame, log: Callable[[str], None] = print) -> Vectors:
-    """``descriptions`` -> :func:`description_vectors`; ``none`` -> None; anything else is an ``InputError``."""
+def check_vectors_choice(choice: str) -> str:
+    """Return ``choice`` if it is one of :data:`VECTOR_CHOICES`; raise ``InputError`` naming them otherwise."""
     if choice not in VECTOR_CHOICES:
         raise InputError(f"--vectors {choice!r}: expected one of {', '.join(VECTOR_CHOICES)}")
-    if choice == "none":
+    return choice
+
+
+def load_vectors(choice: str, df: pd.DataFrame, log: Callable[[str], None] = print) -> Vectors:
+    """``descriptions`` -> :func:`description_vectors`; ``none`` -> None; anything else is an ``InputError``."""
+    if check_vectors_choice(choice) == "none":
         log("catalogue vectors: none (order history only: no content source, no exploration slot)")
         return None
     return description_vectors(df, log)

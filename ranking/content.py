@@ -72,7 +72,8 @@ class ContentRanker(Ranker):
         v = np.asarray(vec, dtype=np.float32).ravel()
         v = v / (np.linalg.norm(v) or 1.0)
         s = self.V @ v
-        s[~self.V.any(axis=1) if self.missing is None else self.missing] = -np.inf
+        if self.missing is not None:  # set together with V in fit
+            s[self.missing] = -np.inf
         return s
 
     def profile(self, rows: sp.csr_matrix | None = None, userid: int | None = None) -> np.ndarray | None:

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+VECTORS_HELP = ("Catalogue vectors: 'descriptions' embeds each product's description with the shipped model, as "
+                "a deployment's catalogue index does (content similarity and the exploration slot on); 'none' "
+                "ranks on order history alone.")
+
 
 def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-untyped-def]
     """Train the ranking pipeline with the catalogue's dense vectors (content similarity, exploration slot,
@@ -82,18 +86,13 @@ def eval_recommend(
     customers: Annotated[str, typer.Option(help="File with one customer id per line, or ids joined by commas.")],
     out: Annotated[Path, typer.Option(help="Output JSONL: one {customer_id, items} line per customer.")],
     k: Annotated[int, typer.Option(help="Items per customer.")] = 10,
-    vectors: Annotated[str, typer.Option(
-        help="Catalogue vectors: 'descriptions' embeds each product's description with the shipped model, as a "
-             "deployment's catalogue index does (content similarity and the exploration slot on); 'none' ranks "
-             "on order history alone.")] = "descriptions",
+    vectors: Annotated[str, typer.Option(help=VECTORS_HELP)] = "descriptions",
 ) -> None:
     """Train the production pipeline on ORDERS and write k recommendations per listed customer."""
-    from evals.ranking_eval import VECTOR_CHOICES, description_vectors
+    from evals.ranking_eval import check_vectors_choice, description_vectors
     from ranking.batch import read_customer_ids, recommend_file
-    from salesagent.errors import InputError
 
-    if vectors not in VECTOR_CHOICES:
-        raise InputError(f"--vectors {vectors!r}: expected one of {', '.join(VECTOR_CHOICES)}")
+    check_vectors_choice(vectors)
     ids = read_customer_ids(customers)
 
     def embed(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -112,17 +111,13 @@ def eval_ranking(
     seeds: Annotated[str | None, typer.Option(
         help="Also score vanilla ALS and the blender once per ALS seed (a range like 0-4 or a list like 0,3,7) "
              "and print the spread of the gains: one seed's figure can be luck.")] = None,
-    vectors: Annotated[str, typer.Option(
-        help="Catalogue vectors for the blender: 'descriptions' embeds each product's description with the "
-             "shipped model, as a deployment's catalogue index does (content similarity and the exploration "
-             "slot on); 'none' ranks on order history alone.")] = "descriptions",
+    vectors: Annotated[str, typer.Option(help=VECTORS_HELP)] = "descriptions",
 ) -> None:
     """Print recall@10, nDCG@10 (all and new items) and coverage@10 for the baselines and the blender."""
-    from evals.ranking_eval import DEFAULT_ORDERS, VECTOR_CHOICES, parse_seeds, run
+    from evals.ranking_eval import DEFAULT_ORDERS, check_vectors_choice, parse_seeds, run
     from salesagent.errors import InputError
 
-    if vectors not in VECTOR_CHOICES:
-        raise InputError(f"--vectors {vectors!r}: expected one of {', '.join(VECTOR_CHOICES)}")
+    check_vectors_choice(vectors)
     seed_list = parse_seeds(seeds) if seeds is not None else []
     path = orders or DEFAULT_ORDERS
     if not path.exists():
