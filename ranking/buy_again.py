@@ -14,6 +14,13 @@ from ranking.models import Explanation
 from salesagent.errors import ModelFitError
 
 
+def calendar_days_between(earlier: float, later: float) -> int:
+    """Whole UTC calendar days from ``earlier`` to ``later`` (both in days since the epoch): an order placed
+    this morning is "0 days ago" all day and yesterday's is 1, whatever the hour (rounding elapsed time would
+    call this morning's order "1 day ago" by the afternoon)."""
+    return int(np.floor(later) - np.floor(earlier))
+
+
 @dataclass(frozen=True)
 class BuyAgainParams:
     recency_tau_days: float = 120.0
@@ -114,7 +121,7 @@ class BuyAgainRanker(Ranker):
         score, due = self._score(n[k:k + 1], last[k:k + 1], interval[k:k + 1], idx[k:k + 1])
         typical = float(interval[k]) if n[k] > 1 else None
         return Explanation(float(score[0]), self.name, {
-            "times": int(n[k]), "days_since_last": round(self.now - last[k]),
+            "times": int(n[k]), "days_since_last": calendar_days_between(float(last[k]), self.now),
             "typical_interval_days": None if typical is None else round(typical),
             "due": bool(due[0] >= 1.0),
         })

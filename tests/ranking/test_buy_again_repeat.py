@@ -40,6 +40,19 @@ def test_item_repeat_power_ranks_consumables_first_and_zero_disables() -> None:
     assert ex.score == pytest.approx(float(on[x]), rel=1e-5) and ex.evidence["times"] == 1
 
 
+def test_days_since_last_counts_calendar_days_not_rounded_hours() -> None:
+    from ranking.buy_again import calendar_days_between
+
+    inter = interactions_from_frame(_frame())
+    r = BuyAgainRanker().fit(inter)
+    a, x = inter.user_index()["A"], inter.item_index()["X"]
+    ordered = float(np.floor(r.now))  # A's order is the last one in the data, placed at midnight
+    for hour, days in ((0.5, 0), (13.0, 0), (23.9, 0), (24.5, 1), (24 * 30 + 18, 30)):
+        r.now = ordered + hour / 24
+        assert r.explain(a, x).evidence["days_since_last"] == days, hour
+    assert calendar_days_between(10.99, 11.01) == 1  # 23:45 yesterday is "1 day ago" at 00:15
+
+
 def test_validation_folds_end_before_the_test_period() -> None:
     from evals.ranking_eval import validation_splits
 
