@@ -4,6 +4,7 @@ legitimate interest; ``guardrails.consent.usable_events``). Never touches ``stor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -27,8 +28,12 @@ class StoreSnapshot:
     """Per user code: may this company be profiled (not opted out)?"""
 
 
-def _days(ts) -> float:  # type: ignore[no-untyped-def]
-    return float(np.datetime64(ts.replace(tzinfo=None), "s").astype(np.int64) / DAY)
+def days_since_epoch(ts: datetime) -> float:
+    """Days since the epoch (the unit of :attr:`Interactions.t`) of a stored time. Naive times are UTC (how the
+    store writes them); an aware one (a driver that returns the session's zone) is converted, not stripped."""
+    if ts.tzinfo is not None:
+        ts = ts.astimezone(UTC).replace(tzinfo=None)
+    return float(np.datetime64(ts, "s").astype(np.int64) / DAY)
 
 
 def load_snapshot(engine: Engine) -> StoreSnapshot:
@@ -56,9 +61,9 @@ def load_snapshot(engine: Engine) -> StoreSnapshot:
             segments[c.external_id] = (str(feats["industry"]), str(feats["size_band"]))
     opted_out = {int(c.id) for c in companies if c.id is not None and not may_personalise(c)}
     rows = [(user_code[comp_ext[ln.company_id]], item_code[pid_sku[ln.product_id]], int(ln.id),
-             _days(ln.ordered_at), ORDER, float(ln.quantity)) for ln in lines]
+             days_since_epoch(ln.ordered_at), ORDER, float(ln.quantity)) for ln in lines]
     rows += [(user_code[comp_ext[e.company_id]], item_code[pid_sku[e.product_id]], -1,  # type: ignore[index]
-              _days(e.occurred_at), _event_kind(e), 1.0)
+              days_since_epoch(e.occurred_at), _event_kind(e), 1.0)
              for e in events if e.company_id not in opted_out and pid_sku.get(e.product_id) in item_code]
     inter = _interactions(users, items, rows, item_names={p.sku: p.name for p in products},
                           item_categories={p.sku: p.category for p in products}, user_segments=segments)
@@ -114,8 +119,8 @@ def company_history(engine: Engine, company_id: int, users: np.ndarray, items: n
             ids = {e.product_id for e in events}
             sku_of: dict[Any, str] = dict(s.exec(select(Product.id, Product.sku)  # type: ignore[call-overload]
                                                  .where(Product.id.in_(ids))).all()) if ids else {}  # type: ignore[union-attr]
-            rows = [(code, item_code[sku], int(oid), _days(ts), ORDER, float(qty))
+            rows = [(code, item_code[sku], int(oid), days_since_epoch(ts), ORDER, float(qty))
                     for oid, ts, sku, qty in lines if sku in item_code]
-            rows += [(code, item_code[sku_of[e.product_id]], -1, _days(e.occurred_at), _event_kind(e), 1.0)
+            rows += [(code, item_code[sku_of[e.product_id]], -1, days_since_epoch(e.occurred_at), _event_kind(e), 1.0)
                      for e in events if sku_of.get(e.product_id) in item_code]
     return CompanyHistory(code, _interactions(users, items, rows), personal)
