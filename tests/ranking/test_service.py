@@ -21,6 +21,14 @@ from salesagent.errors import NotFoundError
 from store.models import Company, Event, EventType, LegalBasis, Order, OrderLine, Product
 
 NOW = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def _today() -> None:
+    """Midnight of the day each test runs (not of the day the module was collected): premises count calendar
+    days, so a suite that crosses midnight must not read "1 days ago" for an order placed at NOW."""
+    global NOW
+    NOW = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 SKUS = [f"S201-B{k}" for k in range(6)] + [f"KAB-{k}" for k in range(6)]
 
 
