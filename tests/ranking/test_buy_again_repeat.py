@@ -53,16 +53,6 @@ def test_days_since_last_counts_calendar_days_not_rounded_hours() -> None:
     assert calendar_days_between(10.99, 11.01) == 1  # 23:45 yesterday is "1 day ago" at 00:15
 
 
-def test_stored_times_count_in_utc_whatever_zone_the_driver_returns() -> None:
-    from datetime import UTC, datetime, timedelta, timezone
-
-    from ranking.store_source import days_since_epoch
-
-    naive_utc = datetime(2026, 11, 27, 0, 30)
-    warsaw = naive_utc.replace(tzinfo=UTC).astimezone(timezone(timedelta(hours=1)))  # 01:30+01:00, same instant
-    assert days_since_epoch(warsaw) == days_since_epoch(naive_utc) == days_since_epoch(naive_utc.replace(tzinfo=UTC))
-
-
 def test_validation_folds_end_before_the_test_period() -> None:
     from evals.ranking_eval import validation_splits
 

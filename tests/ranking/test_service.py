@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from ranking import artefacts, load_recommender, train
 from ranking.models import OnboardingProfile, RecContext
-from ranking.store_source import load_snapshot
+from ranking.store_source import days_since_epoch, load_snapshot
 from salesagent.errors import NotFoundError
 from store.models import Company, Event, EventType, LegalBasis, Order, OrderLine, Product
 
@@ -29,6 +29,8 @@ def _today() -> None:
     days, so a suite that crosses midnight must not read "1 days ago" for an order placed at NOW."""
     global NOW
     NOW = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 SKUS = [f"S201-B{k}" for k in range(6)] + [f"KAB-{k}" for k in range(6)]
 
 
@@ -370,3 +372,9 @@ def test_train_keeps_only_the_newest_model_versions(engine, settings) -> None:  
     assert artefacts.prune(settings.models_dir, 1) == [versions[1]]
     with pytest.raises(ValueError, match="keep must be at least 1"):
         artefacts.prune(settings.models_dir, 0)
+
+
+def test_stored_times_count_in_utc_whatever_zone_the_driver_returns() -> None:
+    naive_utc = datetime(2026, 11, 27, 0, 30)
+    warsaw = naive_utc.replace(tzinfo=UTC).astimezone(timezone(timedelta(hours=1)))  # 01:30+01:00, same instant
+    assert days_since_epoch(warsaw) == days_since_epoch(naive_utc) == days_since_epoch(naive_utc.replace(tzinfo=UTC))
