@@ -155,7 +155,6 @@ def approval_text(ticket: ApprovalTicket, lang: Lang) -> str:
     return t("approval", lang, id=ticket.approval_id, status=status, skus=skus)
 
 
-
 def question_text(question: OnboardingQuestion) -> str:
     """Return an onboarding question with its options."""
     if not question.options:

@@ -24,7 +24,7 @@ from ranking.interactions import ORDER
 from ranking.models import Explanation, Premise, RankedItem, RecContext
 from ranking.pipeline import PipelineConfig, RankingPipeline
 from ranking.premises import premises_for
-from ranking.store_source import company_history, load_snapshot
+from ranking.store_source import company_history, days_since_epoch, load_snapshot
 from salesagent.config import Settings
 from salesagent.errors import ModelFitError, NotFoundError
 from store.models import Company
@@ -113,7 +113,7 @@ class Recommender:
 
     def _use(self, pipeline: RankingPipeline, version: str) -> None:
         # premises speak of "days ago" relative to today, not to the last training interaction
-        today = datetime.now(UTC).timestamp() / 86400.0
+        today = days_since_epoch(datetime.now(UTC))
         pipeline.buy_again.now = max(pipeline.buy_again.now, today)
         self.pipe = pipeline
         self.version = version
