@@ -21,21 +21,20 @@ def _required_words(value_text: str) -> set[str]:
     return set(words)
 
 
-def _names_bare_number(label: str, number: str, query_tokens: set[str]) -> bool:
-    """Return True when the query names a unitless number *as this attribute*: the number plus a word of the
-    label ("3 pole", "12 modułów": a shared 4-letter stem), the number joined to the label's initial ("1P"), or
-    the count in front of an "NxM" size ("3x2.5" = 3 cores).
+def _names_bare_number(label: str, number: str, query_tokens: set[str]) -> set[str]:
+    """Return the query tokens that name a unitless number *as this attribute* (empty: it is not named so): the
+    number plus a word of the label ("3 pole", "12 modułów": a shared 4-letter stem), the number joined to the
+    label's initial ("1P"), or the count in front of an "NxM" size ("3x2.5" = 3 cores).
     A bare "1" alone is not enough: "1P" also holds "1", which would otherwise match "modules 1" and "rows 1"."""
-    if number + label[:1] in query_tokens:
-        return True
-    if any(re.match(rf"{re.escape(number)}x\d", t) for t in query_tokens):  # "3x2.5": 3 cores of 2.5 mm²
-        return True
+    naming = {number + label[:1]} & query_tokens
+    naming |= {t for t in query_tokens if re.match(rf"{re.escape(number)}x\d", t)}  # "3x2.5": 3 cores of 2.5 mm²
     stems = {w[:4] for w in label.split() if len(w) >= 4}
-    return any(t[:4] in stems for t in query_tokens if len(t) >= 4 and t.isalpha())
+    naming |= {t for t in query_tokens if len(t) >= 4 and t.isalpha() and t[:4] in stems}
+    return naming
 
 
-def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> list[str]:
-    """Return 'label value' for each attribute whose value the query names ('rated current 16 A')."""
+def _attribute_matches(attributes: dict[str, Any], query_tokens: set[str]) -> list[tuple[str, set[str]]]:
+    """Return ('label value', the query tokens that named it) for each attribute whose value the query names."""
     out = []
     for key, value in sorted(attributes.items()):
         # bools are checked by type: ``1 in (True, False)`` is true in Python and would hide "1 pole"
@@ -43,13 +42,21 @@ def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> li
             continue
         shown = format_value(key, value)
         needed = _required_words(shown)
-        label = normalise(attribute_label(key)[0])
-        if isinstance(value, int | float) and not attribute_label(key)[1] and needed <= query_tokens \
-                and not _names_bare_number(label, next(iter(needed)), query_tokens):
+        if not needed or not needed <= query_tokens:
             continue
-        if needed and needed <= query_tokens:
-            out.append(shown if label in normalise(shown) else f"{attribute_label(key)[0]} {shown}")
+        label = normalise(attribute_label(key)[0])
+        if isinstance(value, int | float) and not attribute_label(key)[1]:
+            naming = _names_bare_number(label, next(iter(needed)), query_tokens)
+            if not naming:
+                continue
+            needed = needed | naming
+        out.append((shown if label in normalise(shown) else f"{attribute_label(key)[0]} {shown}", needed))
     return out
+
+
+def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> list[str]:
+    """Return 'label value' for each attribute whose value the query names ('rated current 16 A')."""
+    return [shown for shown, _ in _attribute_matches(attributes, query_tokens)]
 
 
 def matched_terms(query: str, doc_text: str, encoder: SparseEncoder, skip: set[str]) -> list[str]:
@@ -79,8 +86,10 @@ def premises_for(*, query: str, payload: dict[str, Any], exact: str | None, quer
     if exact:
         out.append(f"exact {exact} match")
     qtokens = set(tokenize(query))
-    attrs = matched_attributes(payload.get("attributes") or {}, qtokens)
-    attr_words = {w for a in attrs for w in tokenize(a)}
+    matches = _attribute_matches(payload.get("attributes") or {}, qtokens)
+    attrs = [shown for shown, _ in matches]
+    # a query word that named an attribute ("3P" for "poles 3") is said once, as the attribute
+    attr_words = {w for shown, naming in matches for w in tokenize(shown) + sorted(naming)}
     doc_text = " ".join(str(payload.get(k) or "") for k in ("sku", "ean", "text"))
     terms = matched_terms(query, doc_text, encoder, skip=attr_words)
     if attrs or terms:

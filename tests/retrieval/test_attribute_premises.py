@@ -43,3 +43,15 @@ def test_similarity_premise_only_when_it_says_something() -> None:
                         encoder=enc)[-1] == "semantic similarity 0.80"
     alone = premises_for(query="enclosure", payload=payload, exact=None, query_vec=q, doc_vec=weak, encoder=enc)
     assert alone == ["semantic similarity 0.05"]  # the only reason there is, however weak, is still said
+
+
+def test_a_query_word_that_named_an_attribute_is_said_once() -> None:
+    """Regression (demo chat): "16A typ B 3P" read "matches: curve B, poles 3, rated current 16 A, 3P"."""
+    payload = {"sku": "ETIMAT6-B16-3P", "text": "Eti ETIMAT6 MCB B16 3P wyłącznik nadprądowy",
+               "attributes": {"curve": "B", "rated_current_a": 16, "poles": 3}}
+    said = premises_for(query="wyłącznik 16A typ B 3P", payload=payload, exact=None, query_vec=None, doc_vec=None,
+                        encoder=SparseEncoder())
+    assert said == ["matches: curve B, poles 3, rated current 16 A, wyłącznik"]
+    pole = premises_for(query="3 pole MCB", payload=payload, exact=None, query_vec=None, doc_vec=None,
+                        encoder=SparseEncoder())
+    assert pole == ["matches: poles 3, MCB"]
