@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from tools.models import ApprovalTicket, OnboardingQuestion, PremiseOut, ProductCard
@@ -64,7 +64,7 @@ T: dict[str, dict[str, str]] = {
 }
 
 # Premise kinds rendered in Polish from their data; unknown kinds fall back to the premise's own text.
-_PL_RULES: list[tuple[re.Pattern[str], str]] = [
+_PL_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^added to the same order as (.+?) in (\d+) of (\d+) orders(?: \(lift ([\d.]+)\))?$"),
      r"dodawany do tego samego zamówienia co \1 w \2 z \3 zamówień"),
     (re.compile(r"^bought by you (\d+) times, last (\d+) days ago; you usually reorder every (\d+) days, "
@@ -98,9 +98,36 @@ _PL_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Not personalised: .*$"),
      "bez personalizacji: firma zrezygnowała z profilowania, więc liczy się tylko kontekst i popularność"),
     (re.compile(r"^exact (.+?) match$"), r"dokładne dopasowanie: \1"),
-    (re.compile(r"^matches: (.+)$"), r"pasuje do: \1"),
+    (re.compile(r"^matches: (.+)$"), lambda m: "pasuje do: " + _attribute_labels_pl(m.group(1))),
     (re.compile(r"^semantic similarity ([\d.]+)$"), r"podobieństwo znaczeniowe \1"),
 ]
+
+
+# Attribute labels (retrieval's ``attribute_label`` of the catalogue's keys) in Polish, for "matches: ..." premises;
+# a label not listed here is shown as the catalogue names it.
+ATTRIBUTE_LABELS_PL: dict[str, str] = {
+    "voltage": "napięcie", "rated current": "prąd znamionowy", "modules": "moduły", "poles": "bieguny",
+    "ip rating": "stopień ochrony", "curve": "charakterystyka", "characteristic": "charakterystyka",
+    "breaking capacity": "zdolność wyłączania", "standard": "norma", "power": "moc", "colour": "kolor",
+    "luminous flux": "strumień świetlny", "colour temperature": "temperatura barwowa",
+    "residual current": "prąd różnicowy", "rcd type": "typ RCD", "cross section": "przekrój", "length": "długość",
+    "series": "seria", "cable type": "typ przewodu", "cores": "żyły", "device": "urządzenie",
+    "material": "materiał", "conductor": "żyła", "voltage rating": "napięcie znamionowe",
+    "outer diameter": "średnica zewnętrzna", "rows": "rzędy", "mounting": "montaż", "door": "drzwi",
+    "coil voltage": "napięcie cewki", "spd type": "typ SPD", "configuration": "konfiguracja",
+    "no contacts": "styki NO", "nc contacts": "styki NC", "cap": "trzonek", "shape": "kształt",
+    "gangs": "krotność", "fuse size": "wielkość wkładki", "width": "szerokość", "pack size": "opakowanie",
+    "phases": "fazy", "diameter": "średnica", "conduit type": "typ rury", "depth": "głębokość",
+    "height": "wysokość", "thread": "gwint", "finish": "wykończenie", "output voltage": "napięcie wyjściowe",
+    "output current": "prąd wyjściowy", "connection": "podłączenie", "current type": "rodzaj prądu",
+}
+_PL_LABEL = re.compile(r"(^|, )(" + "|".join(sorted(map(re.escape, ATTRIBUTE_LABELS_PL), key=len, reverse=True))
+                       + r") (?=\S)")
+
+
+def _attribute_labels_pl(listed: str) -> str:
+    """Translate the attribute labels at the start of each listed item ("poles 3, rated current 16 A")."""
+    return _PL_LABEL.sub(lambda m: m.group(1) + ATTRIBUTE_LABELS_PL[m.group(2)] + " ", listed)
 
 
 def t(key: str, lang: Lang, **kw: object) -> str:
