@@ -18,17 +18,20 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                "my price", "our price", "moja cen", "nasza cen")),
     ("accessories", ("accessor", "akcesori", "goes with", "go with", "do tego", "pasuje do", "pasujace", "bought together",
                      "kupowane razem", "what else", "co jeszcze", "complement", "dopasowan", "to go with",
-                     "together with", "razem z", "need with", "potrzebne do", "potrzebuje do", "do montazu",
+                     "together with", "razem z", "cos jeszcze do", "need with", "potrzebne do", "potrzebuje do", "do montazu",
                      "for mounting", "osprzet")),
     ("recommend", ("recommend", "polec", "suggest", "zaproponuj", "propozycj", "what should i", "what should we",
                    "co powinien", "co powinn", "co kupic", "what to buy", "for me", "dla mnie", "dla nas",
                    "for us", "ideas", "pomysl", "bestseller", "popular", "popularn", "usually buy", "zwykle kupuj",
-                   "reorder", "again", "ponownie", "znowu")),
+                   "reorder", "again", "ponownie", "znowu", "co warto", "warto zamowic", "warto kupic",
+                   "co zamowic", "co moglbym", "co moglibysmy", "co moge zamowic", "co mozemy zamowic", "cos jeszcze",
+                   "co nowego", "what could i", "what could we", "what can i order", "what can we order",
+                   "what to order", "should i order", "should we order", "worth ordering", "worth buying")),
     ("greeting", ("hello", "hi ", "dzien dobry", "witam", "czesc", "hey", "good morning")),
 ]
 
 _FILLER = re.compile(
-    r"\b(?:i'?m|i am|we are|we'?re|looking for|i need|we need|need|do you have|have you got|please|can you|could "
+    r"\b(?:i'?m|i am|we are|we'?re|we|looking for|i need|we need|need|do you have|have you got|please|can you|could "
     r"you|show me|find me|find|search|szukam|szukamy|potrzebuj[eę]|potrzebujemy|czy macie|czy jest|czy s[aą]|"
     r"prosz[eę] o|prosz[eę]|poprosz[eę]|pokaż|poka[zż]|znajd[zź]|mam|mamy|some|a|an|the|any|jaki[sś]|jakie[sś]|"
     r"jak[aą][sś]|jaki|jakie|jak[aą]|hi|hello|dzie[nń] dobry|witam|thanks|dzi[eę]kuj[eę]|for a|for|do|dla|i|oraz|"
@@ -40,6 +43,20 @@ CODE_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9./+-]*[A-Za-z0-9](?![\w
 PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:%|proc|percent)", re.IGNORECASE)
 QUANTITY = re.compile(r"(\d{1,6})\s?(?:szt|sztuk|pcs|pieces|units|x\b|op\b|rolek|m\b|metr)", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
+# "the second one", "drugi produkt", "nr 2", "#2": a position in the latest list (1-based), folded text
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "pierwsz": 1, "drugi": 2, "drugie": 2,
+             "drugiego": 2, "trzeci": 3, "trzecie": 3, "trzeciego": 3, "czwart": 4, "piat": 5}
+ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\w*|(?:\b(?:nr|no\.?|numer|number)|#)\s?(\d{1,2})\b")
+
+
+def position_named(text: str) -> int | None:
+    """Return the list position a message names ("why the second one?", "dlaczego nr 2?"), or None."""
+    m = ORDINAL.search(fold(text))
+    if not m:
+        return None
+    if m.group(1):
+        return _ORDINALS[next(k for k in _ORDINALS if m.group(1).startswith(k))]
+    return int(m.group(2)) or None
 
 
 def fold(text: str) -> str:
@@ -98,6 +115,8 @@ class Detected:
     also: tuple[Intent, ...] = ()
     """Other asks in the same message, in rule order ("what goes with X, and a discount on it": price, also
     accessories)."""
+    position: int | None = None
+    """A position in the latest list the message names ("why the second one?"), 1-based."""
 
 
 def detect(text: str) -> Detected:
@@ -117,13 +136,14 @@ def detect(text: str) -> Detected:
     return Detected(intent=intent, codes=codes, query=query, category=category_hint(query),
                     discount_percent=float(pct.group(1).replace(",", ".")) if pct else None,
                     quantity=int(qty.group(1)) if qty else None,
-                    also=tuple(m for m in matched if m != intent and m != "greeting"))
+                    also=tuple(m for m in matched if m != intent and m != "greeting"),
+                    position=position_named(text))
 
 
 _INTENT_WORDS = re.compile(
     r"\b(?:accessor\w*|akcesori\w*|recommend\w*|pole[cć]\w*|suggest\w*|discount\w*|rabat\w*|zni[zż]k\w*|"
     r"upust\w*|cheaper|taniej|price|cen[aęy]|quote|wycen\w*|what else|co jeszcze|goes with|bought together|"
-    r"kupowane razem|pasuj\w*|\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
+    r"kupowane razem|pasuj\w*|zam[oó]wi\w*|order(?:ing)?|next|warto|jeszcze|m[oó][gż]\w*|co[sś]|\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
     r"there|what|which|kt[oó]re|co|czy|of|to|go|it|this|that|ten|ta|to|te)\b",
     re.IGNORECASE,
 )

@@ -74,9 +74,13 @@ class RulePlanner:
             codes = _known_codes(state, d.codes)
             if codes:
                 args["sku"] = codes[0]
+            elif d.position:
+                args["position"] = d.position
             return ToolPlan((_call("explain_recommendations", args),))
-        items = [i for o in state.outcomes_of("explain_recommendations")
-                 for i in getattr(o.output, "items", [])]
+        outputs = [o.output for o in state.outcomes_of("explain_recommendations")]
+        items = [i for o in outputs for i in getattr(o, "items", [])]
+        if not items and d.position and any(getattr(o, "note", "").startswith("the latest list") for o in outputs):
+            return AnswerPlan(t("explain_no_position", lang, position=d.position), picks=())
         if not items:
             return AnswerPlan(t("explain_none", lang), picks=())
         lines = [t("explain", lang, name=i.name, sku=i.sku,

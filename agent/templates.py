@@ -51,6 +51,8 @@ T: dict[str, dict[str, str]] = {
                 "pl": "Witamy! Aby dobrać odpowiednie produkty, chciałbym lepiej poznać Państwa potrzeby."},
     "explain_none": {"en": "I have not recommended anything in this conversation yet.",
                      "pl": "W tej rozmowie nie poleciłem jeszcze żadnego produktu."},
+    "explain_no_position": {"en": "My latest list has no product number {position}.",
+                            "pl": "Na mojej ostatniej liście nie ma produktu nr {position}."},
     "explain": {"en": "I recommended {name} ({sku}) because: {premises}.",
                 "pl": "Poleciłem {name} ({sku}), ponieważ: {premises}."},
     "line": {"en": "- {name} ({sku}), {price} {currency} net: {why}",

@@ -15,18 +15,21 @@ from tools.models import PastRecommendation, PastRecommendations
 
 
 def past_recommendations(session: Session, *, conversation_id: str, company_id: int, sku: str | None = None,
-                         limit: int = 3) -> list[PastRecommendation]:
-    """Return the conversation's stored recommendations (of ``sku`` when given), newest first."""
+                         limit: int = 3, position: int | None = None) -> list[PastRecommendation]:
+    """Return the conversation's stored recommendations (of ``sku`` when given), newest turn first, each turn in
+    its list order; with ``position``, only the product at that place (1-based) of the newest list."""
     query = (select(Recommendation, Product).join(Product, col(Product.id) == col(Recommendation.product_id))
              .where(Recommendation.conversation_id == conversation_id, Recommendation.company_id == company_id))
     if sku:
         query = query.where(Product.sku == sku)
-    rows = session.exec(query.order_by(col(Recommendation.id).desc()).limit(limit * 6)).all()
+    rows = session.exec(query.order_by(col(Recommendation.id).desc()).limit(max(limit, position or 0) * 6)).all()
     turns: list[list[tuple[Recommendation, Product]]] = []
     for rec, product in rows:  # newest first; a rank that does not go down starts an older turn
         if not turns or rec.rank >= turns[-1][-1][0].rank:
             turns.append([])
         turns[-1].append((rec, product))
+    if position is not None:  # the newest turn, back in list order, cut to that one place
+        turns = [list(reversed(turns[0]))[position - 1:position]] if turns else []
     out: dict[str, PastRecommendation] = {}
     for rec, product in (pair for turn in turns for pair in reversed(turn)):
         if product.sku in out:
@@ -46,14 +49,20 @@ def _company_id(ctx: RunContext) -> int:
 
 def explain_recommendations(
     ctx: RunContext, sku: Annotated[str | None, Field(max_length=64)] = None, limit: TopK = 3,
+    position: Annotated[int | None, Field(ge=1, le=10)] = None,
 ) -> PastRecommendations:
     """Explain why products were recommended earlier in this conversation (the evidence stored with them).
 
     Args:
         sku: Only this product's recommendation; empty means the latest ones.
         limit: How many recommendations to explain.
+        position: Only the product at this place (1-based) of the latest list ("why the second one?").
     """
     items = past_recommendations(ctx.session, conversation_id=ctx.conversation_id, company_id=_company_id(ctx),
-                                 sku=sku, limit=limit)
+                                 sku=sku, limit=limit, position=position)
     ctx.remember(list(items))
-    return PastRecommendations(items=items, note="" if items else "nothing was recommended in this conversation yet")
+    if items or position is None:
+        note = "" if items else "nothing was recommended in this conversation yet"
+    else:
+        note = f"the latest list has no product at position {position}"
+    return PastRecommendations(items=items, note=note)

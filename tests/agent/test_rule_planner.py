@@ -29,9 +29,27 @@ def turn(res: Any, ids: SmallStore, message: str, conv: str | None = None, cold:
     ("Can I get 10% off?", "price"), ("Czy dostanę rabat na 100 szt.?", "price"), ("Poproszę o wycenę", "price"),
     ("Why did you recommend this?", "explain"), ("Dlaczego to polecasz?", "explain"),
     ("What would you recommend?", "recommend"), ("Co nam polecisz?", "recommend"),
+    ("Co mógłbym jeszcze zamówić?", "recommend"), ("Co warto zamówić?", "recommend"),
+    ("What could we order next?", "recommend"), ("Coś jeszcze do S201-B16?", "accessories"),
 ])
 def test_intents_in_both_languages(text: str, intent: str) -> None:
     assert detect(text).intent == intent
+
+
+def test_asking_what_to_order_carries_no_search_words() -> None:
+    """Regression (demo chat): "Co mógłbym jeszcze zamówić?" searched the catalogue for "mógłbym jeszcze zamówić"
+    and listed LED power supplies at similarity 0.24; it is a request for recommendations with no query."""
+    for text in ("Co mógłbym jeszcze zamówić?", "Co warto zamówić?", "What could we order next?"):
+        assert detect(text).query == ""
+    assert detect("Co moglibyśmy zamówić do rozdzielnicy?").query == "rozdzielnicy"
+
+
+@pytest.mark.parametrize(("text", "position"), [
+    ("Why the second one?", 2), ("Dlaczego polecasz drugi produkt?", 2), ("dlaczego nr 3?", 3), ("why #1", 1),
+    ("Dlaczego trzeciego?", 3), ("Why did you recommend this?", None), ("Why S201-B16?", None),
+])
+def test_a_position_in_the_list_is_read(text: str, position: int | None) -> None:
+    assert detect(text).position == position
 
 
 def test_details_are_parsed() -> None:
@@ -66,6 +84,19 @@ def test_accessories_then_discount_then_why(resources: Any, ids: SmallStore) -> 
         row = s.get(PriceApproval, price.approvals[0].approval_id)
         assert row is not None and row.proposed_change == {"discount_percent": 10.0, "quantity": 100}
         assert len(s.exec(select(Message).where(Message.conversation_id == conv)).all()) == 6
+
+
+def test_why_the_second_one_explains_only_that_product(resources: Any, ids: SmallStore) -> None:
+    conv = str(uuid.uuid4())
+    listed = turn(resources, ids, "What accessories go with S201-B16?", conv)
+    assert len(listed.recommendations) >= 2
+    second = listed.recommendations[1]
+    why = turn(resources, ids, "Why the second one?", conv)
+    assert why.tool_calls == ["explain_recommendations"]
+    assert second.sku in why.reply and listed.recommendations[0].sku not in why.reply
+    assert second.premises[0] in why.reply
+    beyond = turn(resources, ids, "Dlaczego nr 9?", conv)
+    assert beyond.reply.startswith("Na mojej ostatniej liście nie ma produktu nr 9")
 
 
 def test_accessories_and_a_discount_in_one_message(resources: Any, ids: SmallStore) -> None:
