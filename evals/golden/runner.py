@@ -35,7 +35,8 @@ from store.models import Company, Contact, Message, Order, OrderLine, PriceAppro
 
 CASES = Path(__file__).with_name("conversations.jsonl")
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
-EXPECTED = ("category", "accessory_for", "approval", "onboarding", "recommendations", "explains")
+EXPECTED = ("category", "accessory_for", "approval", "onboarding", "recommendations", "from_tool", "explains",
+            "explains_position")
 _PLACEHOLDER = re.compile(r"\{(top:[^}]+|prev_rec|contact_name|contact_email|contact_phone)\}")
 
 
@@ -252,6 +253,14 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
                    "no onboarding question")
     if exp.get("recommendations"):
         res.record("recommendations", bool(answer.recommendations), "no recommendation")
+    if "from_tool" in exp:
+        res.record("from_tool", exp["from_tool"] in answer.tool_calls, f"tools called: {answer.tool_calls}")
+    if "explains_position" in exp:  # "why the second one?": that product, and not the others of the list
+        n = int(exp["explains_position"])
+        listed = [r.sku for r in prev.recommendations] if prev else []
+        ok = len(listed) >= n and listed[n - 1] in answer.reply and not any(
+            s in answer.reply for i, s in enumerate(listed) if i != n - 1)
+        res.record("explains_position", ok, f"listed {listed}, reply {answer.reply[:120]!r}")
     if exp.get("explains"):
         shown = {r.sku for r in prev.recommendations} if prev else set()
         res.record("explains", bool(shown) and any(s in answer.reply for s in shown),
