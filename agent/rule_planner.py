@@ -16,6 +16,7 @@ from agent.intents import Detected, detect
 from agent.models import AnswerPlan, Pick, Plan, ToolCall, ToolPlan
 from agent.templates import approval_text, premise_text, product_lines, question_text, t
 from store.models import Product
+from tools.catalog import named_by_query
 from tools.models import ProductCard, ProductList
 
 MAX_PICKS = 3
@@ -104,8 +105,8 @@ class RulePlanner:
             retry = self._search_again(state, d, 1)
             if retry is not None:
                 return retry
-        if not skus:
-            skus = [c.sku for c in self._cards(state, "search_catalog")[:1]]
+        if not skus:  # the top hit of the customer's description, if it really is what they described
+            skus = [c.sku for c in self._cards(state, "search_catalog")[:1] if named_by_query(c)]
         if not skus:
             return AnswerPlan(t("which_product", lang), picks=())
         args: dict[str, Any] = {"skus": skus, "kind": "quote" if d.quantity and not d.discount_percent

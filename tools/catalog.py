@@ -11,10 +11,32 @@ from salesagent.errors import ToolInputError
 from store.models import Product, ProductRelation
 from tools._cards import anchor_card, card_from_product, cards_from_ranked, premise_out, products_by_sku
 from tools.context import RunContext
-from tools.models import ProductDetail, ProductList
+from tools.models import ProductCard, ProductDetail, ProductList
 
 Sku = Annotated[str, Field(min_length=1, max_length=64)]
 TopK = Annotated[int, Field(ge=1, le=10)]
+
+NAMED_SIMILARITY = 0.5
+"""A search hit whose only reason is semantic similarity names the product only at or above this cosine (the
+demo's spec queries score 0.45-0.7 with matched words; leftover words such as "Macie" score ~0.2 on anything)."""
+
+
+def named_by_query(card: ProductCard) -> bool:
+    """Return True when a search hit is what the customer named: an identifier match, matched attributes or words
+    (retrieval's "exact ... match" / "matches: ..." premises), or a close meaning. An action taken *for* a
+    product (a price request) needs this; a hit found by faint similarity alone is a guess."""
+    for premise in card.premises:
+        if premise.kind != "search":
+            continue
+        if premise.text.startswith(("exact ", "matches: ")):
+            return True
+        if premise.text.startswith("semantic similarity "):
+            try:
+                if float(premise.text.rsplit(" ", 1)[1]) >= NAMED_SIMILARITY:
+                    return True
+            except ValueError:
+                continue
+    return False
 
 
 def search_catalog(

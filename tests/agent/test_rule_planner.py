@@ -165,6 +165,16 @@ def test_price_without_product_asks_which(resources: Any, ids: SmallStore) -> No
     assert not out.approvals and "product code" in out.reply
 
 
+def test_a_vague_price_ask_files_no_request_for_a_guessed_product(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "Macie coś na promocji?" searched for "Macie", took the top hit (a cable at semantic
+    similarity 0.23) and queued a discount request for it. A described product must match the description."""
+    out = turn(resources, ids, "Macie coś na promocji?")
+    assert out.tool_calls[:1] == ["search_catalog"] and "request_price_change" not in out.tool_calls
+    assert not out.approvals and out.reply.startswith("Którego produktu to dotyczy?")
+    with Session(resources.engine) as s:
+        assert not s.exec(select(PriceApproval).where(PriceApproval.conversation_id == out.conversation_id)).all()
+
+
 def test_personal_data_is_masked_in_storage_and_unmasked_for_the_customer(resources: Any, ids: SmallStore) -> None:
     conv = str(uuid.uuid4())
     out = turn(resources, ids, "Hi, I'm Anna Kowalska, anna.kowalska@elektro-test.pl. I need a DIN rail.", conv)
