@@ -35,7 +35,7 @@ from store.models import Company, Contact, Message, Order, OrderLine, PriceAppro
 
 CASES = Path(__file__).with_name("conversations.jsonl")
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
-EXPECTED = ("category", "accessory_for", "approval", "onboarding", "recommendations", "from_tool", "explains",
+EXPECTED = ("category", "accessory_for", "approval", "no_approval", "onboarding", "recommendations", "from_tool", "explains",
             "explains_position")
 _PLACEHOLDER = re.compile(r"\{(top:[^}]+|prev_rec|contact_name|contact_email|contact_phone)\}")
 
@@ -248,6 +248,8 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
         rows = world.session.exec(select(PriceApproval).where(col(PriceApproval.id).in_(ids))).all() if ids else []
         ok = any(r.status.value in ("pending", "approved") for r in rows)
         res.record("approval", ok and "no_unapproved_price" not in res.failures, "no pending approval")
+    if exp.get("no_approval"):  # nothing named a product: ask which one, queue nothing for the sales team
+        res.record("no_approval", not answer.approvals, f"filed {[a.skus for a in answer.approvals]}")
     if exp.get("onboarding"):
         res.record("onboarding", bool(answer.questions) and answer.questions[0].question in answer.reply,
                    "no onboarding question")
