@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-Intent = Literal["explain", "price", "accessories", "onboarding", "recommend", "find", "greeting"]
+Intent = Literal["explain", "price", "accessories", "orders", "onboarding", "recommend", "find", "greeting"]
 
 _RULES: list[tuple[Intent, tuple[str, ...]]] = [
     ("explain", ("why", "dlaczego", "czemu", "skad ta", "what is this based on", "na jakiej podstawie",
@@ -20,6 +20,11 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                      "kupowane razem", "what else", "co jeszcze", "complement", "dopasowan", "to go with",
                      "together with", "razem z", "cos jeszcze do", "need with", "potrzebne do", "potrzebuje do", "do montazu",
                      "for mounting", "osprzet")),
+    ("orders", ("moje zamowienia", "nasze zamowienia", "historia zamowien", "historie zamowien", "historii zamowien",
+                "ostatnie zamowienia", "co zamawialismy", "co zamawialem", "co kupowalismy", "co kupowalem",
+                "my orders", "our orders", "order history", "past orders", "previous orders", "recent orders",
+                "what did we order", "what did i order", "what have we ordered", "what did we buy",
+                "what have we bought")),
     ("recommend", ("recommend", "polec", "suggest", "zaproponuj", "propozycj", "what should i", "what should we",
                    "co powinien", "co powinn", "co kupic", "what to buy", "for me", "dla mnie", "dla nas",
                    "for us", "ideas", "pomysl", "bestseller", "popular", "popularn", "usually buy", "zwykle kupuj",

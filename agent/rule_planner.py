@@ -14,12 +14,14 @@ from sqlmodel import col, select
 from agent._state import TurnState
 from agent.intents import Detected, detect
 from agent.models import AnswerPlan, Pick, Plan, ToolCall, ToolPlan
-from agent.templates import approval_text, premise_text, product_lines, question_text, t
+from agent.templates import approval_text, order_history_text, premise_text, product_lines, question_text, t
 from store.models import Product
 from tools.catalog import named_by_query
-from tools.models import ProductCard, ProductList
+from tools.models import OrderHistorySummary, ProductCard, ProductList
 
 MAX_PICKS = 3
+ORDER_MONTHS = 24
+"""How far back "show our orders" looks."""
 
 
 class RulePlanner:
@@ -41,6 +43,8 @@ class RulePlanner:
             return self._price(state, d, ran)
         if d.intent == "accessories":
             return self._accessories(state, d, ran)
+        if d.intent == "orders":
+            return self._orders(state, ran)
         if cold and "ask_onboarding_question" not in ran and not state.history:
             calls = [_call("ask_onboarding_question", {}), _call("segment_bestsellers", {"k": MAX_PICKS})]
             if d.intent == "find" and d.query:
@@ -88,6 +92,15 @@ class RulePlanner:
                    premises="; ".join(premise_text(p, lang) for p in i.premises) or i.justification)
                  for i in items]
         return AnswerPlan("\n".join(lines), picks=())
+
+    def _orders(self, state: TurnState, ran: set[str]) -> Plan:
+        """"Show our recent orders": the order-history summary in words (counts, months, categories, repeats)."""
+        if "get_order_history" not in ran:
+            return ToolPlan((_call("get_order_history", {"months": ORDER_MONTHS}),))
+        summaries = [o.output for o in state.outcomes_of("get_order_history")
+                     if isinstance(o.output, OrderHistorySummary)]
+        return AnswerPlan(order_history_text(summaries[0] if summaries else None, ORDER_MONTHS,
+                                             state.ctx.language), picks=())
 
     def _price(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
         lang = state.ctx.language

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from tools.models import ApprovalTicket, OnboardingQuestion, PremiseOut, ProductCard
+from tools.models import ApprovalTicket, OnboardingQuestion, OrderHistorySummary, PremiseOut, ProductCard
 
 Lang = Literal["pl", "en"]
 
@@ -51,6 +51,14 @@ T: dict[str, dict[str, str]] = {
                 "pl": "Witamy! Aby dobrać odpowiednie produkty, chciałbym lepiej poznać Państwa potrzeby."},
     "explain_none": {"en": "I have not recommended anything in this conversation yet.",
                      "pl": "W tej rozmowie nie poleciłem jeszcze żadnego produktu."},
+    "orders_none": {"en": "I see no orders of yours in the last {months} months.",
+                    "pl": "Nie widzę Państwa zamówień z ostatnich {months} miesięcy."},
+    "orders": {"en": "Your orders in the last {months} months: {count} ({first} to {last}).",
+               "pl": "Państwa zamówienia z ostatnich {months} miesięcy: {count} ({first} – {last})."},
+    "orders_categories": {"en": "Most ordered categories: {items}.", "pl": "Najczęściej zamawiane kategorie: {items}."},
+    "orders_category": {"en": "{category} ({lines} lines)", "pl": "{category} ({lines} poz.)"},
+    "orders_repeats": {"en": "Bought again and again:", "pl": "Kupowane regularnie:"},
+    "orders_repeat": {"en": "- {name} ({sku}): in {orders} orders", "pl": "- {name} ({sku}): w {orders} zamówieniach"},
     "explain_no_position": {"en": "My latest list has no product number {position}.",
                             "pl": "Na mojej ostatniej liście nie ma produktu nr {position}."},
     "explain": {"en": "I recommended {name} ({sku}) because: {premises}.",
@@ -135,6 +143,24 @@ def _attribute_labels_pl(listed: str) -> str:
 def t(key: str, lang: Lang, **kw: object) -> str:
     """Return the template ``key`` in ``lang`` filled with ``kw``."""
     return T[key][lang].format(**kw)
+
+
+def order_history_text(summary: OrderHistorySummary | None, months: int, lang: Lang) -> str:
+    """Return the order-history summary in words: counts and months, top categories, repeatedly bought products
+    (no prices: the summary has none, and the catalogue's may have changed since)."""
+    if summary is None or not summary.order_count:
+        return t("orders_none", lang, months=months)
+    lines = [t("orders", lang, months=months, count=summary.order_count, first=summary.first_order_month,
+               last=summary.last_order_month)]
+    if summary.top_categories:
+        items = ", ".join(t("orders_category", lang, category=c.category, lines=c.lines)
+                          for c in summary.top_categories[:3])
+        lines.append(t("orders_categories", lang, items=items))
+    if summary.frequent_products:
+        lines.append(t("orders_repeats", lang))
+        lines += [t("orders_repeat", lang, name=p.name, sku=p.sku, orders=p.orders)
+                  for p in summary.frequent_products[:5]]
+    return "\n".join(lines)
 
 
 def premise_text(premise: PremiseOut, lang: Lang) -> str:

@@ -38,6 +38,7 @@ def get_order_history(ctx: RunContext, months: Annotated[int, Field(ge=1, le=60)
         per_product.setdefault(sku, set()).add(oid)
         names[sku] = (name, cat)
     frequent = sorted(per_product.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:5]
+    ctx.referenced.update(s for s, o in frequent if len(o) > 1)  # the reply may name what the summary names
     return OrderHistorySummary(
         order_count=len(orders),
         first_order_month=min(orders.values()).strftime("%Y-%m"),

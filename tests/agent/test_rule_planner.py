@@ -13,7 +13,7 @@ from agent import explain_recommendation, run_turn
 from agent.intents import category_hint, detect
 from agent.language import detect_language
 from salesagent.errors import InputError, NotFoundError, PermissionDeniedError
-from store.models import Message, PriceApproval
+from store.models import Message, Order, PriceApproval
 from tests.support.small_store import SmallStore
 
 
@@ -31,6 +31,8 @@ def turn(res: Any, ids: SmallStore, message: str, conv: str | None = None, cold:
     ("What would you recommend?", "recommend"), ("Co nam polecisz?", "recommend"),
     ("Co mógłbym jeszcze zamówić?", "recommend"), ("Co warto zamówić?", "recommend"),
     ("What could we order next?", "recommend"), ("Coś jeszcze do S201-B16?", "accessories"),
+    ("Pokaż moje ostatnie zamówienia", "orders"), ("What did we order this year?", "orders"),
+    ("Show our order history", "orders"),
 ])
 def test_intents_in_both_languages(text: str, intent: str) -> None:
     assert detect(text).intent == intent
@@ -163,6 +165,19 @@ def test_repeated_price_request_is_answered_and_an_approved_price_is_told(resour
 def test_price_without_product_asks_which(resources: Any, ids: SmallStore) -> None:
     out = turn(resources, ids, "Can I get a discount?")
     assert not out.approvals and "product code" in out.reply
+
+
+def test_order_history_is_summarised_in_words(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "Pokaż moje ostatnie zamówienia" searched the catalogue for "moje ostatnie"."""
+    out = turn(resources, ids, "Pokaż moje ostatnie zamówienia")
+    assert out.tool_calls == ["get_order_history"] and not out.recommendations
+    assert not out.guardrail_notes  # the products the summary names are grounded, not stripped
+    with Session(resources.engine) as s:
+        orders = s.exec(select(Order).where(Order.company_id == ids.customer_id)).all()
+    assert out.reply.startswith(f"Państwa zamówienia z ostatnich 24 miesięcy: {len(orders)} (")
+    assert "Kupowane regularnie:" in out.reply and "zamówieniach" in out.reply
+    assert "Nie widzę Państwa zamówień" in turn(resources, ids, "Pokaż moje zamówienia", cold=True).reply
+    assert "PLN" not in out.reply.replace(out.disclosure, "")  # no prices: the summary has none
 
 
 def test_a_vague_price_ask_files_no_request_for_a_guessed_product(resources: Any, ids: SmallStore) -> None:
