@@ -48,6 +48,8 @@ CODE_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9./+-]*[A-Za-z0-9](?![\w
 PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:%|proc|percent)", re.IGNORECASE)
 QUANTITY = re.compile(r"(\d{1,6})\s?(?:szt|sztuk|pcs|pieces|units|x\b|op\b|rolek|m\b|metr)", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
+_STOCK_WORDS = ("dostepn", "na stanie", "na magazynie", "w magazynie", "stan magazyn", "in stock", "available",
+                "availability", "ile macie", "how many do you have", "stock level")
 # "the second one", "drugi produkt", "nr 2", "#2": a position in the latest list (1-based), folded text
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "pierwsz": 1, "drugi": 2, "drugie": 2,
              "drugiego": 2, "trzeci": 3, "trzecie": 3, "trzeciego": 3, "czwart": 4, "piat": 5}
@@ -122,6 +124,8 @@ class Detected:
     accessories)."""
     position: int | None = None
     """A position in the latest list the message names ("why the second one?"), 1-based."""
+    asks_stock: bool = False
+    """The message asks whether products are in stock ("czy jest dostępny?", "do you have it in stock?")."""
 
 
 def detect(text: str) -> Detected:
@@ -142,13 +146,13 @@ def detect(text: str) -> Detected:
                     discount_percent=float(pct.group(1).replace(",", ".")) if pct else None,
                     quantity=int(qty.group(1)) if qty else None,
                     also=tuple(m for m in matched if m != intent and m != "greeting"),
-                    position=position_named(text))
+                    position=position_named(text), asks_stock=any(k in folded for k in _STOCK_WORDS))
 
 
 _INTENT_WORDS = re.compile(
     r"\b(?:accessor\w*|akcesori\w*|recommend\w*|pole[cć]\w*|suggest\w*|discount\w*|rabat\w*|zni[zż]k\w*|"
     r"upust\w*|cheaper|taniej|price|cen[aęy]|quote|wycen\w*|what else|co jeszcze|goes with|bought together|"
-    r"kupowane razem|pasuj\w*|zam[oó]wi\w*|order(?:ing)?|next|warto|jeszcze|m[oó][gż]\w*|co[sś]|\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
+    r"kupowane razem|pasuj\w*|zam[oó]wi\w*|order(?:ing)?|next|warto|jest|macie|dost[eę]pn\w*|stanie|magazyn\w*|available|availability|(?:in )?stock|have|jeszcze|m[oó][gż]\w*|co[sś]|\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
     r"there|what|which|kt[oó]re|co|czy|of|to|go|it|this|that|ten|ta|to|te)\b",
     re.IGNORECASE,
 )

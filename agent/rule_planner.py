@@ -59,7 +59,7 @@ class RulePlanner:
             cards = self._cards(state, "search_catalog")
             if not cards:
                 return AnswerPlan(t("found_none", lang, query=d.query), picks=())
-            return _list_answer(t("found", lang, query=d.query), cards, lang)
+            return _list_answer(t("found", lang, query=d.query), cards, lang, stock=d.asks_stock)
         if "recommend_for_customer" not in ran:
             args: dict[str, Any] = {"k": MAX_PICKS}
             if d.query:
@@ -208,9 +208,9 @@ def _search(d: Detected, k: int, *, with_category: bool = True) -> ToolCall:
     return _call("search_catalog", args)
 
 
-def _list_answer(head: str, cards: list[ProductCard], lang: str) -> AnswerPlan:
+def _list_answer(head: str, cards: list[ProductCard], lang: str, *, stock: bool = False) -> AnswerPlan:
     chosen = cards[:MAX_PICKS]
-    return AnswerPlan("\n".join([head, *product_lines(chosen, lang)]),  # type: ignore[arg-type]
+    return AnswerPlan("\n".join([head, *product_lines(chosen, lang, stock=stock)]),  # type: ignore[arg-type]
                       picks=tuple(Pick(c.sku) for c in chosen))
 
 

@@ -65,6 +65,8 @@ T: dict[str, dict[str, str]] = {
                 "pl": "Poleciłem {name} ({sku}), ponieważ: {premises}."},
     "line": {"en": "- {name} ({sku}), {price} {currency} net: {why}",
              "pl": "- {name} ({sku}), {price} {currency} netto: {why}"},
+    "in_stock": {"en": "in stock: {stock}", "pl": "na stanie: {stock}"},
+    "out_of_stock": {"en": "out of stock", "pl": "brak na stanie"},
     "greeting": {"en": "Hello! I can search the catalogue, suggest products and accessories, and pass price "
                        "requests to our sales team. What do you need?",
                  "pl": "Dzień dobry! Mogę przeszukać katalog, zaproponować produkty i akcesoria oraz przekazać "
@@ -181,10 +183,16 @@ def justification(card: ProductCard, lang: Lang, limit: int = 2) -> str:
     return "; ".join(texts)
 
 
-def product_lines(cards: Sequence[ProductCard], lang: Lang) -> list[str]:
-    """Return one line per product: name, SKU, catalogue price and justification."""
-    return [t("line", lang, name=c.name, sku=c.sku, price=f"{c.price:.2f}", currency=c.currency,
-              why=justification(c, lang)) for c in cards]
+def product_lines(cards: Sequence[ProductCard], lang: Lang, *, stock: bool = False) -> list[str]:
+    """Return one line per product: name, SKU, catalogue price and justification (``stock``: the stock level
+    first, for "is it available?")."""
+    lines = []
+    for c in cards:
+        why = justification(c, lang)
+        if stock:
+            why = (t("in_stock", lang, stock=c.stock) if c.stock > 0 else t("out_of_stock", lang)) + "; " + why
+        lines.append(t("line", lang, name=c.name, sku=c.sku, price=f"{c.price:.2f}", currency=c.currency, why=why))
+    return lines
 
 
 STATUS_WORDS: dict[str, dict[str, str]] = {

@@ -35,7 +35,7 @@ from store.models import Company, Contact, Message, Order, OrderLine, PriceAppro
 
 CASES = Path(__file__).with_name("conversations.jsonl")
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
-EXPECTED = ("category", "accessory_for", "approval", "no_approval", "onboarding", "recommendations", "from_tool", "explains",
+EXPECTED = ("category", "accessory_for", "approval", "no_approval", "stock", "onboarding", "recommendations", "from_tool", "explains",
             "explains_position")
 _PLACEHOLDER = re.compile(r"\{(top:[^}]+|prev_rec|contact_name|contact_email|contact_phone)\}")
 
@@ -250,6 +250,13 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
         res.record("approval", ok and "no_unapproved_price" not in res.failures, "no pending approval")
     if exp.get("no_approval"):  # nothing named a product: ask which one, queue nothing for the sales team
         res.record("no_approval", not answer.approvals, f"filed {[a.skus for a in answer.approvals]}")
+    if exp.get("stock"):  # "is it available?": the first product's stock level as the store has it
+        first = answer.recommendations[0].sku if answer.recommendations else None
+        row = world.session.exec(select(Product).where(Product.sku == first)).first() if first else None
+        said = ({f"na stanie: {row.stock}", f"in stock: {row.stock}"} if row and row.stock > 0
+                else {"brak na stanie", "out of stock"})
+        line = next((x for x in answer.reply.splitlines() if first and f"({first})" in x), "")
+        res.record("stock", row is not None and any(w in line for w in said), f"line {line!r}")
     if exp.get("onboarding"):
         res.record("onboarding", bool(answer.questions) and answer.questions[0].question in answer.reply,
                    "no onboarding question")

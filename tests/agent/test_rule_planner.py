@@ -13,7 +13,7 @@ from agent import explain_recommendation, run_turn
 from agent.intents import category_hint, detect
 from agent.language import detect_language
 from salesagent.errors import InputError, NotFoundError, PermissionDeniedError
-from store.models import Message, Order, PriceApproval
+from store.models import Message, Order, PriceApproval, Product
 from tests.support.small_store import SmallStore
 
 
@@ -178,6 +178,30 @@ def test_order_history_is_summarised_in_words(resources: Any, ids: SmallStore) -
     assert "Kupowane regularnie:" in out.reply and "zamówieniach" in out.reply
     assert "Nie widzę Państwa zamówień" in turn(resources, ids, "Pokaż moje zamówienia", cold=True).reply
     assert "PLN" not in out.reply.replace(out.disclosure, "")  # no prices: the summary has none
+
+
+def test_availability_questions_show_the_stock(resources: Any, ids: SmallStore) -> None:
+    assert detect("Czy S201-B16 jest dostępny?").asks_stock and detect("Do you have it in stock?").asks_stock
+    assert not detect("Szukam wyłącznika B16 1P").asks_stock
+    assert detect("Do you have YDY 3x2.5 in stock?").query == "YDY 3x2.5"
+    def set_stock(n: int) -> int:
+        with Session(resources.engine) as s:
+            product = s.exec(select(Product).where(Product.sku == "S201-B16")).one()
+            before, product.stock = product.stock, n
+            s.add(product)
+            s.commit()
+            return before
+
+    before = set_stock(37)
+    try:
+        out = turn(resources, ids, "Czy S201-B16 jest dostępny?")
+        line = next(x for x in out.reply.splitlines() if "(S201-B16)" in x)
+        assert "na stanie: 37;" in line  # the store's stock, not the index's copy
+        set_stock(0)
+        assert "(S201-B16), 24.90 PLN netto: brak na stanie;" in turn(resources, ids, "Czy S201-B16 jest dostępny?").reply
+        assert "na stanie" not in turn(resources, ids, "Szukam S201-B16").reply
+    finally:
+        set_stock(before)
 
 
 def test_a_vague_price_ask_files_no_request_for_a_guessed_product(resources: Any, ids: SmallStore) -> None:
