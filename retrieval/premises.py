@@ -33,6 +33,14 @@ def _names_bare_number(label: str, number: str, query_tokens: set[str]) -> set[s
     return naming
 
 
+def _cable_size_naming(value: Any, query_tokens: set[str]) -> set[str]:
+    """Return the "NxS" size tokens that name a cross-section S ("3x2.5" names 2.5 mm², as it names 3 cores)."""
+    if not isinstance(value, int | float):
+        return set()
+    number = format_value("n", value)
+    return {t for t in query_tokens if re.fullmatch(rf"\d+x{re.escape(number)}", t)}
+
+
 def _attribute_matches(attributes: dict[str, Any], query_tokens: set[str]) -> list[tuple[str, set[str]]]:
     """Return ('label value', the query tokens that named it) for each attribute whose value the query names."""
     out = []
@@ -42,6 +50,8 @@ def _attribute_matches(attributes: dict[str, Any], query_tokens: set[str]) -> li
             continue
         shown = format_value(key, value)
         needed = _required_words(shown)
+        if needed and not needed <= query_tokens and attribute_label(key)[1] == "mm²":
+            needed = _cable_size_naming(value, query_tokens) or needed
         if not needed or not needed <= query_tokens:
             continue
         label = normalise(attribute_label(key)[0])

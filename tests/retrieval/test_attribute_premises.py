@@ -27,9 +27,12 @@ def test_a_bare_number_needs_the_attribute_named() -> None:
     assert matched({"modules": 12}, "12 breakers") == []
 
 
-def test_size_notation_names_the_count() -> None:
-    assert matched(CABLE, "przewód 3x2.5") == ["cores 3"]
-    assert matched(CABLE, "przewód 2x2.5") == []
+def test_size_notation_names_the_count_and_the_cross_section() -> None:
+    assert matched(CABLE, "przewód 3x2.5") == ["cores 3", "cross section 2.5 mm²"]
+    assert matched(CABLE, "przewód YDY 3x2,5") == ["cores 3", "cross section 2.5 mm²"]  # the Polish decimal comma
+    assert matched(CABLE, "przewód 2x2.5") == ["cross section 2.5 mm²"]
+    assert matched(CABLE, "przewód 3x1.5") == ["cores 3"]
+    assert matched(CABLE, "przewód 3x25") == ["cores 3"]  # 25 mm² is not 2.5 mm²
 
 
 def test_similarity_premise_only_when_it_says_something() -> None:
