@@ -90,8 +90,9 @@ _PL_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
      r"często kupowany przez klientów, którzy kupili też \1 (zamawiany przez Państwa)"),
     (re.compile(r"^matches your purchase pattern \(driven by (.+)\)$"),
      r"pasuje do Państwa wzorca zakupów (głównie \1)"),
-    (re.compile(r"^popular with (\S+) customers of your size \((\S+)\): bought by (\d+) of (\d+) of them$"),
-     r"popularny wśród firm z branży \1 o podobnej wielkości (\2): kupiło go \3 z \4"),
+    (re.compile(r"^popular with (.+?) customers of your size \((.+?)\): bought by (\d+) of (\d+) of them$"),
+     lambda m: f"popularny wśród firm z branży {INDUSTRIES_PL.get(m[1], m[1])} o podobnej wielkości "
+               f"({SIZES_PL.get(m[2], m[2])}): kupiło go {m[3]} z {m[4]}"),
     (re.compile(r"^popular overall: bought by (\d+) customers, recent orders weigh more$"),
      r"popularny wśród wszystkich klientów: kupiło go \1 firm"),
     (re.compile(r"^new for you: similar to (.+?) you (?:bought|viewed) \(similarity (\d+)%\)$"),
@@ -133,6 +134,14 @@ ATTRIBUTE_LABELS_PL: dict[str, str] = {
     "height": "wysokość", "thread": "gwint", "finish": "wykończenie", "output voltage": "napięcie wyjściowe",
     "output current": "prąd wyjściowy", "connection": "podłączenie", "current type": "rodzaj prądu",
 }
+# The demo's industries and size bands (ranking premises write them with spaces) as a Polish sentence needs them;
+# others are shown as stored.
+INDUSTRIES_PL: dict[str, str] = {
+    "electrical installer": "instalacji elektrycznych", "construction": "budowlanej",
+    "facility management": "zarządzania nieruchomościami", "manufacturing": "produkcyjnej",
+    "energy pv": "fotowoltaicznej", "retail": "handlowej",
+}
+SIZES_PL: dict[str, str] = {"micro": "mikro", "small": "mała", "medium": "średnia", "large": "duża"}
 _PL_LABEL = re.compile(r"(^|, )(" + "|".join(sorted(map(re.escape, ATTRIBUTE_LABELS_PL), key=len, reverse=True))
                        + r") (?=\S)")
 

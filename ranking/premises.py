@@ -40,7 +40,7 @@ def premises_for(explanations: Mapping[str, Explanation], name: Callable[[int], 
             out.append(Premise(kind="als", data=e, text=f"matches your purchase pattern (driven by {anchors})"))
         elif src == "popularity":
             if e.get("segment"):
-                ind, size = e["segment"]
+                ind, size = (str(v).replace("_", " ") for v in e["segment"])  # "electrical_installer"
                 out.append(Premise(kind="segment_popularity", data=e, text=(
                     f"popular with {ind} customers of your size ({size}): bought by {e['buyers']} of "
                     f"{e['segment_customers']} of them")))

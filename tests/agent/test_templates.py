@@ -27,3 +27,10 @@ def test_justification_uses_the_translated_premises() -> None:
                                  PremiseOut(kind="ranking", text="bought by you 6 times, last 41 days ago")])
     assert justification(card, "pl") == \
         "pasuje do: prąd znamionowy 16 A; kupowany przez Państwa 6 razy, ostatnio 41 dni temu"
+
+
+def test_segment_popularity_names_the_industry_and_size_in_polish() -> None:
+    assert _pl("popular with electrical installer customers of your size (medium): bought by 42 of 42 of them") == \
+        "popularny wśród firm z branży instalacji elektrycznych o podobnej wielkości (średnia): kupiło go 42 z 42"
+    assert _pl("popular with shipbuilding customers of your size (10-49): bought by 3 of 9 of them") == \
+        "popularny wśród firm z branży shipbuilding o podobnej wielkości (10-49): kupiło go 3 z 9"

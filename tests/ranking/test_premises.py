@@ -38,3 +38,11 @@ def test_opt_out_premise_comes_first_and_global_popularity_only() -> None:
     prem = premises_for(ex, name, personal=False)
     assert prem[0].text == OPT_OUT_TEXT and prem[0].kind == "not_personalised"
     assert prem[1].text.startswith("popular overall: bought by 120 customers")
+
+
+def test_a_stored_industry_code_reads_as_words() -> None:
+    """The demo stores industries as codes ("electrical_installer"); a customer reads words."""
+    ex = {"popularity": Explanation(1.0, "popularity", {"segment": ["electrical_installer", "medium"],
+                                                        "buyers": 42, "segment_customers": 42})}
+    assert [p.text for p in premises_for(ex, name)] == [
+        "popular with electrical installer customers of your size (medium): bought by 42 of 42 of them"]
