@@ -39,7 +39,7 @@ _FILLER = re.compile(
     r"\b(?:i'?m|i am|we are|we'?re|we|looking for|i need|we need|need|do you have|have you got|please|can you|could "
     r"you|show me|find me|find|search|szukam|szukamy|potrzebuj[eę]|potrzebujemy|czy macie|czy jest|czy s[aą]|"
     r"prosz[eę] o|prosz[eę]|poprosz[eę]|pokaż|poka[zż]|znajd[zź]|mam|mamy|some|a|an|the|any|jaki[sś]|jakie[sś]|"
-    r"jak[aą][sś]|jaki|jakie|jak[aą]|hi|hello|dzie[nń] dobry|witam|thanks|dzi[eę]kuj[eę]|for a|for|do|dla|i|oraz|"
+    r"jak[aą][sś]|jaki|jakie|jak[aą]|czego[sś]|co[sś]|something|anything|hi|hello|dzie[nń] dobry|witam|thanks|dzi[eę]kuj[eę]|for a|for|do|dla|i|oraz|"
     r"and|with|z|na|me|mi|nam|us|nazywam si[eę]|jestem|this is|my name is|m[oó]j|my|e-?mail|mail|phone|tel\.?|"
     r"telefon|numer)\b",
     re.IGNORECASE,

@@ -59,7 +59,9 @@ class RulePlanner:
             cards = self._cards(state, "search_catalog")
             if not cards:
                 return AnswerPlan(t("found_none", lang, query=d.query), picks=())
-            return _list_answer(t("found", lang, query=d.query), cards, lang, stock=d.asks_stock)
+            # hits found by faint similarity alone are offered as a guess, with a question back
+            head = "found" if any(named_by_query(c) for c in cards[:MAX_PICKS]) else "found_weak"
+            return _list_answer(t(head, lang, query=d.query), cards, lang, stock=d.asks_stock)
         if "recommend_for_customer" not in ran:
             args: dict[str, Any] = {"k": MAX_PICKS}
             if d.query:

@@ -12,6 +12,11 @@ Lang = Literal["pl", "en"]
 
 T: dict[str, dict[str, str]] = {
     "found": {"en": "Here is what I found for “{query}”:", "pl": "Oto co znalazłem dla zapytania „{query}”:"},
+    "found_weak": {"en": "I am not sure these match “{query}”: they are only the closest products I found. Could you "
+                         "name the product type or its parameters (e.g. rated current, IP rating)?",
+                   "pl": "Nie mam pewności, czy to pasuje do zapytania „{query}”: to tylko najbliższe produkty, jakie "
+                         "znalazłem. Czy może Pan/Pani podać rodzaj produktu lub parametry (np. prąd znamionowy, "
+                         "stopień IP)?"},
     "found_none": {"en": "I could not find a product matching “{query}”. Could you describe it differently "
                          "(type, rating, brand)?",
                    "pl": "Nie znalazłem produktu pasującego do „{query}”. Czy może Pan/Pani opisać go inaczej "

@@ -204,6 +204,16 @@ def test_availability_questions_show_the_stock(resources: Any, ids: SmallStore) 
         set_stock(before)
 
 
+def test_a_search_found_by_faint_similarity_only_is_offered_as_a_guess(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "szukam czegoś do nowej hali produkcyjnej" listed cable trays at similarity 0.23
+    under "Oto co znalazłem"; such hits now come with a question back."""
+    vague = turn(resources, ids, "Dzień dobry, szukam czegoś do nowej hali produkcyjnej")
+    assert vague.recommendations and vague.reply.startswith("Nie mam pewności, czy to pasuje")
+    assert all(p.startswith("semantic similarity") for r in vague.recommendations for p in r.premises)
+    spec = turn(resources, ids, "Szukam wyłącznika nadprądowego B16 1P")
+    assert spec.reply.startswith("Oto co znalazłem")
+
+
 def test_a_vague_price_ask_files_no_request_for_a_guessed_product(resources: Any, ids: SmallStore) -> None:
     """Regression (demo chat): "Macie coś na promocji?" searched for "Macie", took the top hit (a cable at semantic
     similarity 0.23) and queued a discount request for it. A described product must match the description."""
