@@ -7,9 +7,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-Intent = Literal["explain", "price", "accessories", "orders", "onboarding", "recommend", "find", "greeting"]
+Intent = Literal["opt_out", "explain", "price", "accessories", "orders", "onboarding", "recommend", "find", "greeting"]
 
 _RULES: list[tuple[Intent, tuple[str, ...]]] = [
+    # first: the disclosure line promises that writing "no profiling" / "bez profilowania" opts out
+    ("opt_out", ("no profiling", "bez profilowania", "stop profiling", "without profiling", "opt out of profiling",
+                 "opt-out of profiling", "object to profiling", "don't profile", "dont profile", "do not profile",
+                 "zrezygnowac z profilowania", "rezygnuje z profilowania", "rezygnacja z profilowania",
+                 "wylacz profilowanie", "wylaczcie profilowanie", "nie profiluj", "sprzeciw wobec profilowania",
+                 "sprzeciwiam sie profilowaniu")),
     ("explain", ("why", "dlaczego", "czemu", "skad ta", "what is this based on", "na jakiej podstawie",
                  "reason for", "uzasadni", "explain", "wyjasni")),
     ("price", ("discount", "rabat", "znizk", "upust", "cheaper", "taniej", "better price", "lepsz", "special price",

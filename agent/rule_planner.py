@@ -17,7 +17,7 @@ from agent.models import AnswerPlan, Pick, Plan, ToolCall, ToolPlan
 from agent.templates import approval_text, order_history_text, premise_text, product_lines, question_text, t
 from store.models import Product
 from tools.catalog import named_by_query
-from tools.models import OrderHistorySummary, ProductCard, ProductList
+from tools.models import OrderHistorySummary, ProductCard, ProductList, ProfilingChoice
 
 MAX_PICKS = 3
 ORDER_MONTHS = 24
@@ -35,6 +35,8 @@ class RulePlanner:
         cold = bool(state.profile.get("cold_start"))
         lang = state.ctx.language
         ran = {o.call.name for o in state.outcomes}
+        if d.intent == "opt_out":
+            return self._opt_out(state, ran)
         if d.intent == "explain":
             return self._explain(state, d, ran)
         if d.intent == "price" and "accessories" in d.also:
@@ -94,6 +96,16 @@ class RulePlanner:
                    premises="; ".join(premise_text(p, lang) for p in i.premises) or i.justification)
                  for i in items]
         return AnswerPlan("\n".join(lines), picks=())
+
+    def _opt_out(self, state: TurnState, ran: set[str]) -> Plan:
+        """"No profiling": record the company's objection (the promise of the disclosure line) and say what
+        changes."""
+        if "object_to_profiling" not in ran:
+            return ToolPlan((_call("object_to_profiling", {}),))
+        done = [o.output for o in state.outcomes_of("object_to_profiling") if isinstance(o.output, ProfilingChoice)]
+        if not done:
+            return AnswerPlan(t("opt_out_failed", state.ctx.language), picks=())
+        return AnswerPlan(t("opt_out_already" if done[0].already else "opt_out_done", state.ctx.language), picks=())
 
     def _orders(self, state: TurnState, ran: set[str]) -> Plan:
         """"Show our recent orders": the order-history summary in words (counts, months, categories, repeats)."""

@@ -56,6 +56,18 @@ T: dict[str, dict[str, str]] = {
                 "pl": "Witamy! Aby dobrać odpowiednie produkty, chciałbym lepiej poznać Państwa potrzeby."},
     "explain_none": {"en": "I have not recommended anything in this conversation yet.",
                      "pl": "W tej rozmowie nie poleciłem jeszcze żadnego produktu."},
+    "opt_out_done": {"en": "Done: I recorded your company's objection to profiling. From now on I recommend without your "
+                           "purchase history or behaviour (only the catalogue, this conversation and overall "
+                           "popularity). You can withdraw it in your account settings.",
+                     "pl": "Gotowe: zapisałem sprzeciw Państwa firmy wobec profilowania. Od teraz polecam bez historii "
+                           "zakupów i zachowań (tylko katalog, ta rozmowa i ogólna popularność). Można go wycofać w "
+                           "ustawieniach konta."},
+    "opt_out_already": {"en": "Your company already objects to profiling: I recommend without your purchase history "
+                              "or behaviour. You can withdraw the objection in your account settings.",
+                        "pl": "Państwa firma już wyraziła sprzeciw wobec profilowania: polecam bez historii zakupów i "
+                              "zachowań. Sprzeciw można wycofać w ustawieniach konta."},
+    "opt_out_failed": {"en": "I could not record the objection just now; please use your account settings.",
+                       "pl": "Nie udało mi się teraz zapisać sprzeciwu; proszę skorzystać z ustawień konta."},
     "orders_none": {"en": "I see no orders of yours in the last {months} months.",
                     "pl": "Nie widzę Państwa zamówień z ostatnich {months} miesięcy."},
     "orders": {"en": "Your orders in the last {months} months: {count} ({first} to {last}).",

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol, TypeVar
 
-from store.models import LegalBasis
+from sqlmodel import Session
+
+from store.models import AuditLog, Company, LegalBasis
 
 USABLE_BASES: frozenset[LegalBasis] = frozenset({LegalBasis.consent, LegalBasis.legitimate_interest})
 
@@ -48,3 +50,18 @@ def personalisation_events(company: HasProfilingFlag | None, events: Iterable[E]
     if not may_personalise(company):
         return []
     return list(usable_events(events))
+
+
+def record_profiling_choice(session: Session, company: Company, *, opt_out: bool, actor: str, via: str,
+                            commit: bool = True) -> bool:
+    """Record the company's objection to profiling (or its withdrawal) with an audit row; return whether the state
+    changed. The one place both the portal's ``/me/profiling-opt-out`` and the chat's "no profiling" write it, so
+    the two cannot drift apart. ``commit=False`` leaves the transaction to the caller (the agent's turn)."""
+    changed = company.profiling_opt_out != opt_out
+    company.profiling_opt_out = opt_out
+    session.add(company)
+    session.add(AuditLog(actor=actor[:64], action="profiling_opt_out" if opt_out else "profiling_opt_in",
+                         entity="company", entity_id=str(company.id), details={"opt_out": opt_out, "via": via}))
+    if commit:
+        session.commit()
+    return changed

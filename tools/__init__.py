@@ -12,6 +12,7 @@ from tools.explain import explain_recommendations
 from tools.onboarding import ask_onboarding_question
 from tools.orders import get_order_history
 from tools.pricing import request_price_change
+from tools.privacy import object_to_profiling
 from tools.recommend import bought_together, recommend_for_customer, segment_bestsellers
 
 TOOLS: dict[str, FunctionTool] = {
@@ -19,7 +20,7 @@ TOOLS: dict[str, FunctionTool] = {
     for t in map(function_tool, [  # type: ignore[arg-type]
         search_catalog, get_product, recommend_for_customer, bought_together, similar_products,
         segment_bestsellers, get_order_history, request_price_change, ask_onboarding_question,
-        explain_recommendations,
+        explain_recommendations, object_to_profiling,
     ])
 }
 """Every tool the agent may call, by name."""

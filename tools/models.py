@@ -76,6 +76,15 @@ class OrderHistorySummary(BaseModel):
     note: str = ""
 
 
+class ProfilingChoice(BaseModel):
+    """The company's profiling state after a chat request to stop profiling."""
+
+    opted_out: bool
+    already: bool = False
+    """True when the company had objected before this request (nothing changed)."""
+    note: str = ""
+
+
 class ApprovalTicket(BaseModel):
     """A price request for a sales user. It carries a price only once a sales user approved one."""
 

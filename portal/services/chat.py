@@ -11,6 +11,7 @@ from portal.auth import Principal
 from portal.errors import MessageTooLargeError
 from portal.schemas import ChatAnswerPublic, ChatRequest
 from portal.services._access import customer_ids, ensure_own_company
+from portal.services.customer import refresh_customer_model
 from portal.services.gate import TurnGate
 from salesagent.errors import NotFoundError, PermissionDeniedError
 from store.models import Conversation
@@ -68,4 +69,6 @@ def chat(resources: Any, session: Session, principal: Principal, request: ChatRe
                                          contact_id=principal.contact_id,  # type: ignore[arg-type]
                                          conversation_id=conversation_id, message=request.message))
     answer.setdefault("conversation_id", conversation_id)
+    if "object_to_profiling" in answer.get("tool_calls", []):  # "no profiling" in chat, as on the account page:
+        refresh_customer_model(resources, principal)          # the loaded model drops the personal rows too
     return ChatAnswerPublic.model_validate(answer)

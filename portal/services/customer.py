@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from guardrails.consent import record_profiling_choice
 from portal.auth import Principal, revoke_contact_tokens
 from portal.schemas import (
     CustomerApprovalList,
@@ -100,11 +101,7 @@ def set_profiling_opt_out(session: Session, principal: Principal, request: OptOu
     """Record (or withdraw) the company's objection to profiling; it then gets non-personalised results only."""
     company_id, _ = customer_ids(principal)
     company = _company(session, company_id)
-    company.profiling_opt_out = request.opt_out
-    session.add(company)
-    session.add(AuditLog(actor=principal.actor, action="profiling_opt_out" if request.opt_out else "profiling_opt_in",
-                         entity="company", entity_id=str(company_id), details={"opt_out": request.opt_out}))
-    session.commit()
+    record_profiling_choice(session, company, opt_out=request.opt_out, actor=principal.actor, via="account")
     return ProfilingStatePublic(company_id=company_id, profiling_opt_out=company.profiling_opt_out,
                                 behaviour_legal_basis=company.behaviour_legal_basis)
 

@@ -7,7 +7,7 @@ from portal_dataset import bearer
 from sqlmodel import Session, select
 
 from guardrails.approvals import request_price_change
-from store.models import AuditLog, Contact, Conversation, Event, Message, Order
+from store.models import AuditLog, Company, Contact, Conversation, Event, Message, Order
 
 
 def test_event_takes_the_legal_basis_from_the_company(client: TestClient, h) -> None:  # type: ignore[no-untyped-def]
@@ -65,6 +65,25 @@ def test_profiling_opt_out_and_back(client: TestClient, new_customer, world) -> 
     assert actions == ["profiling_opt_out", "profiling_opt_in"]
     assert client.post("/me/profiling-opt-out", json={"opt_out": "maybe"}, headers=bearer(token)).status_code == 422
     assert client.post("/me/profiling-opt-out").status_code == 401
+
+
+def test_writing_no_profiling_in_chat_opts_out(client: TestClient, new_customer, world) -> None:  # type: ignore[no-untyped-def]
+    """The disclosure line promises that writing "no profiling" opts out; it once searched the catalogue."""
+    token, company_id, contact_id = new_customer()
+    r = client.post("/chat", json={"message": "No profiling, please."}, headers=bearer(token))
+    assert r.status_code == 200, r.text
+    assert r.json()["reply"].startswith("Done: I recorded your company's objection to profiling.")
+    again = client.post("/chat", json={"message": "Bez profilowania!"}, headers=bearer(token)).json()["reply"]
+    assert again.startswith("Państwa firma już wyraziła sprzeciw wobec profilowania")
+    with Session(world.engine) as s:
+        company = s.get(Company, company_id)
+        audit = s.exec(select(AuditLog).where(AuditLog.entity == "company", AuditLog.entity_id == str(company_id))).all()
+    assert company is not None and company.profiling_opt_out
+    # both requests are audited; the second changed nothing
+    assert [(a.action, a.actor, a.details["via"]) for a in audit] == [
+        ("profiling_opt_out", f"contact:{contact_id}", "chat")] * 2
+    state = client.post("/me/profiling-opt-out", json={"opt_out": False}, headers=bearer(token)).json()
+    assert state["profiling_opt_out"] is False  # withdrawn on the account page, as the reply says
 
 
 def test_export_holds_own_data_only(client: TestClient, h, world) -> None:  # type: ignore[no-untyped-def]
