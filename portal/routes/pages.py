@@ -24,7 +24,7 @@ from portal.deps import (
     SettingsDep,
     TurnGateDep,
 )
-from portal.schemas import ApproveRequest, ChatRequest, RejectRequest
+from portal.schemas import ApproveRequest, ChatRequest, OptOutRequest, RejectRequest
 from store.models import ApprovalStatus
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +74,7 @@ def chat_page(request: Request, user: PageCustomer, session: SessionDep, setting
     """The chat form, the AI disclosure, and the company's price requests and offers."""
     return render(request, "chat.html", user, answer=None, message="", conversation_id="",
                   offers=services.company_approvals(session, user).data, disclosure=services.disclosure_text(),
-                  max_chars=settings.max_message_chars)
+                  max_chars=settings.max_message_chars, profiling=services.profiling_state(session, user))
 
 
 @router.post("/ui/chat", response_class=HTMLResponse, dependencies=[FormChecked])
@@ -88,7 +88,17 @@ def chat_send(request: Request, user: PageCustomer, session: SessionDep, resourc
     return render(request, "chat.html", user, answer=answer, message=message,
                   conversation_id=answer.conversation_id, offers=services.company_approvals(session, user).data,
                   disclosure=answer.disclosure or services.disclosure_text(answer.language),
-                  max_chars=settings.max_message_chars)
+                  max_chars=settings.max_message_chars, profiling=services.profiling_state(session, user))
+
+
+@router.post("/ui/profiling", dependencies=[FormChecked])
+def profiling_form(user: PageCustomer, session: SessionDep, resources: ResourcesDep,
+                   opt_out: Annotated[bool, Form()]) -> Response:
+    """The account section of the chat page: object to profiling or withdraw the objection (the "account
+    settings" the AI disclosure names), then back to the chat."""
+    services.set_profiling_opt_out(session, user, OptOutRequest(opt_out=opt_out))
+    services.refresh_customer_model(resources, user)
+    return RedirectResponse("/ui/chat#account", status_code=303)
 
 
 @router.get("/ui/recommendations/{recommendation_id}/why", response_class=HTMLResponse)

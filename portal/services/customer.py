@@ -97,6 +97,14 @@ def refresh_customer_model(resources: Any, principal: Principal) -> None:
         logger.exception("could not refresh the ranking model for company %s", company_id)
 
 
+def profiling_state(session: Session, principal: Principal) -> ProfilingStatePublic:
+    """Return the company's profiling state (for the account section of the chat page)."""
+    company_id, _ = customer_ids(principal)
+    company = _company(session, company_id)
+    return ProfilingStatePublic(company_id=company_id, profiling_opt_out=company.profiling_opt_out,
+                                behaviour_legal_basis=company.behaviour_legal_basis)
+
+
 def set_profiling_opt_out(session: Session, principal: Principal, request: OptOutRequest) -> ProfilingStatePublic:
     """Record (or withdraw) the company's objection to profiling; it then gets non-personalised results only."""
     company_id, _ = customer_ids(principal)

@@ -114,3 +114,28 @@ def test_chat_form_message_over_the_limit(app, tokens, world) -> None:  # type: 
     csrf = _csrf(customer.get("/ui/chat").text)
     r = customer.post("/ui/chat", data={"csrf": csrf, "message": "y" * (world.settings.max_message_chars + 1)})
     assert r.status_code == 413 and "the limit is" in r.text
+
+
+def test_account_section_switches_profiling(app, new_customer, world) -> None:  # type: ignore[no-untyped-def]
+    """The AI disclosure names "account settings" for opting out of profiling: the chat page has them."""
+    from sqlmodel import Session
+
+    from store.models import Company
+
+    token, company_id, _ = new_customer()
+    customer = _login(app, token)
+    page = customer.get("/ui/chat").text
+    assert 'id="account"' in page and "Profiling is <strong>on</strong>" in page
+    r = customer.post("/ui/profiling", data={"opt_out": "true", "csrf": _csrf(page)})
+    assert r.status_code == 303 and r.headers["location"] == "/ui/chat#account"
+    page = customer.get("/ui/chat").text
+    assert "Profiling is <strong>off</strong>" in page and 'name="opt_out" value="false"' in page
+    with Session(world.engine) as s:
+        company = s.get(Company, company_id)
+        assert company is not None and company.profiling_opt_out
+    assert customer.post("/ui/profiling", data={"opt_out": "false", "csrf": _csrf(page)}).status_code == 303
+    assert "Profiling is <strong>on</strong>" in customer.get("/ui/chat").text
+    r = customer.post("/ui/profiling", data={"opt_out": "true"})
+    assert r.status_code == 422 and "csrf: Field required" in r.text
+    r = customer.post("/ui/profiling", data={"opt_out": "maybe", "csrf": _csrf(page)})
+    assert r.status_code == 422
