@@ -158,7 +158,7 @@ def detect(text: str) -> Detected:
 _INTENT_WORDS = re.compile(
     r"\b(?:accessor\w*|akcesori\w*|recommend\w*|pole[cć]\w*|suggest\w*|discount\w*|rabat\w*|zni[zż]k\w*|"
     r"upust\w*|cheaper|taniej|price|cen[aęy]|quote|wycen\w*|what else|co jeszcze|goes with|bought together|"
-    r"kupowane razem|pasuj\w*|zam[oó]wi\w*|order(?:ing)?|next|warto|jest|macie|dost[eę]pn\w*|stanie|magazyn\w*|available|availability|(?:in )?stock|have|jeszcze|m[oó][gż]\w*|co[sś]|\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
+    r"kupowane razem|pasuj\w*|zam[oó]wi\w*|order(?:ing)?|next|warto|jest|macie|ile|kosztuj\w*|how much|costs?|dost[eę]pn\w*|stanie|magazyn\w*|available|availability|(?:in )?stock|have|jeszcze|m[oó][gż]\w*|co[sś]|\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
     r"there|what|which|kt[oó]re|co|czy|of|to|go|it|this|that|ten|ta|to|te)\b",
     re.IGNORECASE,
 )

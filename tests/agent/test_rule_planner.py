@@ -46,6 +46,17 @@ def test_asking_what_to_order_carries_no_search_words() -> None:
     assert detect("Co moglibyśmy zamówić do rozdzielnicy?").query == "rozdzielnicy"
 
 
+@pytest.mark.parametrize(("text", "query"), [
+    ("Ile kosztuje S201-B16?", "S201-B16"), ("How much is S201-B16?", "S201-B16"),
+    ("What does a B16 breaker cost?", "B16 breaker"), ("Czy macie na stanie 20 szt. S201-B16?", "20 szt S201-B16"),
+])
+def test_a_catalogue_price_question_searches_for_the_product_only(text: str, query: str) -> None:
+    """"Ile kosztuje S201-B16?" is a search (the catalogue price is shown), not a negotiation, and its query is
+    the product, not "Ile kosztuje S201-B16"."""
+    d = detect(text)
+    assert d.intent == "find" and d.query == query
+
+
 @pytest.mark.parametrize(("text", "position"), [
     ("Why the second one?", 2), ("Dlaczego polecasz drugi produkt?", 2), ("dlaczego nr 3?", 3), ("why #1", 1),
     ("Dlaczego trzeciego?", 3), ("Why did you recommend this?", None), ("Why S201-B16?", None),
