@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-Intent = Literal["opt_out", "explain", "price", "accessories", "orders", "onboarding", "recommend", "find", "greeting"]
+Intent = Literal["opt_out", "explain", "price", "accessories", "orders", "out_of_scope", "onboarding", "recommend", "find", "greeting"]
 
 _RULES: list[tuple[Intent, tuple[str, ...]]] = [
     # first: the disclosure line promises that writing "no profiling" / "bez profilowania" opts out
@@ -31,6 +31,12 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                 "my orders", "our orders", "order history", "past orders", "previous orders", "recent orders",
                 "what did we order", "what did i order", "what have we ordered", "what did we buy",
                 "what have we bought")),
+    # what the tools cannot answer: said plainly instead of a product search for "opening hours"
+    ("out_of_scope", ("opening hours", "godziny otwarcia", "godziny pracy", "are you open", "delivery status",
+                      "where is my order", "where is my delivery", "track my", "tracking number", "status dostawy",
+                      "status zamowienia",
+                      "gdzie jest moje zamowienie", "gdzie jest moja", "kiedy dostawa", "kiedy przyjdzie",
+                      "przesylk", "invoice", "faktur", "complaint", "reklamac", "refund")),
     ("recommend", ("recommend", "polec", "suggest", "zaproponuj", "propozycj", "what should i", "what should we",
                    "co powinien", "co powinn", "co kupic", "what to buy", "for me", "dla mnie", "dla nas",
                    "for us", "ideas", "pomysl", "bestseller", "popular", "popularn", "usually buy", "zwykle kupuj",

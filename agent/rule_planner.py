@@ -47,6 +47,8 @@ class RulePlanner:
             return self._accessories(state, d, ran)
         if d.intent == "orders":
             return self._orders(state, ran)
+        if d.intent == "out_of_scope":  # no tool knows deliveries, invoices or opening hours: say so, list nothing
+            return AnswerPlan(t("out_of_scope", lang), picks=())
         if cold and "ask_onboarding_question" not in ran and not state.history:
             calls = [_call("ask_onboarding_question", {}), _call("segment_bestsellers", {"k": MAX_PICKS})]
             if d.intent == "find" and d.query:

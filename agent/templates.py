@@ -56,6 +56,13 @@ T: dict[str, dict[str, str]] = {
                 "pl": "Witamy! Aby dobrać odpowiednie produkty, chciałbym lepiej poznać Państwa potrzeby."},
     "explain_none": {"en": "I have not recommended anything in this conversation yet.",
                      "pl": "W tej rozmowie nie poleciłem jeszcze żadnego produktu."},
+    "out_of_scope": {"en": "I cannot help with that here: I can search the catalogue, suggest products and accessories, "
+                           "summarise your past orders and pass price requests to our sales team. For deliveries, "
+                           "invoices, complaints or opening hours, please contact your sales representative.",
+                     "pl": "W tej sprawie nie pomogę: mogę przeszukać katalog, zaproponować produkty i akcesoria, "
+                           "podsumować Państwa zamówienia i przekazać prośbę o cenę do działu handlowego. W sprawie "
+                           "dostaw, faktur, reklamacji czy godzin otwarcia proszę skontaktować się z opiekunem "
+                           "handlowym."},
     "opt_out_done": {"en": "Done: I recorded your company's objection to profiling. From now on I recommend without your "
                            "purchase history or behaviour (only the catalogue, this conversation and overall "
                            "popularity). You can withdraw it in your account settings.",

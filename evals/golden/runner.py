@@ -35,7 +35,7 @@ from store.models import Company, Contact, Message, Order, OrderLine, PriceAppro
 
 CASES = Path(__file__).with_name("conversations.jsonl")
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
-EXPECTED = ("category", "accessory_for", "approval", "no_approval", "stock", "onboarding", "recommendations", "from_tool", "explains",
+EXPECTED = ("category", "accessory_for", "approval", "no_approval", "stock", "no_products", "onboarding", "recommendations", "from_tool", "explains",
             "explains_position")
 _PLACEHOLDER = re.compile(r"\{(top:[^}]+|prev_rec|contact_name|contact_email|contact_phone)\}")
 
@@ -257,6 +257,8 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
                 else {"brak na stanie", "out of stock"})
         line = next((x for x in answer.reply.splitlines() if first and f"({first})" in x), "")
         res.record("stock", row is not None and any(w in line for w in said), f"line {line!r}")
+    if exp.get("no_products"):  # out of scope: no product list pretending to answer
+        res.record("no_products", not answer.recommendations, f"listed {[r.sku for r in answer.recommendations]}")
     if exp.get("onboarding"):
         res.record("onboarding", bool(answer.questions) and answer.questions[0].question in answer.reply,
                    "no onboarding question")

@@ -33,6 +33,9 @@ def turn(res: Any, ids: SmallStore, message: str, conv: str | None = None, cold:
     ("What could we order next?", "recommend"), ("Coś jeszcze do S201-B16?", "accessories"),
     ("Pokaż moje ostatnie zamówienia", "orders"), ("What did we order this year?", "orders"),
     ("Show our order history", "orders"),
+    ("What are your opening hours?", "out_of_scope"), ("Gdzie jest moje zamówienie 123?", "out_of_scope"),
+    ("Potrzebuję faktury za ostatnie zamówienie", "out_of_scope"), ("I need a tracking light", "find"),
+    ("Can I get a discount on the delivery?", "price"),
 ])
 def test_intents_in_both_languages(text: str, intent: str) -> None:
     assert detect(text).intent == intent
@@ -255,6 +258,15 @@ def test_no_profiling_in_chat_records_the_objection(resources: Any, ids: SmallSt
             company = s.get(Company, ids.other_id)
             assert company is not None
             record_profiling_choice(s, company, opt_out=False, actor="test", via="test")
+
+
+def test_what_no_tool_knows_is_said_plainly(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "What are your opening hours?" listed emergency luminaires ("matches: opening")."""
+    out = turn(resources, ids, "What are your opening hours?")
+    assert out.tool_calls == [] and not out.recommendations
+    assert out.reply.startswith("I cannot help with that here") and "sales representative" in out.reply
+    pl = turn(resources, ids, "Gdzie jest moje zamówienie?")
+    assert pl.reply.startswith("W tej sprawie nie pomogę") and not pl.recommendations
 
 
 def test_a_vague_price_ask_files_no_request_for_a_guessed_product(resources: Any, ids: SmallStore) -> None:
