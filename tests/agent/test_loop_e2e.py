@@ -15,6 +15,7 @@ from agent import explain_recommendation, run_turn
 from salesagent.wiring import Resources, build_resources
 from store.models import Message, PriceApproval, Recommendation
 from tests.support.fake_llm import FakeLLMServer, calls, say, tool_call
+from tests.support.profiling import objection_state, objection_withdrawn_after
 from tests.support.small_store import SmallStore
 
 PII = ["Anna Kowalska", "Kowalska", "anna.kowalska@elektro-test.pl", "601 234 567", "601234567"]
@@ -290,8 +291,6 @@ def test_catalogue_skus_without_digits_are_grounded_or_removed(resources: Resour
 
 def test_llm_records_an_objection_to_profiling(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
     """On the LLM path too, "no profiling" is a tool call that the turn commits, with its audit row."""
-    from guardrails.consent import record_profiling_choice
-    from store.models import AuditLog, Company
 
     def answer(body: dict[str, Any]) -> dict[str, Any]:
         result = json.loads(last_tool_messages(body)[-1]["content"])
@@ -299,19 +298,9 @@ def test_llm_records_an_objection_to_profiling(resources: Resources, ids: SmallS
         return say("Done: your company now objects to profiling.")
 
     server.push(calls(tool_call("object_to_profiling", {})), answer)
-    try:
+    with objection_withdrawn_after(resources.engine, ids.other_id):
         out = run_turn(llm_resources(resources, server), company_id=ids.other_id, contact_id=None,
                        conversation_id=str(uuid.uuid4()), message="No profiling, please.")
         assert out.answered_by == "llm" and out.tool_calls == ["object_to_profiling"]
         assert "object_to_profiling" in {t["function"]["name"] for t in server.requests[0]["tools"]}
-        with Session(resources.engine) as s:
-            company = s.get(Company, ids.other_id)
-            assert company is not None and company.profiling_opt_out
-            audit = s.exec(select(AuditLog).where(AuditLog.entity == "company",
-                                                  AuditLog.entity_id == str(ids.other_id))).all()
-            assert [(a.action, a.details["via"]) for a in audit][-1] == ("profiling_opt_out", "chat")
-    finally:
-        with Session(resources.engine) as s:
-            company = s.get(Company, ids.other_id)
-            assert company is not None
-            record_profiling_choice(s, company, opt_out=False, actor="test", via="test")
+        assert objection_state(resources.engine, ids.other_id) == (True, ("profiling_opt_out", "chat"))

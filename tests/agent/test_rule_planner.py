@@ -14,6 +14,7 @@ from agent.intents import category_hint, detect
 from agent.language import detect_language
 from salesagent.errors import InputError, NotFoundError, PermissionDeniedError
 from store.models import Message, Order, PriceApproval, Product
+from tests.support.profiling import objection_state, objection_withdrawn_after
 from tests.support.small_store import SmallStore
 
 
@@ -231,33 +232,21 @@ def test_a_search_found_by_faint_similarity_only_is_offered_as_a_guess(resources
 def test_no_profiling_in_chat_records_the_objection(resources: Any, ids: SmallStore) -> None:
     """The disclosure line says writing "no profiling" opts out: the planner does it and recommends without
     history afterwards."""
-    from guardrails.consent import record_profiling_choice
-    from store.models import AuditLog, Company
 
     def say(message: str) -> Any:
         return run_turn(resources, company_id=ids.other_id, contact_id=None, conversation_id=str(uuid.uuid4()),
                         message=message)
 
-    try:
-        for text in ("Bez profilowania, proszę.", "I want to stop profiling", "Chcę zrezygnować z profilowania"):
-            assert detect(text).intent == "opt_out"
+    for text in ("Bez profilowania, proszę.", "I want to stop profiling", "Chcę zrezygnować z profilowania"):
+        assert detect(text).intent == "opt_out"
+    with objection_withdrawn_after(resources.engine, ids.other_id):
         out = say("Bez profilowania, proszę.")
         assert out.tool_calls == ["object_to_profiling"] and not out.recommendations
         assert out.reply.startswith("Gotowe: zapisałem sprzeciw Państwa firmy wobec profilowania.")
-        with Session(resources.engine) as s:
-            company = s.get(Company, ids.other_id)
-            assert company is not None and company.profiling_opt_out
-            rows = s.exec(select(AuditLog).where(AuditLog.entity == "company",
-                                                 AuditLog.entity_id == str(ids.other_id))).all()
-            assert [(r.action, r.details["via"]) for r in rows][-1] == ("profiling_opt_out", "chat")
+        assert objection_state(resources.engine, ids.other_id) == (True, ("profiling_opt_out", "chat"))
         assert say("I want to stop profiling").reply.startswith("Your company already objects to profiling")
         recs = say("What would you recommend for us?").recommendations
         assert recs and all(r.premises[0].startswith("Not personalised") for r in recs)
-    finally:
-        with Session(resources.engine) as s:
-            company = s.get(Company, ids.other_id)
-            assert company is not None
-            record_profiling_choice(s, company, opt_out=False, actor="test", via="test")
 
 
 def test_what_no_tool_knows_is_said_plainly(resources: Any, ids: SmallStore) -> None:
