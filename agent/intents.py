@@ -7,7 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-Intent = Literal["opt_out", "explain", "price", "accessories", "orders", "out_of_scope", "onboarding", "recommend", "find", "greeting"]
+Intent = Literal["opt_out", "explain", "price", "accessories", "orders", "out_of_scope", "onboarding", "recommend",
+                 "find", "greeting"]
 
 _RULES: list[tuple[Intent, tuple[str, ...]]] = [
     # first: the disclosure line promises that writing "no profiling" / "bez profilowania" opts out
@@ -24,8 +25,8 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                "my price", "our price", "moja cen", "nasza cen")),
     ("accessories", ("accessor", "akcesori", "goes with", "go with", "do tego", "pasuje do", "pasujace", "bought together",
                      "kupowane razem", "what else", "co jeszcze", "complement", "dopasowan", "to go with",
-                     "together with", "razem z", "cos jeszcze do", "need with", "potrzebne do", "potrzebuje do", "do montazu",
-                     "for mounting", "osprzet")),
+                     "together with", "razem z", "cos jeszcze do", "need with", "potrzebne do", "potrzebuje do",
+                     "do montazu", "for mounting", "osprzet")),
     ("orders", ("moje zamowienia", "nasze zamowienia", "historia zamowien", "historie zamowien", "historii zamowien",
                 "ostatnie zamowienia", "co zamawialismy", "co zamawialem", "co kupowalismy", "co kupowalem",
                 "my orders", "our orders", "order history", "past orders", "previous orders", "recent orders",
@@ -34,9 +35,8 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
     # what the tools cannot answer: said plainly instead of a product search for "opening hours"
     ("out_of_scope", ("opening hours", "godziny otwarcia", "godziny pracy", "are you open", "delivery status",
                       "where is my order", "where is my delivery", "track my", "tracking number", "status dostawy",
-                      "status zamowienia",
-                      "gdzie jest moje zamowienie", "gdzie jest moja", "kiedy dostawa", "kiedy przyjdzie",
-                      "przesylk", "invoice", "faktur", "complaint", "reklamac", "refund")),
+                      "status zamowienia", "gdzie jest moje zamowienie", "gdzie jest moja", "kiedy dostawa",
+                      "kiedy przyjdzie", "przesylk", "invoice", "faktur", "complaint", "reklamac", "refund")),
     ("recommend", ("recommend", "polec", "suggest", "zaproponuj", "propozycj", "what should i", "what should we",
                    "co powinien", "co powinn", "co kupic", "what to buy", "for me", "dla mnie", "dla nas",
                    "for us", "ideas", "pomysl", "bestseller", "popular", "popularn", "usually buy", "zwykle kupuj",
@@ -51,7 +51,8 @@ _FILLER = re.compile(
     r"\b(?:i'?m|i am|we are|we'?re|we|looking for|i need|we need|need|do you have|have you got|please|can you|could "
     r"you|show me|find me|find|search|szukam|szukamy|potrzebuj[eę]|potrzebujemy|czy macie|czy jest|czy s[aą]|"
     r"prosz[eę] o|prosz[eę]|poprosz[eę]|pokaż|poka[zż]|znajd[zź]|mam|mamy|some|a|an|the|any|jaki[sś]|jakie[sś]|"
-    r"jak[aą][sś]|jaki|jakie|jak[aą]|czego[sś]|co[sś]|something|anything|hi|hello|dzie[nń] dobry|witam|thanks|dzi[eę]kuj[eę]|for a|for|do|dla|i|oraz|"
+    r"jak[aą][sś]|jaki|jakie|jak[aą]|czego[sś]|co[sś]|something|anything|hi|hello|dzie[nń] dobry|witam|thanks|"
+    r"dzi[eę]kuj[eę]|for a|for|do|dla|i|oraz|"
     r"and|with|z|na|me|mi|nam|us|nazywam si[eę]|jestem|this is|my name is|m[oó]j|my|e-?mail|mail|phone|tel\.?|"
     r"telefon|numer)\b",
     re.IGNORECASE,
@@ -164,7 +165,10 @@ def detect(text: str) -> Detected:
 _INTENT_WORDS = re.compile(
     r"\b(?:accessor\w*|akcesori\w*|recommend\w*|pole[cć]\w*|suggest\w*|discount\w*|rabat\w*|zni[zż]k\w*|"
     r"upust\w*|cheaper|taniej|price|cen[aęy]|quote|wycen\w*|what else|co jeszcze|goes with|bought together|"
-    r"kupowane razem|pasuj\w*|zam[oó]wi\w*|order(?:ing)?|next|warto|jest|macie|ile|kosztuj\w*|how much|costs?|dost[eę]pn\w*|stanie|magazyn\w*|available|availability|(?:in )?stock|have|jeszcze|m[oó][gż]\w*|co[sś]|\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
+    r"kupowane razem|pasuj\w*|zam[oó]wi\w*|order(?:ing)?|next|warto|jeszcze|m[oó][gż]\w*|co[sś]|"  # what to order
+    r"jest|macie|dost[eę]pn\w*|stanie|magazyn\w*|available|availability|(?:in )?stock|have|"  # is it in stock
+    r"ile|kosztuj\w*|how much|costs?|"  # catalogue price questions
+    r"\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
     r"there|what|which|kt[oó]re|co|czy|of|to|go|it|this|that|ten|ta|to|te)\b",
     re.IGNORECASE,
 )

@@ -61,8 +61,10 @@ def explain_recommendations(
     items = past_recommendations(ctx.session, conversation_id=ctx.conversation_id, company_id=_company_id(ctx),
                                  sku=sku, limit=limit, position=position)
     ctx.remember(list(items))
-    if items or position is None:
-        note = "" if items else "nothing was recommended in this conversation yet"
-    else:
-        note = f"the latest list has no product at position {position}"
+    note = ""
+    if not items:
+        some = position is not None and past_recommendations(
+            ctx.session, conversation_id=ctx.conversation_id, company_id=_company_id(ctx), sku=sku, limit=1)
+        note = (f"the latest list has no product at position {position}" if some
+                else "nothing was recommended in this conversation yet")
     return PastRecommendations(items=items, note=note)

@@ -100,8 +100,11 @@ def refresh_customer_model(resources: Any, principal: Principal) -> None:
 def profiling_state(session: Session, principal: Principal) -> ProfilingStatePublic:
     """Return the company's profiling state (for the account section of the chat page)."""
     company_id, _ = customer_ids(principal)
-    company = _company(session, company_id)
-    return ProfilingStatePublic(company_id=company_id, profiling_opt_out=company.profiling_opt_out,
+    return _profiling_public(_company(session, company_id))
+
+
+def _profiling_public(company: Company) -> ProfilingStatePublic:
+    return ProfilingStatePublic(company_id=company.id, profiling_opt_out=company.profiling_opt_out,  # type: ignore[arg-type]
                                 behaviour_legal_basis=company.behaviour_legal_basis)
 
 
@@ -110,8 +113,7 @@ def set_profiling_opt_out(session: Session, principal: Principal, request: OptOu
     company_id, _ = customer_ids(principal)
     company = _company(session, company_id)
     record_profiling_choice(session, company, opt_out=request.opt_out, actor=principal.actor, via="account")
-    return ProfilingStatePublic(company_id=company_id, profiling_opt_out=company.profiling_opt_out,
-                                behaviour_legal_basis=company.behaviour_legal_basis)
+    return _profiling_public(company)
 
 
 def _dump(row: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:

@@ -114,6 +114,8 @@ def test_why_the_second_one_explains_only_that_product(resources: Any, ids: Smal
     assert second.premises[0] in why.reply
     beyond = turn(resources, ids, "Dlaczego nr 9?", conv)
     assert beyond.reply.startswith("Na mojej ostatniej liście nie ma produktu nr 9")
+    fresh = turn(resources, ids, "Why the first one?")  # a new conversation: nothing listed yet
+    assert fresh.reply.startswith("I have not recommended anything in this conversation yet.")
 
 
 def test_accessories_and_a_discount_in_one_message(resources: Any, ids: SmallStore) -> None:
