@@ -17,6 +17,7 @@ from agent.models import AnswerPlan, Pick, Plan, ToolCall, ToolPlan
 from agent.templates import approval_text, order_history_text, premise_text, product_lines, question_text, t
 from store.models import Product
 from tools.catalog import named_by_query
+from tools.explain import NO_SUCH_POSITION
 from tools.models import OrderHistorySummary, ProductCard, ProductList, ProfilingChoice
 
 MAX_PICKS = 3
@@ -90,7 +91,7 @@ class RulePlanner:
             return ToolPlan((_call("explain_recommendations", args),))
         outputs = [o.output for o in state.outcomes_of("explain_recommendations")]
         items = [i for o in outputs for i in getattr(o, "items", [])]
-        if not items and d.position and any(getattr(o, "note", "").startswith("the latest list") for o in outputs):
+        if not items and d.position and any(getattr(o, "note", "").startswith(NO_SUCH_POSITION) for o in outputs):
             return AnswerPlan(t("explain_no_position", lang, position=d.position), picks=())
         if not items:
             return AnswerPlan(t("explain_none", lang), picks=())

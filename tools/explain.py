@@ -13,6 +13,9 @@ from tools.catalog import TopK
 from tools.context import RunContext
 from tools.models import PastRecommendation, PastRecommendations
 
+NO_SUCH_POSITION = "the latest list has no product at position"
+"""The note when "why the second one?" names a place the latest list does not have (the planner reads it)."""
+
 
 def past_recommendations(session: Session, *, conversation_id: str, company_id: int, sku: str | None = None,
                          limit: int = 3, position: int | None = None) -> list[PastRecommendation]:
@@ -65,6 +68,6 @@ def explain_recommendations(
     if not items:
         some = position is not None and past_recommendations(
             ctx.session, conversation_id=ctx.conversation_id, company_id=_company_id(ctx), sku=sku, limit=1)
-        note = (f"the latest list has no product at position {position}" if some
+        note = (f"{NO_SUCH_POSITION} {position}" if some
                 else "nothing was recommended in this conversation yet")
     return PastRecommendations(items=items, note=note)

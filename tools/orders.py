@@ -37,15 +37,15 @@ def get_order_history(ctx: RunContext, months: Annotated[int, Field(ge=1, le=60)
     for oid, _, sku, name, cat in rows:
         per_product.setdefault(sku, set()).add(oid)
         names[sku] = (name, cat)
-    frequent = sorted(per_product.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:5]
-    ctx.referenced.update(s for s, o in frequent if len(o) > 1)  # the reply may name what the summary names
+    frequent = [(s, o) for s, o in sorted(per_product.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:5] if len(o) > 1]
+    ctx.referenced.update(s for s, _ in frequent)  # the reply may name what the summary names
     return OrderHistorySummary(
         order_count=len(orders),
         first_order_month=min(orders.values()).strftime("%Y-%m"),
         last_order_month=max(orders.values()).strftime("%Y-%m"),
         top_categories=[CategoryCount(category=c, lines=n) for c, n in cats.most_common(5)],
         frequent_products=[ProductCount(sku=s, name=names[s][0], category=names[s][1], orders=len(o))
-                           for s, o in frequent if len(o) > 1],
+                           for s, o in frequent],
     )
 
 
