@@ -25,7 +25,6 @@ from agent.models import (
 from guardrails.tool_gate import request_for_tool_call
 from salesagent.errors import ModelBehaviorError, SalesAgentError, ToolInputError
 from tools import TOOLS
-from tools.context import RunContext
 from tools.models import ApprovalTicket
 
 logger = logging.getLogger("salesagent.agent")
@@ -40,8 +39,9 @@ class Planner(Protocol):
     def plan(self, state: TurnState) -> Plan: ...
 
 
-def execute(ctx: RunContext, call: ToolCall) -> ToolOutcome:
+def execute(state: TurnState, call: ToolCall) -> ToolOutcome:
     """Run one tool call through the tool guard; every failure becomes a model-readable error outcome."""
+    ctx = state.ctx
     tool = TOOLS.get(call.name)
     if tool is None:
         return ToolOutcome(call, error=f"unknown tool {call.name[:60]!r}; available tools: {', '.join(TOOLS)}"
@@ -51,7 +51,7 @@ def execute(ctx: RunContext, call: ToolCall) -> ToolOutcome:
         args = tool.parse_args(call.arguments)
     except ToolInputError as err:
         return ToolOutcome(call, error=str(err))
-    verdict = guard_tool(ctx, call.name, args.model_dump(exclude_none=True))
+    verdict = guard_tool(state, call.name, args.model_dump(exclude_none=True))
     if verdict.action == "reject":
         return ToolOutcome(call, error=verdict.message or verdict.reason)
     if verdict.action == "require_approval" and call.name not in APPROVAL_TOOLS:
@@ -80,7 +80,7 @@ def run_step(planner: Planner, state: TurnState) -> StepResult:
     ctx = state.ctx
     before = len(ctx.approvals)
     calls = plan.calls[:MAX_CALLS_PER_STEP]
-    outcomes = tuple(execute(ctx, call) for call in calls)
+    outcomes = tuple(execute(state, call) for call in calls)
     outcomes += tuple(ToolOutcome(c, error="too many tool calls in one step; this one was not run")
                       for c in plan.calls[MAX_CALLS_PER_STEP:])
     state.outcomes.extend(outcomes)

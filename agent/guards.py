@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from agent._state import TurnState
 from guardrails.approvals import CENT, approved_offers, offer_prices
 from guardrails.output_checks import (
     DISCLOSURE_EN,
@@ -28,6 +29,7 @@ from guardrails.tool_gate import ToolGuardResult, guard_tool_call
 from salesagent.errors import InputError
 from store.models import Product
 from tools import TOOLS
+from tools.catalog import named_by_query
 from tools.context import RunContext
 
 APPROVAL_TOOLS = frozenset({"request_price_change"})
@@ -56,8 +58,14 @@ def guard_input(ctx: RunContext, text: str) -> InputGuardResult:
     return InputGuardResult(result.text, tuple(sorted({e.type for e in result.entities})))
 
 
-def guard_tool(ctx: RunContext, name: str, args: dict[str, Any]) -> ToolGuardResult:
-    """Return the price gate's verdict for one call (approval tools always take the approval path)."""
+def guard_tool(state: TurnState, name: str, args: dict[str, Any]) -> ToolGuardResult:
+    """Return the price gate's verdict for one call (approval tools always take the approval path).
+
+    A price request must be about products the conversation named (:func:`unnamed_price_skus`): a model that
+    files one for a product it picked itself would put a request the customer never made in front of the sales
+    team, and tell the customer about a product they did not ask about.
+    """
+    ctx = state.ctx
     verdict = guard_tool_call(name, args, known_tools=frozenset(TOOLS))
     if name in APPROVAL_TOOLS:
         if verdict.action == "reject":
@@ -66,8 +74,35 @@ def guard_tool(ctx: RunContext, name: str, args: dict[str, Any]) -> ToolGuardRes
             return ToolGuardResult("reject", "too_many_approvals",
                                    f"Request #{ctx.approvals[-1].approval_id} is already filed this turn; tell the "
                                    "customer its number instead of filing another.")
+        unnamed = unnamed_price_skus(state, [str(s) for s in args.get("skus", [])])
+        if unnamed:
+            return ToolGuardResult("reject", "price_request_not_named",
+                                   f"The customer did not name {', '.join(unnamed)} in this conversation and no "
+                                   "search for their words found it; ask the customer which product they mean "
+                                   "before filing a price request.", {"skus": unnamed})
         return ToolGuardResult("require_approval", "approval_tool", verdict.message, dict(verdict.info))
     return verdict
+
+
+def unnamed_price_skus(state: TurnState, skus: list[str]) -> list[str]:
+    """Return the SKUs among ``skus`` that the conversation did not name.
+
+    Named means: written in the customer's message or in the conversation the planner sees (the customer's
+    words, or products the assistant showed), recommended earlier in the conversation, or this turn's search
+    hit for what the customer described (:func:`tools.catalog.named_by_query`). A product found by faint
+    similarity, or one the model took from a recommendation list it has not shown yet, is not named.
+    """
+    text = "\n".join([state.message, *(t for _, t in state.history)])
+    earlier = {s.upper() for s in state.previous_skus}
+    out = []
+    for sku in skus:
+        card = state.ctx.returned.get(sku)
+        if sku.upper() in earlier or (card is not None and named_by_query(card)):
+            continue
+        if re.search(rf"(?<![\w-]){re.escape(sku)}(?![\w-])", text, flags=re.IGNORECASE):
+            continue
+        out.append(sku)
+    return out
 
 
 class _ToolTextAwareMasker:

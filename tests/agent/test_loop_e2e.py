@@ -304,3 +304,50 @@ def test_llm_records_an_objection_to_profiling(resources: Resources, ids: SmallS
         assert out.answered_by == "llm" and out.tool_calls == ["object_to_profiling"]
         assert "object_to_profiling" in {t["function"]["name"] for t in server.requests[0]["tools"]}
         assert objection_state(resources.engine, ids.other_id) == (True, ("profiling_opt_out", "chat"))
+
+
+def test_price_request_for_a_product_nobody_named_is_refused(resources: Resources, ids: SmallStore,
+                                                             server: FakeLLMServer) -> None:
+    """A model that picks a product itself ("anything on promotion?" -> a discount on S203-B16) files nothing:
+    the tool guard answers with an error that tells it to ask, and the sales queue stays clean."""
+
+    def ask(body: dict[str, Any]) -> dict[str, Any]:
+        error = last_tool_messages(body)[-1]["content"]
+        assert error.startswith("error:") and "S203-B16" in error and "ask the customer" in error
+        return say("Which product would you like a better price for?")
+
+    server.push(calls(tool_call("request_price_change", {"skus": ["S203-B16"], "discount_percent": 10})), ask)
+    out = turn(llm_resources(resources, server), ids, INTRO + "Do you have anything on promotion?")
+    assert out.answered_by == "llm" and not out.approvals
+    assert "Which product" in out.reply
+    with Session(resources.engine) as s:
+        assert not s.exec(select(PriceApproval).where(PriceApproval.conversation_id == out.conversation_id)).all()
+    assert_no_pii_sent(server)
+
+
+def test_price_request_for_what_the_customer_described_or_was_shown(resources: Resources, ids: SmallStore,
+                                                                    server: FakeLLMServer) -> None:
+    """Named in words (this turn's search found what they described) or shown earlier in the conversation:
+    both may be filed, without the customer typing the SKU."""
+    res = llm_resources(resources, server)
+
+    def request_top_hit(body: dict[str, Any]) -> dict[str, Any]:
+        sku = json.loads(last_tool_messages(body)[-1]["content"])["items"][0]["sku"]
+        return calls(tool_call("request_price_change", {"skus": [sku], "quantity": 200}))
+
+    server.push(calls(tool_call("search_catalog", {"query": "B16 circuit breaker 1 pole", "k": 3})),
+                request_top_hit, say("I have asked our sales team."))
+    described = turn(res, ids, "Can I get a better price on a B16 circuit breaker, 1 pole, for 200 pcs?")
+    assert len(described.approvals) == 1 and described.approvals[0].skus == ["S201-B16"]
+
+    conv = str(uuid.uuid4())
+    def list_them(body: dict[str, Any]) -> dict[str, Any]:
+        items = json.loads(last_tool_messages(body)[-1]["content"])["items"]
+        return say("For you: " + ", ".join(i["sku"] for i in items) + ".")
+
+    server.push(calls(tool_call("recommend_products", {"k": 3})), list_them)
+    shown = turn(res, ids, "What would you recommend?", conv)
+    first = shown.recommendations[0].sku
+    server.push(calls(tool_call("request_price_change", {"skus": [first]})), say("I have asked our sales team."))
+    asked = turn(res, ids, "Any discount on the first one?", conv)
+    assert len(asked.approvals) == 1 and asked.approvals[0].skus == [first]
