@@ -7,8 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-Intent = Literal["opt_out", "explain", "price", "accessories", "orders", "out_of_scope", "onboarding", "recommend",
-                 "find", "greeting"]
+Intent = Literal["opt_out", "explain", "popular", "alternatives", "price", "accessories", "orders", "out_of_scope",
+                 "onboarding", "recommend", "find", "greeting", "thanks"]
 
 _RULES: list[tuple[Intent, tuple[str, ...]]] = [
     # first: the disclosure line promises that writing "no profiling" / "bez profilowania" opts out
@@ -19,10 +19,25 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                  "sprzeciwiam sie profilowaniu")),
     ("explain", ("why", "dlaczego", "czemu", "skad ta", "what is this based on", "na jakiej podstawie",
                  "reason for", "uzasadni", "explain", "wyjasni")),
+    # "what do companies like mine buy?": the segment's bestsellers, not this customer's own picks
+    ("popular", ("companies like", "firms like", "businesses like", "companies similar", "similar companies",
+                 "similar customers", "other companies", "other customers", "other firms", "firmy podobne",
+                 "firm podobnych", "podobne firmy", "podobnych firm", "firmy jak", "firmy takie jak", "inne firmy",
+                 "innych firm", "inni klienci", "innych klientow", "podobni klienci", "bestseller", "most popular",
+                 "popular", "popularn", "najczesciej kupow", "best sell", "top sell", "co sie sprzedaje",
+                 "what sells", "najlepiej sprzeda")),
+    # before "price": "something cheaper than S201-B16" asks for another product, not a discount on that one
+    ("alternatives", ("alternatyw", "alternative", "zamiennik", "odpowiednik", "substitute", "replacement for",
+                      "instead of", "zamiast", "similar to", "podobny do", "podobne do", "podobnego do",
+                      "podobnych do", "other brand", "innej marki", "innego producenta", "cheaper than",
+                      "something cheaper", "anything cheaper", "cheaper one", "cheaper option", "cheaper model",
+                      "cheaper product", "cheaper version", "taniej niz", "tansze niz", "tanszy niz", "tanszego",
+                      "tanszych", "cos taniej", "czegos taniej")),
     ("price", ("discount", "rabat", "znizk", "upust", "cheaper", "taniej", "better price", "lepsz", "special price",
                "cena specjaln", "cene specjaln", "negotiat", "negocj", "quote", "wycen", "volume price", "price for",
                "cena za", "cene za", "best price", "najlepsz", "obniz", "lower the price", "promocj", "offer for",
-               "my price", "our price", "moja cen", "nasza cen")),
+               "my price", "our price", "moja cen", "nasza cen", "byc tansz", "tansza cen", "tanszej cen",
+               "tansze cen", "nizsza cen", "nizszej cen", "lower price")),
     ("accessories", ("accessor", "akcesori", "goes with", "go with", "do tego", "pasuje do", "pasujace", "bought together",
                      "kupowane razem", "what else", "co jeszcze", "complement", "dopasowan", "to go with",
                      "together with", "razem z", "cos jeszcze do", "need with", "potrzebne do", "potrzebuje do",
@@ -36,15 +51,20 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
     ("out_of_scope", ("opening hours", "godziny otwarcia", "godziny pracy", "are you open", "delivery status",
                       "where is my order", "where is my delivery", "track my", "tracking number", "status dostawy",
                       "status zamowienia", "gdzie jest moje zamowienie", "gdzie jest moja", "kiedy dostawa",
-                      "kiedy przyjdzie", "przesylk", "invoice", "faktur", "complaint", "reklamac", "refund")),
+                      "kiedy przyjdzie", "przesylk", "invoice", "faktur", "complaint", "reklamac", "refund",
+                      "return an", "return a ", "return the", "return my", "return this", "return it", "returns",
+                      "zwrot", "zwrocic", "zwracam", "oddac towar", "warranty", "gwarancj", "wymiana towaru",
+                      "wymienic towar")),
     ("recommend", ("recommend", "polec", "suggest", "zaproponuj", "propozycj", "what should i", "what should we",
                    "co powinien", "co powinn", "co kupic", "what to buy", "for me", "dla mnie", "dla nas",
-                   "for us", "ideas", "pomysl", "bestseller", "popular", "popularn", "usually buy", "zwykle kupuj",
+                   "for us", "ideas", "pomysl", "usually buy", "zwykle kupuj",
                    "reorder", "again", "ponownie", "znowu", "co warto", "warto zamowic", "warto kupic",
                    "co zamowic", "co moglbym", "co moglibysmy", "co moge zamowic", "co mozemy zamowic", "cos jeszcze",
                    "co nowego", "what could i", "what could we", "what can i order", "what can we order",
                    "what to order", "should i order", "should we order", "worth ordering", "worth buying")),
     ("greeting", ("hello", "hi ", "dzien dobry", "witam", "czesc", "hey", "good morning")),
+    ("thanks", ("thank", "dziekuj", "dzieki", "to wszystko", "that's all", "thats all", "that is all", "bye",
+                "do widzenia", "do uslyszenia", "pozdrawiam")),
 ]
 
 _FILLER = re.compile(
@@ -61,12 +81,21 @@ CODE_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9./+-]*[A-Za-z0-9](?![\w
 PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:%|proc|percent)", re.IGNORECASE)
 QUANTITY = re.compile(r"(\d{1,6})\s?(?:szt|sztuk|pcs|pieces|units|x\b|op\b|rolek|m\b|metr)", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
+_CHEAPER_WORDS = ("cheaper", "taniej", "tansz", "lower price", "nizszej cenie", "budget")
+_SUBSTITUTE_WORDS = ("alternatyw", "alternative", "zamiennik", "odpowiednik", "substitute", "replacement",
+                     "instead of", "zamiast", "other brand", "innej marki", "innego producenta")
 _STOCK_WORDS = ("dostepn", "na stanie", "na magazynie", "w magazynie", "stan magazyn", "in stock", "available",
                 "availability", "ile macie", "how many do you have", "stock level")
 # "the second one", "drugi produkt", "nr 2", "#2": a position in the latest list (1-based), folded text
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "pierwsz": 1, "drugi": 2, "drugie": 2,
              "drugiego": 2, "trzeci": 3, "trzecie": 3, "trzeciego": 3, "czwart": 4, "piat": 5}
 ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\w*|(?:\b(?:nr|no\.?|numer|number)|#)\s?(\d{1,2})\b")
+
+
+def _alternative_kind(folded: str) -> Literal["similar", "substitute", "cheaper"]:
+    if any(k in folded for k in _CHEAPER_WORDS):
+        return "cheaper"
+    return "substitute" if any(k in folded for k in _SUBSTITUTE_WORDS) else "similar"
 
 
 def position_named(text: str) -> int | None:
@@ -139,6 +168,9 @@ class Detected:
     """A position in the latest list the message names ("why the second one?"), 1-based."""
     asks_stock: bool = False
     """The message asks whether products are in stock ("czy jest dostępny?", "do you have it in stock?")."""
+    alternative: Literal["similar", "substitute", "cheaper"] = "similar"
+    """What an alternatives question asks for: "cheaper" (the same specification at a lower price: "something
+    cheaper than S201-B16"), "substitute" ("zamiennik", "another brand"), or "similar" ("similar to X")."""
 
 
 def detect(text: str) -> Detected:
@@ -149,13 +181,16 @@ def detect(text: str) -> Detected:
     if intent in ("find", "recommend", "greeting") and PERCENT.search(text):
         intent = "price"  # "10% off", "5 proc."
     query = clean_query(text)
-    if intent == "greeting" and query:
-        intent = "find"
+    if intent in ("greeting", "thanks", "popular") and query:
+        intent = "find"  # "hi, I need a 30 mA RCD", "thanks, and YDY 3x1.5?", "popular cables": product words lead
+    if intent == "alternatives" and "popular" in matched:
+        intent = "popular"  # "firmy podobne do mojej" is about companies, not a product
     pct = PERCENT.search(text)
     qty = QUANTITY.search(text)
     codes = tuple(t for t in CODE_TOKEN.findall(PLACEHOLDER.sub(" ", text)) if any(c.isdigit() for c in t)
                   and any(c.isalpha() for c in t))
     return Detected(intent=intent, codes=codes, query=query, category=category_hint(query),
+                    alternative=_alternative_kind(folded) if intent == "alternatives" else "similar",
                     discount_percent=float(pct.group(1).replace(",", ".")) if pct else None,
                     quantity=int(qty.group(1)) if qty else None,
                     also=tuple(m for m in matched if m != intent and m != "greeting"),
@@ -168,6 +203,12 @@ _INTENT_WORDS = re.compile(
     r"kupowane razem|pasuj\w*|zam[oó]wi\w*|order(?:ing)?|next|warto|jeszcze|m[oó][gż]\w*|co[sś]|"  # what to order
     r"jest|macie|dost[eę]pn\w*|stanie|magazyn\w*|available|availability|(?:in )?stock|have|"  # is it in stock
     r"ile|kosztuj\w*|how much|costs?|"  # catalogue price questions
+    r"alternatyw\w*|alternatives?|zamiennik\w*|odpowiednik\w*|substitutes?|replacement|instead|zamiast|similar|"
+    r"podobn\w*|brand|mark[ia]|producenta|cheaper|ta[nń]sz\w*|ni[zż]|than|"  # something cheaper than X
+    r"popular\w*|popularn\w*|najpopularniejsz\w*|bestseller\w*|companies|company|firms?|firm[ay]?|businesses|"
+    r"customers|klien\w*|inn[eiy]\w*|other|like|jak|takie|usually|buy|kupuj\w*|sprzeda\w*|sells?|mine|ours|"
+    r"mojej|naszej|mojego|naszego|najcz[eę][sś]ciej|najlepiej|most|"  # what do companies like mine buy
+    r"thanks?|thank you|dzi[eę]kuj\w*|dzi[eę]ki|wszystko|all|bye|goodbye|widzenia|us[lł]yszenia|pozdrawiam|"
     r"\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
     r"there|what|which|kt[oó]re|co|czy|of|to|go|it|this|that|ten|ta|to|te)\b",
     re.IGNORECASE,

@@ -40,6 +40,12 @@ class RulePlanner:
             return self._opt_out(state, ran)
         if d.intent == "explain":
             return self._explain(state, d, ran)
+        if d.intent == "popular":
+            return self._popular(state, ran)
+        if d.intent == "alternatives":
+            return self._alternatives(state, d, ran)
+        if d.intent == "thanks":
+            return AnswerPlan(t("thanks", lang), picks=())
         if d.intent == "price" and "accessories" in d.also:
             return self._price_and_accessories(state, d, ran)
         if d.intent == "price":
@@ -109,6 +115,52 @@ class RulePlanner:
         if not done:
             return AnswerPlan(t("opt_out_failed", state.ctx.language), picks=())
         return AnswerPlan(t("opt_out_already" if done[0].already else "opt_out_done", state.ctx.language), picks=())
+
+    def _popular(self, state: TurnState, ran: set[str]) -> Plan:
+        """"What do companies like mine buy?": the bestsellers of the customer's segment (overall ones when the
+        segment is unknown or too small, or the company objected to profiling; the premises say which)."""
+        if "segment_bestsellers" not in ran:
+            return ToolPlan((_call("segment_bestsellers", {"k": MAX_PICKS}),))
+        cards = self._cards(state, "segment_bestsellers")
+        if not cards:
+            return AnswerPlan(t("recommend_none", state.ctx.language), picks=())
+        overall = all(p.text.startswith("popular overall") for p in cards[0].premises)
+        return _list_answer(t("popular_all" if overall else "popular", state.ctx.language), cards,
+                            state.ctx.language)
+
+    def _alternatives(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
+        """"Something cheaper than S201-B16" / "a substitute for it" / "something similar": products like the one
+        named (by code, by a description that search matches, or the first one shown earlier). Cheaper and
+        substitutes share its specification; when no product does, a substitute question gets the similar ones.
+        Never a price request: the customer asked for another product."""
+        lang = state.ctx.language
+        anchor = next(iter(_known_codes(state, d.codes)), None)
+        if anchor is None and d.query:
+            retry = self._search_again(state, d, 1)
+            if retry is not None:
+                return retry
+            anchor = next((c.sku for c in self._cards(state, "search_catalog")[:1] if named_by_query(c)), None)
+        anchor = anchor or (state.previous_skus[0] if state.previous_skus else None)
+        if anchor is None:
+            return AnswerPlan(t("which_product", lang), picks=())
+        lists = [o.output for o in state.outcomes_of("similar_products") if isinstance(o.output, ProductList)]
+        if not lists and "similar_products" in ran:  # the tool refused the product
+            return AnswerPlan(t("which_product", lang), picks=())
+        if not lists:
+            return ToolPlan((_call("similar_products", {"sku": anchor, "k": MAX_PICKS, "kind": d.alternative}),))
+        named = lists[0].anchor
+        if named is None:
+            return AnswerPlan(t("which_product", lang), picks=())
+        price = f"{named.price:.2f} {named.currency}"
+        if lists[0].items:
+            head = {"cheaper": "cheaper", "substitute": "same_spec"}.get(d.alternative, "alternatives")
+            return _list_answer(t(head, lang, anchor=named.sku, price=price), lists[0].items, lang)
+        if d.alternative == "substitute" and len(lists) == 1:  # none with its specification: the closest ones
+            return ToolPlan((_call("similar_products", {"sku": named.sku, "k": MAX_PICKS}),))
+        if d.alternative == "substitute" and lists[-1].items:
+            return _list_answer(t("same_spec_none", lang, anchor=named.sku), lists[-1].items, lang)
+        none = "cheaper_none" if d.alternative == "cheaper" else "alternatives_none"
+        return AnswerPlan(t(none, lang, anchor=named.sku, price=price), picks=())
 
     def _orders(self, state: TurnState, ran: set[str]) -> Plan:
         """"Show our recent orders": the order-history summary in words (counts, months, categories, repeats)."""

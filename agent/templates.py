@@ -58,11 +58,31 @@ T: dict[str, dict[str, str]] = {
                      "pl": "W tej rozmowie nie poleciłem jeszcze żadnego produktu."},
     "out_of_scope": {"en": "I cannot help with that here: I can search the catalogue, suggest products and accessories, "
                            "summarise your past orders and pass price requests to our sales team. For deliveries, "
-                           "invoices, complaints or opening hours, please contact your sales representative.",
+                           "invoices, returns, complaints or opening hours, please contact your sales "
+                           "representative.",
                      "pl": "W tej sprawie nie pomogę: mogę przeszukać katalog, zaproponować produkty i akcesoria, "
                            "podsumować Państwa zamówienia i przekazać prośbę o cenę do działu handlowego. W sprawie "
-                           "dostaw, faktur, reklamacji czy godzin otwarcia proszę skontaktować się z opiekunem "
-                           "handlowym."},
+                           "dostaw, faktur, zwrotów, reklamacji czy godzin otwarcia proszę skontaktować się z "
+                           "opiekunem handlowym."},
+    "thanks": {"en": "Thank you! If you need anything else, just write here.",
+               "pl": "Dziękuję! Gdyby Państwo czegoś potrzebowali, proszę pisać."},
+    "popular": {"en": "These sell best among companies like yours:",
+                "pl": "Te produkty najlepiej sprzedają się w firmach podobnych do Państwa:"},
+    "popular_all": {"en": "These are our bestsellers across all customers:",
+                    "pl": "To nasze bestsellery wśród wszystkich klientów:"},
+    "alternatives": {"en": "Products similar to {anchor}:", "pl": "Produkty podobne do {anchor}:"},
+    "alternatives_none": {"en": "I found no product similar to {anchor}.",
+                          "pl": "Nie znalazłem produktów podobnych do {anchor}."},
+    "same_spec": {"en": "Products with the same specification as {anchor} ({price} net):",
+                  "pl": "Produkty o tej samej specyfikacji co {anchor} ({price} netto):"},
+    "same_spec_none": {"en": "No other product has exactly the specification of {anchor}; the closest ones are:",
+                       "pl": "Żaden inny produkt nie ma dokładnie specyfikacji {anchor}; najbliższe to:"},
+    "cheaper": {"en": "Cheaper products with the same specification as {anchor} ({price} net):",
+                "pl": "Tańsze produkty o tej samej specyfikacji co {anchor} ({price} netto):"},
+    "cheaper_none": {"en": "I found no cheaper product with the same specification as {anchor} ({price} net). If you "
+                           "need a better price for it, I can pass a request to our sales team.",
+                     "pl": "Nie znalazłem tańszego produktu o tej samej specyfikacji co {anchor} ({price} netto). "
+                           "Jeśli potrzebują Państwo lepszej ceny, mogę przekazać prośbę do działu handlowego."},
     "opt_out_done": {"en": "Done: I recorded your company's objection to profiling. From now on I recommend without your "
                            "purchase history or behaviour (only the catalogue, this conversation and overall "
                            "popularity). You can withdraw it in your account settings.",
@@ -132,6 +152,8 @@ _PL_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"^bought by the same kind of customers as (.+?) \(similarity (\d+)%\)$"),
      r"kupowany przez podobnych klientów co \1 (podobieństwo \2%)"),
     (re.compile(r"^matches what you described: (.*)$"), r"pasuje do opisu: \1"),
+    (re.compile(r"^same specification as (.+?): (.+)$"),
+     lambda m: f"ta sama specyfikacja co {m[1]}: " + _attribute_labels_pl(m[2])),
     (re.compile(r"^Not personalised: .*$"),
      "bez personalizacji: firma zrezygnowała z profilowania, więc liczy się tylko kontekst i popularność"),
     (re.compile(r"^exact (.+?) match$"), r"dokładne dopasowanie: \1"),

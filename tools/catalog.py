@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 from sqlmodel import col, select
@@ -11,7 +11,7 @@ from salesagent.errors import ToolInputError
 from store.models import Product, ProductRelation
 from tools._cards import anchor_card, card_from_product, cards_from_ranked, premise_out, products_by_sku
 from tools.context import RunContext
-from tools.models import ProductCard, ProductDetail, ProductList
+from tools.models import PremiseOut, ProductCard, ProductDetail, ProductList
 
 Sku = Annotated[str, Field(min_length=1, max_length=64)]
 TopK = Annotated[int, Field(ge=1, le=10)]
@@ -88,13 +88,46 @@ def get_product(ctx: RunContext, sku: Sku) -> ProductDetail:
                          attributes=dict(product.attributes or {}), accessory_skus=list(rel_rows)[:10])
 
 
-def similar_products(ctx: RunContext, sku: Sku, k: TopK = 5) -> ProductList:
+AlternativeKind = Literal["similar", "substitute", "cheaper"]
+
+
+def similar_products(ctx: RunContext, sku: Sku, k: TopK = 5, kind: AlternativeKind = "similar") -> ProductList:
     """Find products similar to a given one (alternatives, substitutes, other brands).
 
     Args:
         sku: The product code (SKU) to find alternatives for.
         k: How many products to return.
+        kind: "similar": close in description and attributes (related products, other sizes); "substitute": the
+            same specification (same category, every attribute equal), any brand, in stock first, then cheapest;
+            "cheaper": a substitute with a lower catalogue price, for "something cheaper than X" (a better price
+            for X itself is request_price_change).
     """
     anchor = anchor_card(ctx, sku)
+    if kind != "similar":
+        cards = substitutes(ctx, anchor, k, cheaper=kind == "cheaper")
+        what = "cheaper product" if kind == "cheaper" else "other product"
+        return ProductList(items=cards, anchor=anchor,
+                           note="" if cards else f"no {what} with the same specification as {anchor.sku}")
     cards = cards_from_ranked(ctx, ctx.resources.recommender.similar_products(anchor.sku, k=k), exclude=[anchor.sku])
     return ProductList(items=cards, anchor=anchor, note="" if cards else f"no similar product found for {sku}")
+
+
+def substitutes(ctx: RunContext, anchor: ProductCard, k: int, *, cheaper: bool = False) -> list[ProductCard]:
+    """Return up to ``k`` active products of the anchor's category and currency with its specification (only
+    those with a lower catalogue price when ``cheaper``), in stock first, then cheapest first; each premise says
+    which specification it shares."""
+    from retrieval.substitutes import same_specification, specification_phrase
+
+    spec = ctx.session.exec(select(Product.attributes).where(Product.sku == anchor.sku)).one()
+    rows = ctx.session.exec(select(Product).where(
+        Product.category == anchor.category, Product.currency == anchor.currency, Product.sku != anchor.sku,
+        col(Product.active).is_(True))).all()
+    found = sorted((p for p in rows if (not cheaper or p.unit_price < anchor.price)
+                    and same_specification(spec, p.attributes)),
+                   key=lambda p: (p.stock <= 0, p.unit_price, p.sku))[:k]
+    premise = PremiseOut(kind="same_specification",
+                         text=f"same specification as {anchor.sku}: {specification_phrase(spec)}",
+                         data={"anchor": anchor.sku})
+    cards = [card_from_product(p, premises=[premise]) for p in found]
+    ctx.remember(cards)
+    return cards

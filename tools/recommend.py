@@ -58,12 +58,16 @@ def segment_bestsellers(
     """List the bestsellers among companies of an industry and size (good for new customers).
 
     Args:
-        industry: The industry, e.g. "electrical_contractor"; empty means this customer's industry.
+        industry: The industry, e.g. "electrical_contractor"; empty means this customer's industry (overall
+            bestsellers when the company objected to profiling).
         size_band: The company size band, e.g. "10-49"; empty means this customer's size band.
         k: How many products to return.
     """
-    industry = industry or ctx.company.industry
-    size_band = size_band or ctx.company.size_band
+    from guardrails.consent import may_personalise
+
+    if may_personalise(ctx.company):  # after an objection to profiling only a segment the model named is used
+        industry = industry or ctx.company.industry
+        size_band = size_band or ctx.company.size_band
     ranked = ctx.resources.recommender.segment_bestsellers(industry, size_band, k=k)
     cards = cards_from_ranked(ctx, ranked)
     return ProductList(items=cards, note="" if cards else "no bestseller known for this segment")

@@ -35,8 +35,8 @@ from store.models import Company, Contact, Message, Order, OrderLine, PriceAppro
 
 CASES = Path(__file__).with_name("conversations.jsonl")
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
-EXPECTED = ("category", "accessory_for", "approval", "no_approval", "stock", "no_products", "onboarding", "recommendations", "from_tool", "explains",
-            "explains_position")
+EXPECTED = ("category", "accessory_for", "approval", "no_approval", "stock", "no_products", "onboarding", "recommendations",
+            "from_tool", "explains", "explains_position", "cheaper_than")
 _PLACEHOLDER = re.compile(r"\{(top:[^}]+|prev_rec|contact_name|contact_email|contact_phone)\}")
 
 
@@ -163,6 +163,13 @@ class World:
             self._partners[sku] = set(rows) | set(related)
         return self._partners[sku]
 
+    def cheaper_twins(self, sku: str) -> set[str]:
+        """Return the active products of ``sku``'s category with its attributes and a lower catalogue price."""
+        anchor = self.catalog[sku]
+        return {p.sku for p in self.catalog.values()
+                if p.active and p.sku != sku and p.category == anchor.category and p.currency == anchor.currency
+                and anchor.attributes and p.attributes == anchor.attributes and p.unit_price < anchor.unit_price}
+
     def company(self, spec: dict[str, Any]) -> Company:
         """Return the company a case names: the ``pick``-th busiest of an industry, or a cold-start one."""
         key = (spec.get("kind"), spec.get("industry"), spec.get("pick", 0))
@@ -266,6 +273,13 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
         res.record("recommendations", bool(answer.recommendations), "no recommendation")
     if "from_tool" in exp:
         res.record("from_tool", exp["from_tool"] in answer.tool_calls, f"tools called: {answer.tool_calls}")
+    if "cheaper_than" in exp:  # "something cheaper than X": its cheaper twins, or none when it has none; no request
+        anchor = _fill(exp["cheaper_than"], world, None, prev)
+        twins = world.cheaper_twins(anchor) if anchor in world.catalog else set()
+        listed = {r.sku for r in answer.recommendations}
+        ok = not answer.approvals and (listed <= twins and bool(listed) == bool(twins))
+        res.record("cheaper_than", ok, f"listed {sorted(listed)}, cheaper twins {sorted(twins)[:5]}, "
+                                       f"filed {[a.skus for a in answer.approvals]}")
     if "explains_position" in exp:  # "why the second one?": that product, and not the others of the list
         n = int(exp["explains_position"])
         listed = [r.sku for r in prev.recommendations] if prev else []

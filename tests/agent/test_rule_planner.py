@@ -37,6 +37,13 @@ def turn(res: Any, ids: SmallStore, message: str, conv: str | None = None, cold:
     ("What are your opening hours?", "out_of_scope"), ("Gdzie jest moje zamówienie 123?", "out_of_scope"),
     ("Potrzebuję faktury za ostatnie zamówienie", "out_of_scope"), ("I need a tracking light", "find"),
     ("Can I get a discount on the delivery?", "price"),
+    ("Potrzebuję czegoś taniej niż S201-B16", "alternatives"), ("Is there a cheaper alternative to S201-B16?",
+                                                               "alternatives"),
+    ("Czy macie zamiennik S201-B16?", "alternatives"), ("Czy S201-B16 może być tańszy?", "price"),
+    ("Czy dostanę tańszą cenę na S201-B16?", "price"), ("Co kupują inne firmy podobne do mojej?", "popular"),
+    ("What do companies like mine usually buy?", "popular"), ("Co jest najpopularniejsze?", "popular"),
+    ("Chcę zwrócić towar", "out_of_scope"), ("I'd like to return an item", "out_of_scope"),
+    ("Dziękuję, to wszystko", "thanks"), ("Thanks!", "thanks"), ("Thanks, and do you have YDY 3x1.5?", "find"),
 ])
 def test_intents_in_both_languages(text: str, intent: str) -> None:
     assert detect(text).intent == intent
@@ -311,3 +318,58 @@ def test_profile_passes_the_denylist(resources: Any, ids: SmallStore) -> None:
         features = profile_features(s.get(Company, ids.customer_id), 20)
     assert features["segment"] == {"industry": "electrical_installer", "size_band": "small"}
     assert "nip" not in str(features).lower() and "name" not in features
+
+
+def test_something_cheaper_than_a_product_lists_its_cheaper_twins_and_files_nothing(resources: Any,
+                                                                                   ids: SmallStore) -> None:
+    """Regression (demo chat): "Potrzebuję czegoś taniej niż S201-B16" filed a discount request for S201-B16.
+    The customer asked for another product: the same specification at a lower price."""
+    with Session(resources.engine) as s:
+        s.add(Product(sku="MBN116B", name="Hager MCB B16 1P 6 kA", category="Circuit protection > Miniature "
+                      "circuit breakers (MCB)", brand="Hager", unit_price=Decimal("19.90"), stock=20,
+                      attributes={"rated_current_a": 16, "poles": 1, "curve": "B"}))
+        s.commit()
+    try:
+        out = turn(resources, ids, "Potrzebuję czegoś taniej niż S201-B16")
+        assert out.tool_calls == ["similar_products"] and not out.approvals
+        assert [r.sku for r in out.recommendations] == ["MBN116B"]
+        assert out.reply.startswith("Tańsze produkty o tej samej specyfikacji co S201-B16 (24.90 PLN netto):")
+        assert "ta sama specyfikacja co S201-B16: prąd znamionowy 16 A, bieguny 1, charakterystyka B" in out.reply
+        none = turn(resources, ids, "Is there anything cheaper than S203-B16?")
+        assert none.tool_calls == ["similar_products"] and not none.approvals and not none.recommendations
+        assert none.reply.startswith("I found no cheaper product with the same specification as S203-B16 (89.90")
+        with Session(resources.engine) as s:
+            filed = s.exec(select(PriceApproval).where(
+                PriceApproval.conversation_id.in_([out.conversation_id, none.conversation_id]))).all()  # type: ignore[attr-defined]
+            assert not filed
+    finally:  # the stored recommendations point at it: retire it rather than delete it
+        with Session(resources.engine) as s:
+            twin = s.exec(select(Product).where(Product.sku == "MBN116B")).one()
+            twin.active = False
+            s.add(twin)
+            s.commit()
+
+
+def test_a_substitute_question_without_a_twin_gets_the_closest_products(resources: Any, ids: SmallStore) -> None:
+    out = turn(resources, ids, "Any substitute for YDY-3X2.5-100?")
+    assert out.tool_calls == ["similar_products", "similar_products"] and out.recommendations
+    assert out.reply.startswith("No other product has exactly the specification of YDY-3X2.5-100; the closest")
+
+
+def test_what_companies_like_mine_buy_is_the_segment_bestseller_list(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "Co kupują inne firmy podobne do mojej?" searched the catalogue for "kupują inne
+    firmy podobne mojej" and offered socket outlets at similarity 0.22."""
+    out = turn(resources, ids, "What do companies like mine usually buy?")
+    assert out.tool_calls == ["segment_bestsellers"] and out.recommendations
+    # the small store's segments are below the 5-customer floor, so the list is the overall one and says so
+    assert out.reply.startswith("These are our bestsellers across all customers:")
+    assert all(r.premises[0].startswith("popular overall") for r in out.recommendations)
+
+
+def test_thanks_and_returns_get_a_plain_answer(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "Dziękuję, to wszystko" searched for "wszystko"; "Chcę zwrócić towar" listed
+    distribution boards."""
+    thanks = turn(resources, ids, "Dziękuję, to wszystko")
+    assert thanks.tool_calls == [] and not thanks.recommendations and thanks.reply.startswith("Dziękuję!")
+    returns = turn(resources, ids, "I'd like to return an item")
+    assert returns.tool_calls == [] and not returns.recommendations and "returns" in returns.reply

@@ -96,3 +96,71 @@ def test_price_request_files_a_pending_approval_and_returns_no_price(ctx: RunCon
         call(ctx, "request_price_change", skus=["NOPE-1"])
     with pytest.raises(ToolInputError, match="discount_percent"):
         TOOLS["request_price_change"].parse_args({"skus": ["S201-B16"], "discount_percent": 80})
+
+
+def _mcb(ctx: RunContext, sku: str, price: str, *, stock: int = 50, active: bool = True,
+         category: str = "Circuit protection > Miniature circuit breakers (MCB)", **spec: Any) -> None:
+    from decimal import Decimal
+
+    from store.models import Product
+
+    attributes = {"rated_current_a": 16, "poles": 1, "curve": "B", **spec}
+    ctx.session.add(Product(sku=sku, name=f"Test MCB {sku}", category=category, brand="Test",
+                            unit_price=Decimal(price), stock=stock, active=active, attributes=attributes))
+    ctx.session.flush()
+
+
+def test_cheaper_and_substitute_products_share_the_whole_specification(ctx: RunContext) -> None:
+    """"Something cheaper than S201-B16" (24.90 PLN): the same category and specification at a lower price,
+    in stock first, then cheapest; not another rating, not an inactive product, not another category."""
+    _mcb(ctx, "T-NOSTOCK", "11.00", stock=0)
+    _mcb(ctx, "T-CHEAP", "14.00")
+    _mcb(ctx, "T-CHEAPER", "13.00")
+    _mcb(ctx, "T-DEAR", "30.00")
+    _mcb(ctx, "T-B10", "9.00", rated_current_a=10)
+    _mcb(ctx, "T-GONE", "8.00", active=False)
+    _mcb(ctx, "T-RCD", "7.00", category="Residual current protection > RCD")
+    cheaper = call(ctx, "similar_products", sku="S201-B16", k=5, kind="cheaper")
+    assert [c.sku for c in cheaper.items] == ["T-CHEAPER", "T-CHEAP", "T-NOSTOCK"]
+    assert cheaper.anchor.sku == "S201-B16" and "S201-B16" in ctx.referenced
+    assert cheaper.items[0].premises[0].text == "same specification as S201-B16: rated current 16 A, poles 1, curve B"
+    substitute = call(ctx, "similar_products", sku="S201-B16", k=5, kind="substitute")
+    assert [c.sku for c in substitute.items] == ["T-CHEAPER", "T-CHEAP", "T-DEAR", "T-NOSTOCK"]
+    assert {"T-CHEAPER", "T-DEAR"} <= ctx.returned_skus
+
+
+def test_a_product_without_a_cheaper_twin_gets_an_empty_list_with_a_note(ctx: RunContext) -> None:
+    out = call(ctx, "similar_products", sku="YDY-3X2.5-100", kind="cheaper")  # no attributes: no specification
+    assert out.items == [] and out.note == "no cheaper product with the same specification as YDY-3X2.5-100"
+
+
+class _SegmentsAsked:
+    """The real recommender, recording which segment each bestseller list was asked for."""
+
+    def __init__(self, real: Any) -> None:
+        self.real, self.asked = real, []  # type: ignore[var-annotated]
+
+    def segment_bestsellers(self, industry: str | None, size_band: str | None, k: int = 10) -> Any:
+        self.asked.append((industry, size_band))
+        return self.real.segment_bestsellers(industry, size_band, k=k)
+
+
+def test_bestsellers_after_an_objection_to_profiling_are_overall_ones(resources: Any, ids: SmallStore) -> None:
+    """Segment bestsellers use the company's industry and size; after an objection to profiling only the overall
+    ones, or a segment the model names itself."""
+    from dataclasses import replace
+
+    spy = _SegmentsAsked(resources.recommender)
+    with Session(resources.engine) as s:
+        company = s.get(Company, ids.customer_id)
+        assert company is not None and company.industry and company.size_band
+        segment = (company.industry, company.size_band)
+        ctx = RunContext(resources=replace(resources, recommender=spy), session=s, company=company,
+                         conversation_id=str(uuid.uuid4()))
+        assert call(ctx, "segment_bestsellers", k=3).items
+        company.profiling_opt_out = True  # not committed: the session is rolled back
+        out = call(ctx, "segment_bestsellers", k=3)
+        call(ctx, "segment_bestsellers", industry="construction", size_band="medium", k=3)
+        s.rollback()
+    assert spy.asked == [segment, (None, None), ("construction", "medium")]
+    assert out.items and all(p.text.startswith("popular overall") for c in out.items for p in c.premises)
