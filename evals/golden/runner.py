@@ -276,9 +276,9 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
     if "cheaper_than" in exp:  # "something cheaper than X": its cheaper twins, or none when it has none; no request
         anchor = _fill(exp["cheaper_than"], world, None, prev)
         twins = world.cheaper_twins(anchor) if anchor in world.catalog else set()
-        listed = {r.sku for r in answer.recommendations}
-        ok = not answer.approvals and (listed <= twins and bool(listed) == bool(twins))
-        res.record("cheaper_than", ok, f"listed {sorted(listed)}, cheaper twins {sorted(twins)[:5]}, "
+        offered = {r.sku for r in answer.recommendations}
+        ok = not answer.approvals and (offered <= twins and bool(offered) == bool(twins))
+        res.record("cheaper_than", ok, f"listed {sorted(offered)}, cheaper twins {sorted(twins)[:5]}, "
                                        f"filed {[a.skus for a in answer.approvals]}")
     if "explains_position" in exp:  # "why the second one?": that product, and not the others of the list
         n = int(exp["explains_position"])
