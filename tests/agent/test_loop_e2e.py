@@ -351,3 +351,22 @@ def test_price_request_for_what_the_customer_described_or_was_shown(resources: R
     server.push(calls(tool_call("request_price_change", {"skus": [first]})), say("I have asked our sales team."))
     asked = turn(res, ids, "Any discount on the first one?", conv)
     assert len(asked.approvals) == 1 and asked.approvals[0].skus == [first]
+
+
+def test_llm_asks_for_cheaper_products_with_the_same_specification(resources: Any, ids: SmallStore,
+                                                                   server: FakeLLMServer) -> None:
+    """The prompt sends "something cheaper than X" to similar_products(kind="cheaper"), never to a price request;
+    the tool's note reaches the model when X has no cheaper twin."""
+
+    def answer(body: dict[str, Any]) -> dict[str, Any]:
+        result = json.loads(last_tool_messages(body)[-1]["content"])
+        assert result["items"] == [] and result["anchor"]["sku"] == "S203-B16"
+        assert result["note"] == "no cheaper product with the same specification as S203-B16"
+        return say("I found no cheaper product with the same specification as S203-B16.")
+
+    server.push(calls(tool_call("similar_products", {"sku": "S203-B16", "kind": "cheaper"})), answer)
+    out = turn(llm_resources(resources, server), ids, "Anything cheaper than S203-B16?")
+    assert out.answered_by == "llm" and out.tool_calls == ["similar_products"] and not out.approvals
+    assert "similar_products with kind" in server.requests[0]["messages"][0]["content"]
+    kinds = next(t for t in server.requests[0]["tools"] if t["function"]["name"] == "similar_products")
+    assert kinds["function"]["parameters"]["properties"]["kind"]["enum"] == ["similar", "substitute", "cheaper"]
