@@ -7,8 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-Intent = Literal["opt_out", "explain", "popular", "alternatives", "price", "accessories", "orders", "out_of_scope",
-                 "onboarding", "recommend", "find", "greeting", "thanks"]
+Intent = Literal["opt_out", "identity", "explain", "popular", "alternatives", "price", "accessories", "orders", "out_of_scope",
+                 "place_order", "onboarding", "recommend", "find", "greeting", "thanks"]
 
 _RULES: list[tuple[Intent, tuple[str, ...]]] = [
     # first: the disclosure line promises that writing "no profiling" / "bez profilowania" opts out
@@ -17,6 +17,12 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                  "zrezygnowac z profilowania", "rezygnuje z profilowania", "rezygnacja z profilowania",
                  "wylacz profilowanie", "wylaczcie profilowanie", "nie profiluj", "sprzeciw wobec profilowania",
                  "sprzeciwiam sie profilowaniu")),
+    # "who are you?" / "czy rozmawiam z człowiekiem?": the AI disclosure, said in words
+    ("identity", ("who are you", "are you a bot", "are you human", "are you a human",
+                  "are you a person", "are you a real", "are you a robot", "are you ai", "are you an ai",
+                  "am i talking to", "am i chatting with", "real person", "kim jestes", "kim pan jest",
+                  "kim pani jest", "czy jestes botem", "czy jestes czlowiek", "czy to bot", "czy rozmawiam z",
+                  "z kim rozmawiam", "prawdziwa osoba", "prawdziwym czlowiek", "czy jestes ai", "czy jestes robotem")),
     ("explain", ("why", "dlaczego", "czemu", "skad ta", "what is this based on", "na jakiej podstawie",
                  "reason for", "uzasadni", "explain", "wyjasni")),
     # "what do companies like mine buy?": the segment's bestsellers, not this customer's own picks
@@ -54,7 +60,14 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                       "kiedy przyjdzie", "przesylk", "invoice", "faktur", "complaint", "reklamac", "refund",
                       "return an", "return a ", "return the", "return my", "return this", "return it", "returns",
                       "zwrot", "zwrocic", "zwracam", "oddac towar", "warranty", "gwarancj", "wymiana towaru",
-                      "wymienic towar")),
+                      "wymienic towar", "platnos", "payment", "zaplac", "przelew", "pay by", "pay with",
+                      "credit limit", "limit kredyt", "kredyt kupiecki")),
+    # the chat cannot place orders: said, with the product named
+    ("place_order", ("chce zamowic", "chcialbym zamowic", "chcialabym zamowic", "chcielibysmy zamowic",
+                     "chcemy zamowic", "zamawiam", "zlozyc zamowienie", "zlozenie zamowienia", "do koszyka",
+                     "add to cart", "add to my cart", "to my cart", "to the cart", "place an order", "place the order",
+                     "i want to order", "i'd like to order", "id like to order", "i would like to order",
+                     "we'd like to order", "we would like to order", "we want to order", "buy now")),
     ("recommend", ("recommend", "polec", "suggest", "zaproponuj", "propozycj", "what should i", "what should we",
                    "co powinien", "co powinn", "co kupic", "what to buy", "for me", "dla mnie", "dla nas",
                    "for us", "ideas", "pomysl", "usually buy", "zwykle kupuj",
@@ -127,7 +140,8 @@ CATEGORY_WORDS: list[tuple[tuple[str, ...], str]] = [
     (("distribution board", "consumer unit", "rozdzielnic", "enclosure", "obudow"), "Enclosures & distribution boards"),
     (("busbar", "szyna pradow", "szyny pradow", "grzebien", "din rail", "szyna din", "szyny din", "th35"),
      "DIN rail & busbars"),
-    (("wallbox", "ev charger", "charging station", "ladowark", "stacja ladowania"), "EV charging"),
+    (("wallbox", "ev charger", "charging station", "ladowark", "stacja ladowania", "stacji ladowania", "ladowania",
+      "samochod", "electric car", "electric vehicle", " ev "), "EV charging"),
     (("inverter", "falownik", "pv module", "solar panel", "panel pv", "fotowolt", "mc4"), "Photovoltaics"),
     (("contactor", "stycznik", "relay", "przekaznik"), "Contactors & relays"),
     (("emergency", "exit sign", "awaryjn", "ewakuacyj"), "Emergency lighting"),
@@ -201,13 +215,14 @@ _INTENT_WORDS = re.compile(
     r"\b(?:accessor\w*|akcesori\w*|recommend\w*|pole[cć]\w*|suggest\w*|discount\w*|rabat\w*|zni[zż]k\w*|"
     r"upust\w*|cheaper|taniej|price|cen[aęy]|quote|wycen\w*|what else|co jeszcze|goes with|bought together|"
     r"kupowane razem|pasuj\w*|zam[oó]wi\w*|order(?:ing)?|next|warto|jeszcze|m[oó][gż]\w*|co[sś]|"  # what to order
-    r"jest|macie|dost[eę]pn\w*|stanie|magazyn\w*|available|availability|(?:in )?stock|have|"  # is it in stock
+    r"jest|s[aą]|macie|dost[eę]pn\w*|stanie|magazyn\w*|available|availability|(?:in )?stock|have|"  # is it in stock
     r"ile|kosztuj\w*|how much|costs?|"  # catalogue price questions
     r"alternatyw\w*|alternatives?|zamiennik\w*|odpowiednik\w*|substitutes?|replacement|instead|zamiast|similar|"
     r"podobn\w*|brand|mark[ia]|producenta|cheaper|ta[nń]sz\w*|ni[zż]|than|"  # something cheaper than X
     r"popular\w*|popularn\w*|najpopularniejsz\w*|bestseller\w*|companies|company|firms?|firm[ay]?|businesses|"
     r"customers|klien\w*|inn[eiy]\w*|other|like|jak|takie|usually|buy|kupuj\w*|sprzeda\w*|sells?|mine|ours|"
     r"mojej|naszej|mojego|naszego|najcz[eę][sś]ciej|najlepiej|most|"  # what do companies like mine buy
+    r"zam[oó]wi[cć]|zamawiam|koszyk\w*|cart|add|place|chcia[lł]\w*|chc[eę]|chcemy|want|like|"  # place an order
     r"thanks?|thank you|dzi[eę]kuj\w*|dzi[eę]ki|wszystko|all|bye|goodbye|widzenia|us[lł]yszenia|pozdrawiam|"
     r"\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
     r"there|what|which|kt[oó]re|co|czy|of|to|go|it|this|that|ten|ta|to|te)\b",

@@ -38,6 +38,8 @@ class RulePlanner:
         ran = {o.call.name for o in state.outcomes}
         if d.intent == "opt_out":
             return self._opt_out(state, ran)
+        if d.intent == "identity":
+            return AnswerPlan(t("identity", lang), picks=())
         if d.intent == "explain":
             return self._explain(state, d, ran)
         if d.intent == "popular":
@@ -56,6 +58,8 @@ class RulePlanner:
             return self._orders(state, ran)
         if d.intent == "out_of_scope":  # no tool knows deliveries, invoices or opening hours: say so, list nothing
             return AnswerPlan(t("out_of_scope", lang), picks=())
+        if d.intent == "place_order":
+            return self._place_order(state, d, ran)
         if cold and "ask_onboarding_question" not in ran and not state.history:
             calls = [_call("ask_onboarding_question", {}), _call("segment_bestsellers", {"k": MAX_PICKS})]
             if d.intent == "find" and d.query:
@@ -161,6 +165,27 @@ class RulePlanner:
             return _list_answer(t("same_spec_none", lang, anchor=named.sku), lists[-1].items, lang)
         none = "cheaper_none" if d.alternative == "cheaper" else "alternatives_none"
         return AnswerPlan(t(none, lang, anchor=named.sku, price=price), picks=())
+
+    def _place_order(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
+        """"Chciałbym zamówić 10 szt. S201-B16" / "add it to my cart": the chat cannot place orders, so the reply
+        says where to order and shows the product meant (by code, by words that search matches, or the first one
+        shown earlier), never the loose hits of a search for "add ... cart"."""
+        lang = state.ctx.language
+        skus = _known_codes(state, d.codes) or ([] if d.query else state.previous_skus[:1])
+        if skus:
+            if "get_product" not in ran:
+                return ToolPlan(tuple(_call("get_product", {"sku": sku}) for sku in skus[:MAX_PICKS]))
+            cards = [state.ctx.returned[sku] for sku in skus if sku in state.ctx.returned]
+        elif d.query:
+            retry = self._search_again(state, d, MAX_PICKS)
+            if retry is not None:
+                return retry
+            cards = [c for c in self._cards(state, "search_catalog") if named_by_query(c)]
+        else:
+            cards = []
+        if not cards:
+            return AnswerPlan(f"{t('order_howto', lang)} {t('which_product', lang)}", picks=())
+        return _list_answer(t("order_howto", lang), cards, lang, stock=True)
 
     def _orders(self, state: TurnState, ran: set[str]) -> Plan:
         """"Show our recent orders": the order-history summary in words (counts, months, categories, repeats)."""

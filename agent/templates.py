@@ -58,12 +58,22 @@ T: dict[str, dict[str, str]] = {
                      "pl": "W tej rozmowie nie poleciłem jeszcze żadnego produktu."},
     "out_of_scope": {"en": "I cannot help with that here: I can search the catalogue, suggest products and accessories, "
                            "summarise your past orders and pass price requests to our sales team. For deliveries, "
-                           "invoices, returns, complaints or opening hours, please contact your sales "
+                           "invoices, payments, returns, complaints or opening hours, please contact your sales "
                            "representative.",
                      "pl": "W tej sprawie nie pomogę: mogę przeszukać katalog, zaproponować produkty i akcesoria, "
                            "podsumować Państwa zamówienia i przekazać prośbę o cenę do działu handlowego. W sprawie "
-                           "dostaw, faktur, zwrotów, reklamacji czy godzin otwarcia proszę skontaktować się z "
+                           "dostaw, faktur, płatności, zwrotów, reklamacji czy godzin otwarcia proszę skontaktować się z "
                            "opiekunem handlowym."},
+    "identity": {"en": "I am an AI assistant, not a person. I can search the catalogue, suggest products and "
+                       "accessories, summarise your past orders and pass price requests to our sales team, where "
+                       "people decide on prices. For anything else, your sales representative will help.",
+                 "pl": "Jestem asystentem AI, nie człowiekiem. Mogę przeszukać katalog, zaproponować produkty i "
+                       "akcesoria, podsumować Państwa zamówienia i przekazać prośbę o cenę do działu handlowego, "
+                       "gdzie o cenach decydują ludzie. W innych sprawach pomoże opiekun handlowy."},
+    "order_howto": {"en": "I cannot place orders in the chat: please add the product to your order in the shop or "
+                          "ask your sales representative.",
+                    "pl": "Nie mogę złożyć zamówienia w czacie: proszę dodać produkt do zamówienia w sklepie lub "
+                          "skontaktować się z opiekunem handlowym."},
     "thanks": {"en": "Thank you! If you need anything else, just write here.",
                "pl": "Dziękuję! Gdyby Państwo czegoś potrzebowali, proszę pisać."},
     "popular": {"en": "These sell best among companies like yours:",
@@ -157,6 +167,7 @@ _PL_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"^Not personalised: .*$"),
      "bez personalizacji: firma zrezygnowała z profilowania, więc liczy się tylko kontekst i popularność"),
     (re.compile(r"^exact (.+?) match$"), r"dokładne dopasowanie: \1"),
+    (re.compile(r"^catalogue entry for (.+)$"), r"pozycja katalogu: \1"),
     (re.compile(r"^matches: (.+)$"), lambda m: "pasuje do: " + _attribute_labels_pl(m.group(1))),
     (re.compile(r"^semantic similarity ([\d.]+)$"), r"podobieństwo znaczeniowe \1"),
 ]

@@ -44,6 +44,10 @@ def turn(res: Any, ids: SmallStore, message: str, conv: str | None = None, cold:
     ("What do companies like mine usually buy?", "popular"), ("Co jest najpopularniejsze?", "popular"),
     ("Chcę zwrócić towar", "out_of_scope"), ("I'd like to return an item", "out_of_scope"),
     ("Dziękuję, to wszystko", "thanks"), ("Thanks!", "thanks"), ("Thanks, and do you have YDY 3x1.5?", "find"),
+    ("Who are you?", "identity"), ("Czy rozmawiam z człowiekiem?", "identity"), ("Are you a bot?", "identity"),
+    ("Jakie są warunki płatności?", "out_of_scope"), ("Czy mogę zapłacić przelewem?", "out_of_scope"),
+    ("Chciałbym zamówić 10 sztuk S201-B16", "place_order"), ("Add S201-B16 to my cart", "place_order"),
+    ("Zamawiam to", "place_order"), ("Co moglibyśmy jeszcze zamówić?", "recommend"),
 ])
 def test_intents_in_both_languages(text: str, intent: str) -> None:
     assert detect(text).intent == intent
@@ -373,3 +377,40 @@ def test_thanks_and_returns_get_a_plain_answer(resources: Any, ids: SmallStore) 
     assert thanks.tool_calls == [] and not thanks.recommendations and thanks.reply.startswith("Dziękuję!")
     returns = turn(resources, ids, "I'd like to return an item")
     assert returns.tool_calls == [] and not returns.recommendations and "returns" in returns.reply
+
+
+def test_who_are_you_is_answered_with_the_ai_disclosure(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "Czy rozmawiam z człowiekiem?" ("am I talking to a person?") searched the
+    catalogue and offered solar cables; the answer is that this is an AI assistant."""
+    out = turn(resources, ids, "Czy rozmawiam z człowiekiem?")
+    assert out.tool_calls == [] and not out.recommendations
+    assert out.reply.startswith("Jestem asystentem AI, nie człowiekiem.")
+    assert turn(resources, ids, "Are you a bot?").reply.startswith("I am an AI assistant, not a person.")
+
+
+def test_an_order_in_the_chat_is_not_placed_and_shows_the_product_meant(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "Chciałbym zamówić 10 sztuk S201-B16" and "Add S201-B16 to my cart" searched for
+    the words and listed RCBOs that match "curve B". The chat cannot order: it says so and shows S201-B16."""
+    out = turn(resources, ids, "Chciałbym zamówić 10 sztuk S201-B16")
+    assert out.tool_calls == ["get_product"] and [r.sku for r in out.recommendations] == ["S201-B16"]
+    assert out.reply.startswith("Nie mogę złożyć zamówienia w czacie") and "na stanie: 50" in out.reply
+    assert not out.approvals
+    conv = str(uuid.uuid4())
+    shown = turn(resources, ids, "I need a DIN rail", conv)
+    it = turn(resources, ids, "Add it to my cart", conv)
+    assert [r.sku for r in it.recommendations] == [shown.recommendations[0].sku]
+    assert it.reply.startswith("I cannot place orders in the chat")
+    vague = turn(resources, ids, "I want to order")
+    assert not vague.recommendations and "Which product is it about?" in vague.reply
+
+
+def test_payment_questions_are_out_of_scope(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "Jakie są warunki płatności?" listed emergency luminaires for "są"."""
+    out = turn(resources, ids, "Jakie są warunki płatności?")
+    assert out.tool_calls == [] and not out.recommendations and "płatności" in out.reply
+
+
+def test_polish_words_for_ev_charging_point_to_the_category() -> None:
+    """"Czy jest coś do ładowania samochodu elektrycznego?" searched every category and offered busbars."""
+    assert category_hint("ładowania samochodu elektrycznego") == "EV charging"
+    assert category_hint("charger for an electric car") == "EV charging"
