@@ -22,6 +22,8 @@ class TurnState:
     """Business profile features (denylisted)."""
     previous_skus: list[str] = field(default_factory=list)
     """SKUs recommended earlier in this conversation, newest first (for "why?" and "discount on that")."""
+    latest_list: list[str] = field(default_factory=list)
+    """The SKUs of the conversation's newest product list, in list order (for "the second one")."""
     transcript: list[dict[str, Any]] = field(default_factory=list)
     """Assistant tool-call turns and tool results, in chat-completions format (the LLM planner's scratchpad)."""
     outcomes: list[ToolOutcome] = field(default_factory=list)
@@ -33,7 +35,7 @@ class TurnState:
     def fresh(self) -> TurnState:
         """Return a copy with no transcript or outcomes (the planner taking over from a failed LLM)."""
         return TurnState(ctx=self.ctx, message=self.message, history=self.history, profile=self.profile,
-                         previous_skus=self.previous_skus)
+                         previous_skus=self.previous_skus, latest_list=self.latest_list)
 
     def outcomes_of(self, tool: str) -> list[ToolOutcome]:
         """Return the successful outcomes of one tool."""

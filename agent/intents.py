@@ -57,7 +57,8 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
     ("out_of_scope", ("opening hours", "godziny otwarcia", "godziny pracy", "are you open", "delivery status",
                       "where is my order", "where is my delivery", "track my", "tracking number", "status dostawy",
                       "status zamowienia", "gdzie jest moje zamowienie", "gdzie jest moja", "kiedy dostawa",
-                      "kiedy przyjdzie", "przesylk", "invoice", "faktur", "complaint", "reklamac", "refund",
+                      "kiedy przyjdzie", "przesylk", "dostawa", "dostawy", "dostawe", "dostawie", "delivery",
+                      "deliver ", "invoice", "faktur", "complaint", "reklamac", "refund",
                       "return an", "return a ", "return the", "return my", "return this", "return it", "returns",
                       "zwrot", "zwrocic", "zwracam", "oddac towar", "warranty", "gwarancj", "wymiana towaru",
                       "wymienic towar", "platnos", "payment", "zaplac", "przelew", "pay by", "pay with",
@@ -100,9 +101,17 @@ _SUBSTITUTE_WORDS = ("alternatyw", "alternative", "zamiennik", "odpowiednik", "s
 _STOCK_WORDS = ("dostepn", "na stanie", "na magazynie", "w magazynie", "stan magazyn", "in stock", "available",
                 "availability", "ile macie", "how many do you have", "stock level")
 # "the second one", "drugi produkt", "nr 2", "#2": a position in the latest list (1-based), folded text
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "pierwsz": 1, "drugi": 2, "drugie": 2,
-             "drugiego": 2, "trzeci": 3, "trzecie": 3, "trzeciego": 3, "czwart": 4, "piat": 5}
-ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\w*|(?:\b(?:nr|no\.?|numer|number)|#)\s?(\d{1,2})\b")
+_PL_ADJ = "(?:y|a|e|ego|ej|ym|emu)"
+_ORDINAL_WORDS: list[tuple[str, int]] = [
+    *((rf"{word}(?: one)?", n) for n, word in enumerate(
+        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), start=1)), (rf"pierwsz{_PL_ADJ}", 1), (r"drug(?:i|a|ie|iego|iej|im)", 2),
+    (r"trzec(?:i|ia|ie|iego|iej|im)", 3), (rf"czwart{_PL_ADJ}", 4), (rf"pi[aą]t{_PL_ADJ}", 5),
+    (rf"sz[oó]st{_PL_ADJ}", 6), (rf"si[oó]dm{_PL_ADJ}", 7), (rf"[oó]sm{_PL_ADJ}", 8), (rf"dziewi[aą]t{_PL_ADJ}", 9),
+    (rf"dziesi[aą]t{_PL_ADJ}", 10),
+]
+"""Whole ordinal words ("drugi", "trzeciego", "ósmy", "second"), not prefixes: "ośmiokątna" is no position."""
+ORDINAL = re.compile(r"\b(?:" + "|".join(f"({p})" for p, _ in _ORDINAL_WORDS) + r")\b"
+                     r"|(?:\b(?:nr|no\.?|numer|number)|#)\s?(\d{1,2})\b", re.IGNORECASE)
 
 
 def _alternative_kind(folded: str) -> Literal["similar", "substitute", "cheaper"]:
@@ -113,12 +122,13 @@ def _alternative_kind(folded: str) -> Literal["similar", "substitute", "cheaper"
 
 def position_named(text: str) -> int | None:
     """Return the list position a message names ("why the second one?", "dlaczego nr 2?"), or None."""
-    m = ORDINAL.search(fold(text))
+    m = ORDINAL.search(text)
     if not m:
         return None
-    if m.group(1):
-        return _ORDINALS[next(k for k in _ORDINALS if m.group(1).startswith(k))]
-    return int(m.group(2)) or None
+    word = next((i for i in range(len(_ORDINAL_WORDS)) if m.group(i + 1)), None)
+    if word is not None:
+        return _ORDINAL_WORDS[word][1]
+    return int(m.group(len(_ORDINAL_WORDS) + 1)) or None
 
 
 def fold(text: str) -> str:
@@ -222,7 +232,9 @@ _INTENT_WORDS = re.compile(
     r"popular\w*|popularn\w*|najpopularniejsz\w*|bestseller\w*|companies|company|firms?|firm[ay]?|businesses|"
     r"customers|klien\w*|inn[eiy]\w*|other|like|jak|takie|usually|buy|kupuj\w*|sprzeda\w*|sells?|mine|ours|"
     r"mojej|naszej|mojego|naszego|najcz[eę][sś]ciej|najlepiej|most|"  # what do companies like mine buy
-    r"zam[oó]wi[cć]|zamawiam|koszyk\w*|cart|add|place|chcia[lł]\w*|chc[eę]|chcemy|want|like|"  # place an order
+    r"zam[oó]wi[cć]|zamawiam|koszyk\w*|cart|add|dodaj\w*|place|chcia[lł]\w*|chc[eę]|chcemy|want|like|"  # place an order
+    + "|".join(p for p, _ in _ORDINAL_WORDS) + "|"
+    r"(?:nr|no\.?|numer|number)\s?\d{1,2}|tego|tej|tym|tych|niego|niej|nich|these|those|them|"  # "the second one"
     r"thanks?|thank you|dzi[eę]kuj\w*|dzi[eę]ki|wszystko|all|bye|goodbye|widzenia|us[lł]yszenia|pozdrawiam|"
     r"\d{1,2}\s?%|could|would|can|did|do|does|you|give|dajcie|dacie|mo[zż]ecie|get|got|got|is|are|"
     r"there|what|which|kt[oó]re|co|czy|of|to|go|it|this|that|ten|ta|to|te)\b",

@@ -37,7 +37,7 @@ from agent.rule_planner import RulePlanner
 from salesagent.errors import LLMUnavailableError, ModelBehaviorError
 from store.models import Conversation
 from tools.context import RunContext
-from tools.explain import past_recommendations
+from tools.explain import latest_list, past_recommendations
 
 if TYPE_CHECKING:
     from salesagent.wiring import Resources
@@ -75,7 +75,8 @@ def run_turn(resources: Resources, *, company_id: int, contact_id: int | None, c
         store_message(session, conversation_id=conversation_id, role="user", masked_text=masked.masked_text)
         state = TurnState(ctx=ctx, message=masked.masked_text, history=past,
                           profile=profile_features(company, order_count(session, company_id)),
-                          previous_skus=previous)
+                          previous_skus=previous,
+                          latest_list=latest_list(session, conversation_id=conversation_id, company_id=company_id))
         final, state, answered_by, notes = _plan(resources, state)
         agent = f"llm:{resources.settings.llm_model}" if answered_by == "llm" else "planner"
         answer = finish(state, final, answered_by, notes, recorded_version(agent, resources.recommender))

@@ -60,6 +60,8 @@ class RulePlanner:
             return AnswerPlan(t("out_of_scope", lang), picks=())
         if d.intent == "place_order":
             return self._place_order(state, d, ran)
+        if d.position and not d.query and d.intent in ("find", "recommend", "greeting"):
+            return self._show_meant(state, d, ran)  # "Ile kosztuje drugi?": that place of the latest list
         if cold and "ask_onboarding_question" not in ran and not state.history:
             calls = [_call("ask_onboarding_question", {}), _call("segment_bestsellers", {"k": MAX_PICKS})]
             if d.intent == "find" and d.query:
@@ -144,7 +146,7 @@ class RulePlanner:
             if retry is not None:
                 return retry
             anchor = next((c.sku for c in self._cards(state, "search_catalog")[:1] if named_by_query(c)), None)
-        anchor = anchor or (state.previous_skus[0] if state.previous_skus else None)
+        anchor = anchor or _meant(state, d)
         if anchor is None:
             return AnswerPlan(t("which_product", lang), picks=())
         lists = [o.output for o in state.outcomes_of("similar_products") if isinstance(o.output, ProductList)]
@@ -171,7 +173,8 @@ class RulePlanner:
         says where to order and shows the product meant (by code, by words that search matches, or the first one
         shown earlier), never the loose hits of a search for "add ... cart"."""
         lang = state.ctx.language
-        skus = _known_codes(state, d.codes) or ([] if d.query else state.previous_skus[:1])
+        meant = None if d.query else _meant(state, d)
+        skus = _known_codes(state, d.codes) or ([meant] if meant else [])
         if skus:
             if "get_product" not in ran:
                 return ToolPlan(tuple(_call("get_product", {"sku": sku}) for sku in skus[:MAX_PICKS]))
@@ -186,6 +189,20 @@ class RulePlanner:
         if not cards:
             return AnswerPlan(f"{t('order_howto', lang)} {t('which_product', lang)}", picks=())
         return _list_answer(t("order_howto", lang), cards, lang, stock=True)
+
+    def _show_meant(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
+        """"Ile kosztuje drugi?" / "Is the third one in stock?": that product of the latest list, with its
+        catalogue price and stock (it once searched the catalogue for the word "drugi")."""
+        lang = state.ctx.language
+        meant = _meant(state, d)
+        if meant is None:
+            return AnswerPlan(t("explain_no_position", lang, position=d.position), picks=())
+        if "get_product" not in ran:
+            return ToolPlan((_call("get_product", {"sku": meant}),))
+        cards = [state.ctx.returned[meant]] if meant in state.ctx.returned else []
+        if not cards:
+            return AnswerPlan(t("which_product", lang), picks=())
+        return _list_answer(t("meant", lang), cards, lang, stock=True)
 
     def _orders(self, state: TurnState, ran: set[str]) -> Plan:
         """"Show our recent orders": the order-history summary in words (counts, months, categories, repeats)."""
@@ -207,7 +224,10 @@ class RulePlanner:
                               picks=tuple(Pick(c.sku) for c in found))
         if "request_price_change" in ran:  # the request failed (unknown SKU, gate refused)
             return AnswerPlan(t("which_product", lang), picks=())
-        skus = _known_codes(state, d.codes) or state.previous_skus[:1]
+        meant = _meant(state, d)
+        skus = _known_codes(state, d.codes) or ([meant] if meant else [])
+        if not skus and d.position:  # "5% off the fourth one" when the list had three: ask, file nothing
+            return AnswerPlan(t("explain_no_position", lang, position=d.position), picks=())
         if not skus and d.query:
             retry = self._search_again(state, d, 1)
             if retry is not None:
@@ -242,16 +262,16 @@ class RulePlanner:
     def _accessories(self, state: TurnState, d: Detected, ran: set[str]) -> Plan:
         lang = state.ctx.language
         anchor = next(iter(_known_codes(state, d.codes)), None)
-        if anchor is None and "search_catalog" in ran:
-            found = self._cards(state, "search_catalog")
-            anchor = found[0].sku if found else None
+        if anchor is None and "search_catalog" in ran:  # only a hit that is what the customer described
+            anchor = next((c.sku for c in self._cards(state, "search_catalog")[:1] if named_by_query(c)), None)
         if anchor is None and d.query:
             retry = self._search_again(state, d, 1)
             if retry is not None:
                 return retry
-        anchor = anchor or (state.previous_skus[0] if state.previous_skus else None)
+        anchor = anchor or _meant(state, d)
         if anchor is None:
-            return AnswerPlan(t("which_product", lang), picks=())
+            return AnswerPlan(t("explain_no_position", lang, position=d.position) if d.position
+                              else t("which_product", lang), picks=())
         if "bought_together" not in ran:
             return ToolPlan((_call("bought_together", {"sku": anchor, "k": MAX_PICKS}),))
         cards = self._cards(state, "bought_together")
@@ -306,6 +326,14 @@ def _list_answer(head: str, cards: list[ProductCard], lang: str, *, stock: bool 
     chosen = cards[:MAX_PICKS]
     return AnswerPlan("\n".join([head, *product_lines(chosen, lang, stock=stock)]),  # type: ignore[arg-type]
                       picks=tuple(Pick(c.sku) for c in chosen))
+
+
+def _meant(state: TurnState, d: Detected) -> str | None:
+    """Return the product "it" / "the second one" means: that place of the latest list when the message names
+    one (None when the list is shorter), else the first product recommended last."""
+    if d.position:
+        return state.latest_list[d.position - 1] if len(state.latest_list) >= d.position else None
+    return state.previous_skus[0] if state.previous_skus else None
 
 
 def _known_codes(state: TurnState, codes: tuple[str, ...]) -> list[str]:

@@ -70,6 +70,7 @@ T: dict[str, dict[str, str]] = {
                  "pl": "Jestem asystentem AI, nie człowiekiem. Mogę przeszukać katalog, zaproponować produkty i "
                        "akcesoria, podsumować Państwa zamówienia i przekazać prośbę o cenę do działu handlowego, "
                        "gdzie o cenach decydują ludzie. W innych sprawach pomoże opiekun handlowy."},
+    "meant": {"en": "The product you mean:", "pl": "Chodzi o ten produkt:"},
     "order_howto": {"en": "I cannot place orders in the chat: please add the product to your order in the shop or "
                           "ask your sales representative.",
                     "pl": "Nie mogę złożyć zamówienia w czacie: proszę dodać produkt do zamówienia w sklepie lub "

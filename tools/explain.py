@@ -17,20 +17,34 @@ NO_SUCH_POSITION = "the latest list has no product at position"
 """The note when "why the second one?" names a place the latest list does not have (the planner reads it)."""
 
 
-def past_recommendations(session: Session, *, conversation_id: str, company_id: int, sku: str | None = None,
-                         limit: int = 3, position: int | None = None) -> list[PastRecommendation]:
-    """Return the conversation's stored recommendations (of ``sku`` when given), newest turn first, each turn in
-    its list order; with ``position``, only the product at that place (1-based) of the newest list."""
+def _turns(session: Session, *, conversation_id: str, company_id: int, sku: str | None,
+           rows_wanted: int) -> list[list[tuple[Recommendation, Product]]]:
+    """Return the conversation's stored recommendations grouped by turn, newest turn first, each newest first."""
     query = (select(Recommendation, Product).join(Product, col(Product.id) == col(Recommendation.product_id))
              .where(Recommendation.conversation_id == conversation_id, Recommendation.company_id == company_id))
     if sku:
         query = query.where(Product.sku == sku)
-    rows = session.exec(query.order_by(col(Recommendation.id).desc()).limit(max(limit, position or 0) * 6)).all()
+    rows = session.exec(query.order_by(col(Recommendation.id).desc()).limit(rows_wanted)).all()
     turns: list[list[tuple[Recommendation, Product]]] = []
     for rec, product in rows:  # newest first; a rank that does not go down starts an older turn
         if not turns or rec.rank >= turns[-1][-1][0].rank:
             turns.append([])
         turns[-1].append((rec, product))
+    return turns
+
+
+def latest_list(session: Session, *, conversation_id: str, company_id: int) -> list[str]:
+    """Return the SKUs of the conversation's newest product list, in list order (what "the second one" means)."""
+    turns = _turns(session, conversation_id=conversation_id, company_id=company_id, sku=None, rows_wanted=10)
+    return [product.sku for _, product in reversed(turns[0])] if turns else []
+
+
+def past_recommendations(session: Session, *, conversation_id: str, company_id: int, sku: str | None = None,
+                         limit: int = 3, position: int | None = None) -> list[PastRecommendation]:
+    """Return the conversation's stored recommendations (of ``sku`` when given), newest turn first, each turn in
+    its list order; with ``position``, only the product at that place (1-based) of the newest list."""
+    turns = _turns(session, conversation_id=conversation_id, company_id=company_id, sku=sku,
+                   rows_wanted=max(limit, position or 0) * 6)
     if position is not None:  # the newest turn, back in list order, cut to that one place
         turns = [list(reversed(turns[0]))[position - 1:position]] if turns else []
     out: dict[str, PastRecommendation] = {}

@@ -36,7 +36,7 @@ from store.models import Company, Contact, Message, Order, OrderLine, PriceAppro
 CASES = Path(__file__).with_name("conversations.jsonl")
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
 EXPECTED = ("category", "accessory_for", "approval", "no_approval", "stock", "no_products", "onboarding", "recommendations",
-            "from_tool", "explains", "explains_position", "cheaper_than")
+            "from_tool", "explains", "explains_position", "cheaper_than", "about_position")
 _PLACEHOLDER = re.compile(r"\{(top:[^}]+|prev_rec|contact_name|contact_email|contact_phone)\}")
 
 
@@ -280,6 +280,12 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
         ok = not answer.approvals and (offered <= twins and bool(offered) == bool(twins))
         res.record("cheaper_than", ok, f"listed {sorted(offered)}, cheaper twins {sorted(twins)[:5]}, "
                                        f"filed {[a.skus for a in answer.approvals]}")
+    if "about_position" in exp:  # "how much is the second one?" / "5% off the second one": that product only
+        n = int(exp["about_position"])
+        listed = [r.sku for r in prev.recommendations] if prev else []
+        about = [a.skus for a in answer.approvals] or [[r.sku for r in answer.recommendations]]
+        res.record("about_position", len(listed) >= n and about == [[listed[n - 1]]],
+                   f"listed {listed}, answered about {about}")
     if "explains_position" in exp:  # "why the second one?": that product, and not the others of the list
         n = int(exp["explains_position"])
         listed = [r.sku for r in prev.recommendations] if prev else []

@@ -48,6 +48,7 @@ def turn(res: Any, ids: SmallStore, message: str, conv: str | None = None, cold:
     ("Jakie są warunki płatności?", "out_of_scope"), ("Czy mogę zapłacić przelewem?", "out_of_scope"),
     ("Chciałbym zamówić 10 sztuk S201-B16", "place_order"), ("Add S201-B16 to my cart", "place_order"),
     ("Zamawiam to", "place_order"), ("Co moglibyśmy jeszcze zamówić?", "recommend"),
+    ("Dostawa w piątek?", "out_of_scope"), ("Czy dostawa jest darmowa?", "out_of_scope"),
 ])
 def test_intents_in_both_languages(text: str, intent: str) -> None:
     assert detect(text).intent == intent
@@ -75,6 +76,9 @@ def test_a_catalogue_price_question_searches_for_the_product_only(text: str, que
 @pytest.mark.parametrize(("text", "position"), [
     ("Why the second one?", 2), ("Dlaczego polecasz drugi produkt?", 2), ("dlaczego nr 3?", 3), ("why #1", 1),
     ("Dlaczego trzeciego?", 3), ("Why did you recommend this?", None), ("Why S201-B16?", None),
+    ("And 5% off the ninth one?", 9), ("Ile kosztuje ósmy?", 8), ("Ile kosztuje dziesiąty?", 10),
+    # whole ordinal words only: "ośmiokątna" (octagonal) and "piątek" (Friday) name no place of a list
+    ("Szukam oprawy ośmiokątnej", None), ("Czy zdążycie do piątku?", None), ("a one-gang frame", None),
 ])
 def test_a_position_in_the_list_is_read(text: str, position: int | None) -> None:
     assert detect(text).position == position
@@ -414,3 +418,32 @@ def test_polish_words_for_ev_charging_point_to_the_category() -> None:
     """"Czy jest coś do ładowania samochodu elektrycznego?" searched every category and offered busbars."""
     assert category_hint("ładowania samochodu elektrycznego") == "EV charging"
     assert category_hint("charger for an electric car") == "EV charging"
+
+
+def test_the_second_one_means_that_place_of_the_latest_list(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "Ile kosztuje drugi?" searched for "drugi" and offered installation testers, and
+    "5% rabatu na drugi" filed the request for the *first* product of the list."""
+    conv = str(uuid.uuid4())
+    shown = [r.sku for r in turn(resources, ids, "I need a distribution board", conv).recommendations]
+    assert len(shown) >= 2
+    second = turn(resources, ids, "How much is the second one?", conv)
+    assert second.tool_calls == ["get_product"] and [r.sku for r in second.recommendations] == [shown[1]]
+    assert second.reply.startswith("The product you mean:") and "in stock: 50" in second.reply
+    conv = str(uuid.uuid4())
+    shown = [r.sku for r in turn(resources, ids, "I need a distribution board", conv).recommendations]
+    asked = turn(resources, ids, "Can I get 5% off the second one?", conv)
+    assert [a.skus for a in asked.approvals] == [[shown[1]]]
+    too_far = turn(resources, ids, "And 5% off the ninth one?", conv)
+    assert not too_far.approvals and too_far.reply.startswith("My latest list has no product number 9.")
+
+
+def test_accessories_for_that_use_the_product_meant_not_a_search_for_the_word(resources: Any,
+                                                                             ids: SmallStore) -> None:
+    """Regression (demo chat): "Jakie akcesoria do tego?" searched for "tego" and took a weak hit (a WAGO
+    connector) as the product."""
+    conv = str(uuid.uuid4())
+    shown = turn(resources, ids, "Szukam rozdzielnicy natynkowej", conv).recommendations
+    out = turn(resources, ids, "Jakie akcesoria do tego?", conv)
+    assert out.tool_calls == ["bought_together"] and out.reply.startswith(f"Klienci kupujący {shown[0].sku}")
+    fresh = turn(resources, ids, "Jakie akcesoria do tego?")
+    assert fresh.tool_calls == [] and fresh.reply.startswith("Którego produktu to dotyczy?")
