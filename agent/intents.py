@@ -164,6 +164,12 @@ CATEGORY_WORDS: list[tuple[tuple[str, ...], str]] = [
 ]
 
 
+def category_hints(text: str) -> list[str]:
+    """Return every category path prefix the message's product words point to, in rule order."""
+    folded = f" {fold(text)} "
+    return list(dict.fromkeys(category for words, category in CATEGORY_WORDS if any(w in folded for w in words)))
+
+
 def category_hint(text: str) -> str | None:
     """Return the category path prefix the message's product words point to, or None."""
     folded = f" {fold(text)} "
@@ -207,6 +213,8 @@ def detect(text: str) -> Detected:
     query = clean_query(text)
     if intent in ("greeting", "thanks", "popular") and query:
         intent = "find"  # "hi, I need a 30 mA RCD", "thanks, and YDY 3x1.5?", "popular cables": product words lead
+    if intent == "recommend" and category_hint(query):
+        intent = "find"  # "Jakie falowniki polecacie?" names a product type: the catalogue's inverters, not picks
     if intent == "alternatives" and "popular" in matched:
         intent = "popular"  # "firmy podobne do mojej" is about companies, not a product
     pct = PERCENT.search(text)

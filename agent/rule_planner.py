@@ -12,13 +12,22 @@ from typing import Any
 from sqlmodel import col, select
 
 from agent._state import TurnState
-from agent.intents import Detected, detect
+from agent.intents import Detected, category_hints, detect
 from agent.models import AnswerPlan, Pick, Plan, ToolCall, ToolPlan
-from agent.templates import approval_text, order_history_text, premise_text, product_lines, question_text, t
+from agent.templates import (
+    approval_text,
+    onboarding_noted_text,
+    order_history_text,
+    premise_text,
+    product_lines,
+    question_text,
+    t,
+)
 from store.models import Product
 from tools.catalog import named_by_query
 from tools.explain import NO_SUCH_POSITION
-from tools.models import OrderHistorySummary, ProductCard, ProductList, ProfilingChoice
+from tools.models import OnboardingAnswer, OrderHistorySummary, ProductCard, ProductList, ProfilingChoice
+from tools.onboarding import QUESTIONS, next_onboarding_topic
 
 MAX_PICKS = 3
 ORDER_MONTHS = 24
@@ -62,7 +71,19 @@ class RulePlanner:
             return self._place_order(state, d, ran)
         if d.position and not d.query and d.intent in ("find", "recommend", "greeting"):
             return self._show_meant(state, d, ran)  # "Ile kosztuje drugi?": that place of the latest list
-        if cold and "ask_onboarding_question" not in ran and not state.history:
+        if cold and d.intent in ("find", "recommend", "greeting"):  # an answer to the onboarding question?
+            asked = _onboarding_topic_asked(state)
+            if asked and "record_onboarding_answer" not in ran:
+                args: dict[str, Any] = {"topic": asked, "answer": state.message.strip()[:300]}
+                if asked == "categories":
+                    args["product_groups_named"] = category_hints(state.message)
+                return ToolPlan((_call("record_onboarding_answer", args),))
+            recorded = [o.output for o in state.outcomes_of("record_onboarding_answer")
+                        if isinstance(o.output, OnboardingAnswer)]
+            if recorded:  # else it was no answer (a search, say): handled below like any message
+                return self._onboarding_recorded(state, recorded[0], ran)
+        if (cold and "ask_onboarding_question" not in ran and not state.history
+                and next_onboarding_topic(state.ctx.company) is not None):
             calls = [_call("ask_onboarding_question", {}), _call("segment_bestsellers", {"k": MAX_PICKS})]
             if d.intent == "find" and d.query:
                 calls.append(_search(d, MAX_PICKS))
@@ -80,10 +101,10 @@ class RulePlanner:
             head = "found" if any(named_by_query(c) for c in cards[:MAX_PICKS]) else "found_weak"
             return _list_answer(t(head, lang, query=d.query), cards, lang, stock=d.asks_stock)
         if "recommend_for_customer" not in ran:
-            args: dict[str, Any] = {"k": MAX_PICKS}
+            rec_args: dict[str, Any] = {"k": MAX_PICKS}
             if d.query:
-                args["query"] = d.query
-            return ToolPlan((_call("recommend_for_customer", args),))
+                rec_args["query"] = d.query
+            return ToolPlan((_call("recommend_for_customer", rec_args),))
         cards = self._cards(state, "recommend_for_customer")
         if not cards:
             return AnswerPlan(t("greeting" if d.intent == "greeting" else "recommend_none", lang), picks=())
@@ -294,6 +315,26 @@ class RulePlanner:
             parts += [t("bestsellers", lang), *product_lines(best[: MAX_PICKS - len(found)], lang)]
         return AnswerPlan("\n".join(parts), picks=tuple(Pick(c.sku) for c in picks))
 
+    def _onboarding_recorded(self, state: TurnState, answer: OnboardingAnswer, ran: set[str]) -> Plan:
+        """After a new customer's answer was recorded: say what was noted, ask the next thing we do not know, and
+        show picks that already use it (its segment's bestsellers, products like what it said it buys)."""
+        lang = state.ctx.language
+        nxt = next_onboarding_topic(state.ctx.company)
+        calls = []
+        if nxt is not None and "ask_onboarding_question" not in ran:
+            calls.append(_call("ask_onboarding_question", {"topic": nxt}))
+        if "recommend_for_customer" not in ran:
+            calls.append(_call("recommend_for_customer", {"k": MAX_PICKS}))
+        if calls:
+            return ToolPlan(tuple(calls))
+        parts = [t("onboarding_noted", lang, what=onboarding_noted_text(answer, lang))]
+        if state.ctx.questions:
+            parts.append(question_text(state.ctx.questions[-1]))
+        cards = self._cards(state, "recommend_for_customer")[:MAX_PICKS]
+        if cards:
+            parts += [t("onboarding_picks", lang), *product_lines(cards, lang)]
+        return AnswerPlan("\n".join(parts), picks=tuple(Pick(c.sku) for c in cards))
+
     def _search_again(self, state: TurnState, d: Detected, k: int) -> ToolPlan | None:
         """Return the search to run next: with the category hint first, then without it if that found nothing."""
         searches = state.outcomes_of("search_catalog")
@@ -326,6 +367,12 @@ def _list_answer(head: str, cards: list[ProductCard], lang: str, *, stock: bool 
     chosen = cards[:MAX_PICKS]
     return AnswerPlan("\n".join([head, *product_lines(chosen, lang, stock=stock)]),  # type: ignore[arg-type]
                       picks=tuple(Pick(c.sku) for c in chosen))
+
+
+def _onboarding_topic_asked(state: TurnState) -> str | None:
+    """Return the onboarding topic the assistant's last message asked about, if it asked one."""
+    last = next((text for role, text in reversed(state.history) if role == "assistant"), "")
+    return next((topic for topic, words in QUESTIONS.items() if any(q in last for q in words.values())), None)
 
 
 def _meant(state: TurnState, d: Detected) -> str | None:

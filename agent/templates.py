@@ -6,7 +6,14 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from tools.models import ApprovalTicket, OnboardingQuestion, OrderHistorySummary, PremiseOut, ProductCard
+from tools.models import (
+    ApprovalTicket,
+    OnboardingAnswer,
+    OnboardingQuestion,
+    OrderHistorySummary,
+    PremiseOut,
+    ProductCard,
+)
 
 Lang = Literal["pl", "en"]
 
@@ -52,6 +59,8 @@ T: dict[str, dict[str, str]] = {
     "approved_item": {"en": "{sku} at {price} {currency}", "pl": "{sku} za {price} {currency}"},
     "bestsellers": {"en": "Meanwhile, these are popular with companies like yours:",
                     "pl": "Tymczasem te produkty są popularne w firmach podobnych do Państwa:"},
+    "onboarding_noted": {"en": "Thank you, noted: {what}.", "pl": "Dziękuję, zapisałem: {what}."},
+    "onboarding_picks": {"en": "With that in mind, I suggest:", "pl": "Biorąc to pod uwagę, proponuję:"},
     "welcome": {"en": "Welcome! To suggest the right products I would like to know you better.",
                 "pl": "Witamy! Aby dobrać odpowiednie produkty, chciałbym lepiej poznać Państwa potrzeby."},
     "explain_none": {"en": "I have not recommended anything in this conversation yet.",
@@ -162,6 +171,7 @@ _PL_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
      r"podobny do \1 opisem i parametrami (podobieństwo \2%)"),
     (re.compile(r"^bought by the same kind of customers as (.+?) \(similarity (\d+)%\)$"),
      r"kupowany przez podobnych klientów co \1 (podobieństwo \2%)"),
+    (re.compile(r"^matches what you described: (.*?) \(similarity (\d+)%\)$"), r"pasuje do opisu: \1 (podobieństwo \2%)"),
     (re.compile(r"^matches what you described: (.*)$"), r"pasuje do opisu: \1"),
     (re.compile(r"^same specification as (.+?): (.+)$"),
      lambda m: f"ta sama specyfikacja co {m[1]}: " + _attribute_labels_pl(m[2])),
@@ -283,6 +293,18 @@ def approval_text(ticket: ApprovalTicket, lang: Lang) -> str:
         return t("approval_pending", lang, id=ticket.approval_id, skus=skus)
     status = STATUS_WORDS.get(lang, {}).get(ticket.status, ticket.status)
     return t("approval", lang, id=ticket.approval_id, status=status, skus=skus)
+
+
+def onboarding_noted_text(answer: OnboardingAnswer, lang: Lang) -> str:
+    """Return what an onboarding answer recorded, in words: "an energy pv company" / "firma z branży
+    fotowoltaicznej", "size: small" / "wielkość: mała", or the interests as given."""
+    if answer.topic == "industry":
+        words = answer.recorded.replace("_", " ")
+        return f"firma z branży {INDUSTRIES_PL.get(words, words)}" if lang == "pl" else f"industry: {words}"
+    if answer.topic == "size":
+        return (f"wielkość firmy: {SIZES_PL.get(answer.recorded, answer.recorded)}" if lang == "pl"
+                else f"company size: {answer.recorded}")
+    return f"Państwa zainteresowania: {answer.recorded}" if lang == "pl" else f"your interests: {answer.recorded}"
 
 
 def question_text(question: OnboardingQuestion) -> str:

@@ -86,13 +86,19 @@ class RankingPipeline:
 
     # --- one customer ----------------------------------------------------------------------------------------
 
+    def has_history(self, user: int | None) -> bool:
+        """True when the customer has interactions in the model. A company trained without any (a new customer
+        in the store) is cold start: zero ALS factors score every item alike, and ranking those ties would put
+        arbitrary products, with no premise to show, into its list."""
+        return user is not None and 0 <= user < min(self.als.n_users, self.seen.shape[0]) and self.seen[user].nnz > 0
+
     def sources_for(self, user: int | None, *, personal: bool = True, anchors: Iterable[int] = (),
                     query_vec: np.ndarray | None = None, segment: Segment | None = None,
                     ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
         """Return the dense score vector of every applicable source and the exploration scores."""
         anchors = [a for a in anchors if 0 <= a < len(self.items)]
         src: dict[str, np.ndarray] = {}
-        known = personal and user is not None and 0 <= user < self.als.n_users
+        known = personal and self.has_history(user)
         if known:
             assert user is not None
             src["buy_again"] = self.buy_again.score_user(user)

@@ -8,6 +8,8 @@ from ranking.models import Explanation, Premise
 
 OPT_OUT_TEXT = ("Not personalised: your company opted out of profiling, so this is based only on the product "
                 "context and overall popularity.")
+DESCRIBED_FLOOR = 0.2
+"""Below this cosine all-MiniLM-L6-v2 texts are unrelated (0-0.15), so "matches what you described" is not said."""
 
 
 def _pct(x: float) -> str:
@@ -55,8 +57,11 @@ def premises_for(explanations: Mapping[str, Explanation], name: Callable[[int], 
         elif src == "context" and "anchor" in e:
             out.append(Premise(kind="context", data=e, text=(
                 f"similar to {name(e['anchor'])} you are looking at (similarity {_pct(e['similarity'])})")))
-        elif src == "query":
-            out.append(Premise(kind="query", data=e, text=f"matches what you described: \"{e.get('text', '')}\""))
+        elif src == "query" and e.get("similarity", 1.0) >= DESCRIBED_FLOOR:
+            text = f"matches what you described: \"{e.get('text', '')}\""
+            if "similarity" in e:
+                text += f" (similarity {_pct(e['similarity'])})"
+            out.append(Premise(kind="query", data=e, text=text))
     if not personal:
         out.insert(0, Premise(kind="not_personalised", text=OPT_OUT_TEXT, data={"profiling_opt_out": True}))
     return out

@@ -10,11 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from guardrails.consent import may_personalise
 from guardrails.denylist import drop_protected
@@ -27,7 +26,7 @@ from ranking.premises import premises_for
 from ranking.store_source import company_history, days_since_epoch, load_snapshot
 from salesagent.config import Settings
 from salesagent.errors import ModelFitError, NotFoundError
-from store.models import Company
+from store.models import Company, Order
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -175,15 +174,23 @@ class Recommender:
             s.expunge(company)
             return company
 
+    def _has_orders(self, company_id: int) -> bool:
+        with Session(self.engine) as s:
+            return s.exec(select(Order.id).where(Order.company_id == company_id).limit(1)).first() is not None
+
     def _items(self, blended: list[Blended], user: int | None, *, anchors: list[int],
-               segment: tuple[str, str] | None, personal: bool, extra: dict[str, Any] | None = None,
-               ) -> list[RankedItem]:
+               segment: tuple[str, str] | None, personal: bool,
+               described: tuple[str, np.ndarray] | None = None) -> list[RankedItem]:
+        """Return the blended items with their premises; ``described`` (the text and its vector: a query or what
+        a new customer said at onboarding) explains the context source when no product anchors it."""
         out = []
+        V = self.pipe.content.V
         for b in blended:
             srcs = [s for s in b.contributions if s != "diversity_penalty"]
             ex = self.pipe.explain(user, b.item, srcs, anchors=anchors, segment=segment, personal=personal)
-            if extra and "query" in srcs:
-                ex["query"] = Explanation(b.contributions["query"], "query", extra)
+            if "context" in srcs and "context" not in ex and described is not None and V is not None:
+                sim = float(V[b.item] @ np.asarray(described[1], dtype=np.float32))
+                ex["query"] = Explanation(sim, "query", {"text": described[0], "similarity": sim})
             prem = premises_for(ex, self._name, personal=personal)
             out.append(RankedItem(sku=str(self.pipe.items[b.item]), score=b.score, sources=srcs, premises=prem,
                                   contributions=dict(b.contributions)))
@@ -206,15 +213,19 @@ class Recommender:
             ind = feats.get("onb_industry") or feats.get("industry")
             size = feats.get("onb_size") or feats.get("size_band")
             segment = (str(ind), str(size)) if ind and size else None
-        text = " ".join(t for t in [ctx.query or "", ctx.onboarding.plans if ctx.onboarding and personal
-                                    else ""] if t).strip()
-        query_vec = self.embed([text])[0] if text and self.embed is not None else None
+        # what a new customer said at onboarding seeds content-based picks until its first order (views alone
+        # do not make it known: the demo's new companies have browsed before they answer)
+        plans = "" if self._has_orders(company_id) else ctx.onboarding.plans if ctx.onboarding else (
+            company.interests or "")
+        text = " ".join(t for t in [ctx.query or "", plans if personal else ""] if t).strip()
+        query_vec = self.embed([text])[0] if text and self.embed is not None else None  # outside the lock
         with self._serving() as pipe:
             user = pipe.user_idx.get(company.external_id) if personal else None
             anchors = self._codes([ctx.product_sku, *ctx.cart_skus])
             blended = pipe.recommend(user, k, personal=personal, anchors=anchors, query_vec=query_vec,
                                      segment=segment)
-            return self._items(blended, user, anchors=anchors, segment=segment, personal=personal)
+            return self._items(blended, user, anchors=anchors, segment=segment, personal=personal,
+                               described=(text, query_vec) if query_vec is not None else None)
 
     def bought_together(self, sku: str, k: int = 5) -> list[RankedItem]:
         """Return items added to the same orders as ``sku`` (confidence order) with support/confidence/lift."""

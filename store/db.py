@@ -40,18 +40,29 @@ MISSING_SCHEMA = ("the database has no tables yet: run `salesagent db init` (or 
                   "loads the demo data)")
 
 
+SCHEMA_BEHIND = ("the database schema is at revision {current}, this code needs {head}: run `salesagent db init` "
+                 "to migrate it (safe to repeat; `salesagent demo` does it too)")
+
+
 def require_schema(engine: Engine) -> None:
-    """Raise ``ConfigError`` when the database cannot be opened or has no tables yet, before a server starts
-    (inside uvicorn's start-up the same failure would be a logged traceback and exit code 0)."""
+    """Raise ``ConfigError`` when the database cannot be opened, has no tables yet, or has an older schema
+    revision than the code, before a server or a chat starts (inside uvicorn's start-up the same failure would be
+    a logged traceback and exit code 0; later, a "no such column" error on the first request)."""
     from sqlalchemy import inspect
     from sqlalchemy.exc import OperationalError
 
+    from store.migrate import current_revision, head_revision
+
     try:
         ready = inspect(engine).has_table("product")
+        current = current_revision(engine)
     except OperationalError as err:
         raise cannot_open(engine, err) from None
     if not ready:
         raise ConfigError(MISSING_SCHEMA)
+    head = head_revision()
+    if current is not None and current != head:
+        raise ConfigError(SCHEMA_BEHIND.format(current=current, head=head))
 
 
 def cannot_open(engine: Engine, err: DBAPIError) -> ConfigError:
@@ -64,6 +75,13 @@ def missing_schema(err: DBAPIError) -> bool:
     """True when a database error says a table is missing (SQLite "no such table", Postgres "UndefinedTable")."""
     text = str(getattr(err, "orig", None) or err)
     return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
+def schema_behind(err: DBAPIError) -> bool:
+    """True when a database error says a column is missing (a database older than the code: SQLite "no such
+    column", Postgres "UndefinedColumn")."""
+    text = str(getattr(err, "orig", None) or err)
+    return "no such column" in text or ("column" in text and "does not exist" in text)
 
 
 def create_all(engine: Engine) -> None:

@@ -63,6 +63,9 @@ class CompanyBase(SQLModel):
 class Company(CompanyBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     nip: str | None = Field(default=None, max_length=16)
+    interests: str | None = Field(default=None, max_length=500)
+    """What the company said at onboarding it buys or plans to build (masked chat text): it seeds content-based
+    suggestions while the company has no orders."""
     consent_recorded_at: datetime | None = None
     source: str = Field(default="demo", max_length=32, index=True)
     created_at: datetime = Field(default_factory=utcnow)

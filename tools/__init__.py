@@ -9,7 +9,7 @@ from tools._schema import FunctionTool, function_tool
 from tools.catalog import get_product, search_catalog, similar_products
 from tools.context import RunContext
 from tools.explain import explain_recommendations
-from tools.onboarding import ask_onboarding_question
+from tools.onboarding import ask_onboarding_question, record_onboarding_answer
 from tools.orders import get_order_history
 from tools.pricing import request_price_change
 from tools.privacy import object_to_profiling
@@ -20,7 +20,7 @@ TOOLS: dict[str, FunctionTool] = {
     for t in map(function_tool, [  # type: ignore[arg-type]
         search_catalog, get_product, recommend_for_customer, bought_together, similar_products,
         segment_bestsellers, get_order_history, request_price_change, ask_onboarding_question,
-        explain_recommendations, object_to_profiling,
+        record_onboarding_answer, explain_recommendations, object_to_profiling,
     ])
 }
 """Every tool the agent may call, by name."""

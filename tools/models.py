@@ -111,6 +111,14 @@ class OnboardingQuestion(BaseModel):
     language: Literal["pl", "en"] = "en"
 
 
+class OnboardingAnswer(BaseModel):
+    """What was recorded from a new customer's answer: the industry code, the size band, or its interests."""
+
+    topic: Literal["industry", "size", "categories"]
+    recorded: str
+    note: str = ""
+
+
 class PastRecommendation(ProductCard):
     """A product recommended earlier in this conversation, with the justification shown then."""
 

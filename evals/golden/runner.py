@@ -1,7 +1,8 @@
 """The golden conversations: run them through ``agent.run_turn`` on the demo data and score their properties.
 
 Each case (``conversations.jsonl``) names a company by kind (active customer of an industry, or cold start),
-one or more customer messages (``{top:<category>}`` is the most ordered SKU of that category; ``{prev_rec}``
+(``"fresh_onboarding": true`` forgets what an earlier run's onboarding answer recorded), one or more customer
+messages (``{top:<category>}`` is the most ordered SKU of that category; ``{prev_rec}``
 the first recommendation of the previous turn; ``{contact_name}``/``{contact_email}``/``{contact_phone}`` the
 company's contact) and the properties expected of the last answer. Every turn is also held to the properties
 that always apply: no SKU outside the tool results, no unapproved price, no personal data (in the reply, in
@@ -326,6 +327,10 @@ def run_golden(resources: Any, cases: Iterable[Case], *, label: str,
             started = time.perf_counter()
             res = CaseResult(case.id)
             company = world.company(case.company)
+            if case.company.get("fresh_onboarding") and company.interests:  # a rerun on the same store: ask again
+                company.interests = None
+                session.add(company)
+                session.commit()
             contact = world.contact(company)
             own = [v for v in ((contact.full_name, contact.email, contact.phone) if contact else ()) if v]
             conv = f"golden-{case.id}-{uuid.uuid4().hex[:8]}"

@@ -44,11 +44,16 @@ def main() -> None:
         err_console.print(f"[red]error:[/red] {err}", highlight=False)
         sys.exit(err.exit_code)
     except DBAPIError as err:
-        from store.db import MISSING_SCHEMA, missing_schema
+        from store.db import MISSING_SCHEMA, missing_schema, schema_behind
 
-        if not missing_schema(err):
+        if missing_schema(err):
+            message = MISSING_SCHEMA
+        elif schema_behind(err):
+            message = ("the database schema is older than this code: run `salesagent db init` to migrate it (safe "
+                       "to repeat)")
+        else:
             raise
-        err_console.print(f"[red]error:[/red] {MISSING_SCHEMA}", highlight=False)
+        err_console.print(f"[red]error:[/red] {message}", highlight=False)
         sys.exit(3)
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted[/yellow]")

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from salesagent.cli import app, eval_app
 from salesagent.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from salesagent.config import Settings
 
 
 def _settings(llm_base_url: str | None = None, llm_model: str | None = None, llm_api_key: str | None = None) -> Any:
@@ -57,6 +62,16 @@ def _print_answer(console: Any, answer: Any) -> None:
                       f"{', '.join(a.skus)}", highlight=False)
 
 
+def _schema_checked(settings: Settings) -> tuple[Settings, Engine]:
+    """Return the settings and an engine whose database has the code's schema revision (else one readable
+    error: an old data dir would otherwise fail on its first query with "no such column")."""
+    from store.db import make_engine, require_schema
+
+    engine = make_engine(settings)
+    require_schema(engine)
+    return settings, engine
+
+
 @app.command("chat")
 def chat_command(
     customer: Annotated[str, typer.Option("--customer", help="Company id or external id (see `customers`).")],
@@ -73,7 +88,8 @@ def chat_command(
     from salesagent.wiring import build_resources
 
     console = Console()
-    resources = build_resources(_settings(llm_base_url, llm_model))
+    settings, engine = _schema_checked(_settings(llm_base_url, llm_model))
+    resources = build_resources(settings, engine=engine)
     try:
         company_id, contact_id = _resolve_customer(resources, customer)
         conv = conversation or str(uuid.uuid4())
@@ -165,7 +181,8 @@ def eval_golden_command(
     selected = load_cases(cases or CASES)[:limit]
     console = Console(stderr=True)
     settings = _settings()
-    base = build_resources(settings.model_copy(update={"llm_base_url": None}))
+    base_settings, engine = _schema_checked(settings.model_copy(update={"llm_base_url": None}))
+    base = build_resources(base_settings, engine=engine)
     reports = []
     try:
         def progress(i: int, n: int, case_id: str) -> None:

@@ -370,3 +370,32 @@ def test_llm_asks_for_cheaper_products_with_the_same_specification(resources: An
     assert "similar_products with kind" in server.requests[0]["messages"][0]["content"]
     kinds = next(t for t in server.requests[0]["tools"] if t["function"]["name"] == "similar_products")
     assert kinds["function"]["parameters"]["properties"]["kind"]["enum"] == ["similar", "substitute", "cheaper"]
+
+
+def test_llm_records_an_onboarding_answer_with_the_turn(resources: Any, ids: SmallStore,
+                                                        server: FakeLLMServer) -> None:
+    """On the LLM path too, an answer to the onboarding question is a tool call whose change the turn commits."""
+    from store.models import Company
+
+    def answer(body: dict[str, Any]) -> dict[str, Any]:
+        result = json.loads(last_tool_messages(body)[-1]["content"])
+        assert result == {"topic": "categories", "recorded": "Cables; cables for a warehouse", "note": ""}
+        return say("Thank you, noted.")
+
+    server.push(calls(tool_call("record_onboarding_answer", {"topic": "categories", "answer": "cables for a warehouse",
+                                                             "product_groups_named": ["Cables"]})), answer)
+    try:
+        out = run_turn(llm_resources(resources, server), company_id=ids.cold_id, contact_id=ids.cold_contact_id,
+                       conversation_id=str(uuid.uuid4()), message="We need cables for a warehouse.")
+        assert out.answered_by == "llm" and out.tool_calls == ["record_onboarding_answer"]
+        assert "record_onboarding_answer" in server.requests[0]["messages"][0]["content"]
+        with Session(resources.engine) as s:
+            company = s.get(Company, ids.cold_id)
+            assert company is not None and company.interests == "Cables; cables for a warehouse"
+    finally:
+        with Session(resources.engine) as s:
+            company = s.get(Company, ids.cold_id)
+            assert company is not None
+            company.interests = None
+            s.add(company)
+            s.commit()

@@ -447,3 +447,32 @@ def test_accessories_for_that_use_the_product_meant_not_a_search_for_the_word(re
     assert out.tool_calls == ["bought_together"] and out.reply.startswith(f"Klienci kupujący {shown[0].sku}")
     fresh = turn(resources, ids, "Jakie akcesoria do tego?")
     assert fresh.tool_calls == [] and fresh.reply.startswith("Którego produktu to dotyczy?")
+
+
+def test_a_new_customers_answer_to_the_onboarding_question_is_recorded_and_used(resources: Any,
+                                                                               ids: SmallStore) -> None:
+    """The planner asked "Which product groups do you buy most often?" and dropped the answer: the reply was a
+    catalogue search for it. The answer is now recorded on the company (``interests``) and the picks use it."""
+    from store.models import Company
+
+    conv = str(uuid.uuid4())
+    try:
+        first = turn(resources, ids, "Hello", conv, cold=True)
+        assert first.questions and first.questions[0].topic == "categories"
+        out = turn(resources, ids, "Mostly cables and cable glands", conv, cold=True)
+        assert out.tool_calls == ["record_onboarding_answer", "recommend_for_customer"]
+        assert out.reply.startswith("Thank you, noted: your interests: Conduits & glands; Cables; Mostly cables and "
+                                    "cable glands.\nWith that in mind, I suggest:")
+        assert out.recommendations
+        with Session(resources.engine) as s:
+            company = s.get(Company, ids.cold_id)
+            assert company is not None and company.interests and "Mostly cables" in company.interests
+        later = turn(resources, ids, "Hello", str(uuid.uuid4()), cold=True)  # nothing left to ask
+        assert not later.questions and "record_onboarding_answer" not in later.tool_calls
+    finally:
+        with Session(resources.engine) as s:
+            company = s.get(Company, ids.cold_id)
+            assert company is not None
+            company.interests = None
+            s.add(company)
+            s.commit()

@@ -154,6 +154,42 @@ def test_cold_start_onboarding_and_brand_new_product(engine, settings, minilm) -
     assert "NEW-1" in [it.sku for it in sim]
 
 
+def test_stored_onboarding_interests_seed_a_new_customer_only(engine, settings, minilm) -> None:  # type: ignore
+    """What a company said at onboarding (``Company.interests``, written by the chat) seeds its content-based
+    picks while it has no orders; a customer with a history is ranked on that history, interests or not."""
+    ids = seed(engine)
+    vec, embed = minilm
+    with Session(engine) as s:
+        told, silent = (Company(external_id="NEWCO2", name="New", interests="miniature circuit breakers for boards"),
+                        Company(external_id="NEWCO3", name="Also new"))
+        s.add_all([told, silent])
+        s.commit()
+        told_id, silent_id = told.id, silent.id
+    train(settings, engine, vectors=vec)
+    rec = load_recommender(settings, engine, embed=embed)
+
+    def breakers(company_id: int) -> list[str]:
+        return [it.sku for it in rec.recommend_for_customer(company_id, RecContext(), k=6)
+                if it.sku.startswith("S201") or it.sku == "NEW-1"]
+
+    assert len(breakers(told_id)) > len(breakers(silent_id))
+    assert "NEW-1" in breakers(told_id)  # never ordered: only the interests' content similarity brings it
+    new_one = next(it for it in rec.recommend_for_customer(told_id, RecContext(), k=6) if it.sku == "NEW-1")
+    assert [p.text.split(" (")[0] for p in new_one.premises] == [
+        'matches what you described: "miniature circuit breakers for boards"']
+    # a new company that said nothing gets popularity, each item with its reason: no ALS ties without premises
+    assert all(it.sources == ["popularity"] and it.premises
+               for it in rec.recommend_for_customer(silent_id, RecContext(), k=6))
+    before = [it.sku for it in rec.recommend_for_customer(ids["C2"], RecContext(), k=6)]
+    with Session(engine) as s:
+        known = s.get(Company, ids["C2"])
+        assert known is not None
+        known.interests = "LED floodlights"
+        s.add(known)
+        s.commit()
+    assert [it.sku for it in rec.recommend_for_customer(ids["C2"], RecContext(), k=6)] == before
+
+
 def test_persistence_round_trip_and_update_without_retrain(engine, settings) -> None:  # type: ignore
     ids = seed(engine)
     report = train(settings, engine)
