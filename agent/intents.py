@@ -139,7 +139,7 @@ def fold(text: str) -> str:
 
 # Product words (folded: no diacritics) -> category path prefix; first match wins, so specific words come first.
 CATEGORY_WORDS: list[tuple[tuple[str, ...], str]] = [
-    (("gland", "dlawnic"), "Conduits & glands"),
+    (("cable gland", "dlawnice kablowe", "dlawnic kablowych", "gland", "dlawnic"), "Conduits & glands"),
     (("conduit", "peszel", "rura ", "rurka"), "Conduits & glands"),
     (("cable tray", "koryt", "korytk"), "Cable trays & supports"),
     (("energy meter", "kwh meter", "licznik energii", "licznik"), "Energy meters"),
@@ -165,9 +165,18 @@ CATEGORY_WORDS: list[tuple[tuple[str, ...], str]] = [
 
 
 def category_hints(text: str) -> list[str]:
-    """Return every category path prefix the message's product words point to, in rule order."""
+    """Return every category path prefix the message's product words point to, in rule order; words a rule
+    matched are used up, so "cable glands" is glands only, not glands and cables."""
     folded = f" {fold(text)} "
-    return list(dict.fromkeys(category for words, category in CATEGORY_WORDS if any(w in folded for w in words)))
+    found = []
+    for words, category in CATEGORY_WORDS:
+        hit = False
+        for w in words:
+            if w in folded:
+                hit, folded = True, folded.replace(w, " " * len(w))
+        if hit:
+            found.append(category)
+    return list(dict.fromkeys(found))
 
 
 def category_hint(text: str) -> str | None:

@@ -90,6 +90,9 @@ class RulePlanner:
             return ToolPlan(tuple(calls))
         if cold and "ask_onboarding_question" in ran:
             return self._onboarding_answer(state)
+        kinds = category_hints(d.query) if d.intent == "find" and d.query else []
+        if len(kinds) > 1:
+            return self._find_several(state, d, kinds[:3], ran)
         if d.intent == "find" and d.query:
             retry = self._search_again(state, d, MAX_PICKS)
             if retry is not None:
@@ -314,6 +317,22 @@ class RulePlanner:
         if best and len(found) < MAX_PICKS:
             parts += [t("bestsellers", lang), *product_lines(best[: MAX_PICKS - len(found)], lang)]
         return AnswerPlan("\n".join(parts), picks=tuple(Pick(c.sku) for c in picks))
+
+    def _find_several(self, state: TurnState, d: Detected, kinds: list[str], ran: set[str]) -> Plan:
+        """"RCDs and MCBs for a new flat", "kable i dławnice": one search per product type named, the best two
+        of each (one search over all of them once answered with RCBOs only)."""
+        lang = state.ctx.language
+        if "search_catalog" not in ran:
+            return ToolPlan(tuple(_call("search_catalog", {"query": d.query, "k": 2, "category": kind})
+                                  for kind in kinds))
+        cards = [c for o in state.outcomes_of("search_catalog") if isinstance(o.output, ProductList)
+                 for c in o.output.items[:2]]
+        if not cards:
+            return AnswerPlan(t("found_none", lang, query=d.query), picks=())
+        head = "found" if any(named_by_query(c) for c in cards) else "found_weak"
+        return AnswerPlan("\n".join([t(head, lang, query=d.query),
+                                     *product_lines(cards, lang, stock=d.asks_stock)]),  # type: ignore[arg-type]
+                          picks=tuple(Pick(c.sku) for c in cards))
 
     def _onboarding_recorded(self, state: TurnState, answer: OnboardingAnswer, ran: set[str]) -> Plan:
         """After a new customer's answer was recorded: say what was noted, ask the next thing we do not know, and

@@ -37,7 +37,7 @@ from store.models import Company, Contact, Message, Order, OrderLine, PriceAppro
 CASES = Path(__file__).with_name("conversations.jsonl")
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
 EXPECTED = ("category", "accessory_for", "approval", "no_approval", "stock", "no_products", "onboarding", "recommendations",
-            "from_tool", "explains", "explains_position", "cheaper_than", "about_position")
+            "from_tool", "explains", "explains_position", "cheaper_than", "about_position", "categories")
 _PLACEHOLDER = re.compile(r"\{(top:[^}]+|prev_rec|contact_name|contact_email|contact_phone)\}")
 
 
@@ -244,6 +244,10 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
         cats = [r.category for r in answer.recommendations]
         res.record("category", any(exp["category"].lower() in c.lower() for c in cats),
                    f"categories {cats[:3]}")
+    if "categories" in exp:  # several product types in one message: each of them listed
+        cats = [r.category.lower() for r in answer.recommendations]
+        res.record("categories", all(any(want.lower() in c for c in cats) for want in exp["categories"]),
+                   f"categories {cats}")
     if "accessory_for" in exp:
         anchor = _fill(exp["accessory_for"], world, None, prev)
         partners = world.partners(anchor) if anchor in world.catalog else set()

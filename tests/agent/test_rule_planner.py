@@ -476,3 +476,11 @@ def test_a_new_customers_answer_to_the_onboarding_question_is_recorded_and_used(
             company.interests = None
             s.add(company)
             s.commit()
+
+
+def test_several_product_types_in_one_message_get_a_search_each(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "I need RCDs and MCBs for a new flat" ran one search and listed RCBOs only."""
+    out = turn(resources, ids, "I need MCB breakers and cable glands")
+    assert out.tool_calls == ["search_catalog", "search_catalog"]
+    categories = {r.category.split(" > ")[0] for r in out.recommendations}
+    assert categories == {"Circuit protection", "Conduits & glands"}
