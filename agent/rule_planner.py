@@ -69,8 +69,8 @@ class RulePlanner:
             return AnswerPlan(t("out_of_scope", lang), picks=())
         if d.intent == "place_order":
             return self._place_order(state, d, ran)
-        if d.position and not d.query and d.intent in ("find", "recommend", "greeting"):
-            return self._show_meant(state, d, ran)  # "Ile kosztuje drugi?": that place of the latest list
+        if (d.position or d.asks_stock) and not d.query and d.intent in ("find", "recommend", "greeting"):
+            return self._show_meant(state, d, ran)  # "Ile kosztuje drugi?", "Is it in stock?": that product
         if cold and d.intent in ("find", "recommend", "greeting"):  # an answer to the onboarding question?
             asked = _onboarding_topic_asked(state)
             if asked and "record_onboarding_answer" not in ran:
@@ -220,7 +220,8 @@ class RulePlanner:
         lang = state.ctx.language
         meant = _meant(state, d)
         if meant is None:
-            return AnswerPlan(t("explain_no_position", lang, position=d.position), picks=())
+            return AnswerPlan(t("explain_no_position", lang, position=d.position) if d.position
+                              else t("which_product", lang), picks=())
         if "get_product" not in ran:
             return ToolPlan((_call("get_product", {"sku": meant}),))
         cards = [state.ctx.returned[meant]] if meant in state.ctx.returned else []

@@ -484,3 +484,13 @@ def test_several_product_types_in_one_message_get_a_search_each(resources: Any, 
     assert out.tool_calls == ["search_catalog", "search_catalog"]
     categories = {r.category.split(" > ")[0] for r in out.recommendations}
     assert categories == {"Circuit protection", "Conduits & glands"}
+
+
+def test_is_it_in_stock_shows_the_product_meant(resources: Any, ids: SmallStore) -> None:
+    """Regression (demo chat): "Is it in stock?" after a list recommended the whole list again."""
+    conv = str(uuid.uuid4())
+    shown = turn(resources, ids, "I need a distribution board", conv).recommendations
+    out = turn(resources, ids, "Is it in stock?", conv)
+    assert out.tool_calls == ["get_product"] and [r.sku for r in out.recommendations] == [shown[0].sku]
+    assert "in stock: 50" in out.reply
+    assert turn(resources, ids, "Is it in stock?").reply.startswith("Which product is it about?")
