@@ -55,3 +55,19 @@ def test_unmigrated_tables_that_differ_are_refused(empty_engine: Engine) -> None
         conn.execute(text("create table product (id integer primary key)"))
     with pytest.raises(ConfigError, match="no migration history"):
         upgrade_head(empty_engine)
+
+
+def test_a_database_behind_the_code_is_refused_in_one_line_then_migrated(empty_engine: Engine) -> None:
+    """A data dir made by older code (revision 0001, no ``company.interests``) must not reach the first query:
+    the server and the chat refuse it with the command that fixes it, and `db init` brings it to head."""
+    from store.db import require_schema
+
+    cfg = alembic_config(empty_engine)
+    with empty_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with pytest.raises(ConfigError, match=rf"at revision 0001, this code needs {head_revision()}: run `salesagent db"):
+        require_schema(empty_engine)
+    assert upgrade_head(empty_engine) == ("0001", head_revision())
+    require_schema(empty_engine)
+    assert "interests" in {c["name"] for c in inspect(empty_engine).get_columns("company")}
