@@ -7,12 +7,24 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ranking.base import Ranker, top_n
 from ranking.interactions import Interactions, confidence, replace_row
 from ranking.models import Explanation
 from salesagent.errors import ModelFitError
+
+_CONTROLLER: ThreadpoolController | None = None
+
+
+def one_blas_thread() -> Any:
+    """A context that holds BLAS to one thread (implicit's advice). ``threadpool_limits`` scans every loaded
+    library on each call, 4-5 ms in a process that has torch and spaCy loaded: as much as the rest of a
+    recommendation with premises, so the scan is done once."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True)
@@ -47,10 +59,17 @@ class ALSRanker(Ranker):
         self.kind_weights = kind_weights
         self.models: list[Any] = []
         self.user_items: sp.csr_matrix | None = None
+        self._weights: tuple[int, list[Any]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_weights", None)  # a serving cache, not part of the model artefact
+        return state
 
     def fit(self, interactions: Interactions) -> ALSRanker:
         from implicit.cpu.als import AlternatingLeastSquares
 
+        self._weights = None
         p = self.params
         raw = interactions.matrix(self.kind_weights, p.half_life_days)
         if raw.nnz == 0:
@@ -58,7 +77,7 @@ class ALSRanker(Ranker):
         self.raw = raw
         self.user_items = confidence(raw, p.scheme)
         models = []
-        with threadpool_limits(1, "blas"):
+        with one_blas_thread():
             for k in range(p.ensemble):
                 model = AlternatingLeastSquares(
                     factors=p.factors, regularization=p.regularization, iterations=p.iterations,
@@ -97,14 +116,20 @@ class ALSRanker(Ranker):
             return Explanation(0.0, self.name, {"contributions": []})
         history = int(self.user_items[userid].nnz)
         total, per_item = 0.0, dict[int, float]()
-        with threadpool_limits(1, "blas"):
-            for m in self.models:
-                t, top, _ = m.explain(userid, self.user_items, itemid, N=max(history, 1))
+        # a list's items share the customer: each model's factorised user equation is solved once per customer
+        # and reused (implicit's ``user_weights``), not once per item; update_users and fit drop it
+        cached = getattr(self, "_weights", None)
+        weights = list(cached[1]) if cached is not None and cached[0] == userid else [None] * len(self.models)
+        with one_blas_thread():
+            for k, m in enumerate(self.models):
+                t, top, weights[k] = m.explain(userid, self.user_items, itemid, user_weights=weights[k],
+                                               N=max(history, 1))
                 total += float(t) / len(self.models)
                 for i, c in top:
                     per_item[int(i)] = per_item.get(int(i), 0.0) + float(c) / len(self.models)
         # the item itself is no reason for itself ("matches your pattern, driven by <this item>"): its own
         # history speaks through buy-again; name the other items that pull it up
+        self._weights = (userid, weights)
         best = sorted(((i, c) for i, c in per_item.items() if i != itemid), key=lambda x: -x[1])[:3]
         return Explanation(total, self.name, {"contributions": best})
 
@@ -112,6 +137,7 @@ class ALSRanker(Ranker):
         """Refit the factors of ``userids`` from their full raw-confidence ``rows`` (no full retrain); new user
         codes beyond the model grow it."""
         assert self.models and self.user_items is not None
+        self._weights = None
         userids = np.asarray(userids, dtype=np.int64)
         raw = self.raw.tocsr()
         if raw.shape[0] <= userids.max():
@@ -123,6 +149,6 @@ class ALSRanker(Ranker):
         self.raw = raw
         # BM25 needs the whole matrix's statistics: reweight it all (milliseconds), refit only these users
         self.user_items = confidence(self.raw, self.params.scheme)
-        with threadpool_limits(1, "blas"):
+        with one_blas_thread():
             for m in self.models:
                 m.partial_fit_users(userids, self.user_items[userids])

@@ -81,6 +81,23 @@ def test_als_explain_contributions_add_up(board: Interactions) -> None:
     assert bought.evidence["contributions"] and 1 not in [i for i, _ in bought.evidence["contributions"]]
 
 
+def test_als_explain_reuses_the_customers_solved_equation_without_changing_a_premise(board: Interactions) -> None:
+    """The items of one list share the customer, so its user equation is solved once (the product path spent
+    two thirds of a recommendation re-solving it per item); the cache is per customer and dropped on update."""
+    import pickle
+
+    r = make("als").fit(board)
+    fresh = [make("als").fit(board).explain(u, i) for u, i in [(0, 0), (0, 5), (3, 2)]]
+    cached = [r.explain(u, i) for u, i in [(0, 0), (0, 5), (3, 2)]]  # (0, 5) reuses customer 0's equation
+    for a, b in zip(fresh, cached, strict=True):
+        assert a.score == pytest.approx(b.score, rel=1e-6)
+        assert [i for i, _ in a.evidence["contributions"]] == [i for i, _ in b.evidence["contributions"]]
+    assert r._weights is not None and r._weights[0] == 3
+    assert "_weights" not in pickle.loads(pickle.dumps(r)).__dict__  # not part of the artefact
+    r.update_users(np.array([3]), r.raw[[0]])
+    assert r._weights is None
+
+
 def test_als_ensemble_averages_models_with_distinct_seeds(board: Interactions) -> None:
     params = ALSParams(factors=4, regularization=0.01, iterations=30, half_life_days=None)
     one = ALSRanker(replace(params, ensemble=1)).fit(board)
