@@ -15,6 +15,7 @@ from agent import explain_recommendation, run_turn
 from salesagent.wiring import Resources, build_resources
 from store.models import Message, PriceApproval, Recommendation
 from tests.support.fake_llm import FakeLLMServer, calls, say, tool_call
+from tests.support.onboarding import interests_forgotten_after
 from tests.support.profiling import objection_state, objection_withdrawn_after
 from tests.support.small_store import SmallStore
 
@@ -384,7 +385,7 @@ def test_llm_records_an_onboarding_answer_with_the_turn(resources: Any, ids: Sma
 
     server.push(calls(tool_call("record_onboarding_answer", {"topic": "categories", "answer": "cables for a warehouse",
                                                              "product_groups_named": ["Cables"]})), answer)
-    try:
+    with interests_forgotten_after(resources.engine, ids.cold_id):
         out = run_turn(llm_resources(resources, server), company_id=ids.cold_id, contact_id=ids.cold_contact_id,
                        conversation_id=str(uuid.uuid4()), message="We need cables for a warehouse.")
         assert out.answered_by == "llm" and out.tool_calls == ["record_onboarding_answer"]
@@ -392,10 +393,3 @@ def test_llm_records_an_onboarding_answer_with_the_turn(resources: Any, ids: Sma
         with Session(resources.engine) as s:
             company = s.get(Company, ids.cold_id)
             assert company is not None and company.interests == "Cables; cables for a warehouse"
-    finally:
-        with Session(resources.engine) as s:
-            company = s.get(Company, ids.cold_id)
-            assert company is not None
-            company.interests = None
-            s.add(company)
-            s.commit()

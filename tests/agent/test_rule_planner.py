@@ -14,6 +14,7 @@ from agent.intents import category_hint, detect
 from agent.language import detect_language
 from salesagent.errors import InputError, NotFoundError, PermissionDeniedError
 from store.models import Message, Order, PriceApproval, Product
+from tests.support.onboarding import interests_forgotten_after
 from tests.support.profiling import objection_state, objection_withdrawn_after
 from tests.support.small_store import SmallStore
 
@@ -456,7 +457,7 @@ def test_a_new_customers_answer_to_the_onboarding_question_is_recorded_and_used(
     from store.models import Company
 
     conv = str(uuid.uuid4())
-    try:
+    with interests_forgotten_after(resources.engine, ids.cold_id):
         first = turn(resources, ids, "Hello", conv, cold=True)
         assert first.questions and first.questions[0].topic == "categories"
         out = turn(resources, ids, "Mostly cables and cable glands", conv, cold=True)
@@ -469,13 +470,7 @@ def test_a_new_customers_answer_to_the_onboarding_question_is_recorded_and_used(
             assert company is not None and company.interests and "Mostly cables" in company.interests
         later = turn(resources, ids, "Hello", str(uuid.uuid4()), cold=True)  # nothing left to ask
         assert not later.questions and "record_onboarding_answer" not in later.tool_calls
-    finally:
-        with Session(resources.engine) as s:
-            company = s.get(Company, ids.cold_id)
-            assert company is not None
-            company.interests = None
-            s.add(company)
-            s.commit()
+
 
 
 def test_several_product_types_in_one_message_get_a_search_each(resources: Any, ids: SmallStore) -> None:
