@@ -166,17 +166,15 @@ class Recommender:
     def _codes(self, skus: Sequence[str | None]) -> list[int]:
         return [self.pipe.item_idx[s] for s in skus if s and s in self.pipe.item_idx]
 
-    def _company(self, company_id: int) -> Company:
+    def _company(self, company_id: int) -> tuple[Company, bool]:
+        """Return the company (detached) and whether it has ordered yet, in one session."""
         with Session(self.engine) as s:
             company = s.get(Company, company_id)
             if company is None:
                 raise NotFoundError(f"company {company_id} not found")
+            ordered = s.exec(select(Order.id).where(Order.company_id == company_id).limit(1)).first() is not None
             s.expunge(company)
-            return company
-
-    def _has_orders(self, company_id: int) -> bool:
-        with Session(self.engine) as s:
-            return s.exec(select(Order.id).where(Order.company_id == company_id).limit(1)).first() is not None
+            return company, ordered
 
     def _items(self, blended: list[Blended], user: int | None, *, anchors: list[int],
                segment: tuple[str, str] | None, personal: bool,
@@ -202,7 +200,7 @@ class Recommender:
                                ) -> list[RankedItem]:
         """Return the top ``k`` for a company in a context; non-personalised when it opted out of profiling."""
         ctx = context or RecContext()
-        company = self._company(company_id)
+        company, ordered = self._company(company_id)
         personal = may_personalise(company)
         segment = None
         if personal:
@@ -215,8 +213,7 @@ class Recommender:
             segment = (str(ind), str(size)) if ind and size else None
         # what a new customer said at onboarding seeds content-based picks until its first order (views alone
         # do not make it known: the demo's new companies have browsed before they answer)
-        plans = "" if self._has_orders(company_id) else ctx.onboarding.plans if ctx.onboarding else (
-            company.interests or "")
+        plans = "" if ordered else ctx.onboarding.plans if ctx.onboarding else company.interests or ""
         text = " ".join(t for t in [ctx.query or "", plans if personal else ""] if t).strip()
         query_vec = self.embed([text])[0] if text and self.embed is not None else None  # outside the lock
         with self._serving() as pipe:
