@@ -83,12 +83,25 @@ def current_version(models_dir: Path) -> str | None:
     return version if (Path(models_dir) / version / "pipeline.pkl").exists() else None
 
 
+def _written_by_this_code(manifest: dict[str, Any]) -> bool:
+    return manifest.get("format") == FORMAT and manifest.get("code") == CODE_FINGERPRINT
+
+
+def is_loadable(models_dir: Path, version: str) -> bool:
+    """True when ``version``'s manifest says this ranking code wrote it (what ``load`` checks first), without
+    unpickling the model: `salesagent demo` skips training only then."""
+    try:
+        return _written_by_this_code(json.loads((Path(models_dir) / version / "manifest.json").read_text()))
+    except (OSError, json.JSONDecodeError):
+        return False
+
+
 def load(models_dir: Path, version: str) -> tuple[Any, dict[str, Any]]:
     """Return the pickled object and manifest of ``version``."""
     folder = Path(models_dir) / version
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
-        if manifest.get("format") != FORMAT or manifest.get("code") != CODE_FINGERPRINT:
+        if not _written_by_this_code(manifest):
             raise StaleModelError(f"model {version} was written by other ranking code: retrain")
         with open(folder / "pipeline.pkl", "rb") as fh:
             return pickle.load(fh), manifest

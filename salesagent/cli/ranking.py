@@ -58,10 +58,12 @@ def _demo_step_train(ctx) -> str:  # type: ignore[no-untyped-def]
     from ranking import artefacts
 
     current = artefacts.current_version(ctx.settings.models_dir)
-    if current and not ctx.force:
+    fresh = current is not None and artefacts.is_loadable(ctx.settings.models_dir, current)
+    if fresh and not ctx.force:
         return f"ranking model {current} already trained (run `salesagent train` to retrain)"
     report = train_with_catalog_vectors(ctx.settings, ctx.engine)
-    return f"ranking model {report.version} trained in {report.seconds:.1f} s"
+    why = f" (model {current} was written by other ranking code)" if current and not fresh else ""
+    return f"ranking model {report.version} trained in {report.seconds:.1f} s{why}"
 
 
 add_demo_step(DemoStep("train", _demo_step_train), before="serve")

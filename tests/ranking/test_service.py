@@ -279,6 +279,7 @@ def test_stale_artefact_is_retrained_not_crashed(tmp_path) -> None:  # regressio
 
     folder = tmp_path / "v1"
     artefacts.save(tmp_path, "v1", {"x": 1}, {})
+    assert artefacts.is_loadable(tmp_path, "v1")
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["code"] = "other-code"
     (folder / "manifest.json").write_text(json.dumps(manifest))
@@ -286,6 +287,8 @@ def test_stale_artefact_is_retrained_not_crashed(tmp_path) -> None:  # regressio
 
     with pytest.raises(artefacts.StaleModelError):
         artefacts.load(tmp_path, "v1")
+    # `salesagent demo` retrains such a model instead of reporting it "already trained"
+    assert not artefacts.is_loadable(tmp_path, "v1") and not artefacts.is_loadable(tmp_path, "missing")
 
 
 def test_a_running_recommender_picks_up_a_model_trained_by_another_process(engine, settings, caplog) -> None:  # type: ignore
