@@ -15,8 +15,7 @@ from agent import explain_recommendation, run_turn
 from salesagent.wiring import Resources, build_resources
 from store.models import Message, PriceApproval, Recommendation
 from tests.support.fake_llm import FakeLLMServer, calls, say, tool_call
-from tests.support.onboarding import interests_forgotten_after
-from tests.support.profiling import objection_state, objection_withdrawn_after
+from tests.support.profiling import interests_forgotten_after, objection_state, objection_withdrawn_after
 from tests.support.small_store import SmallStore
 
 PII = ["Anna Kowalska", "Kowalska", "anna.kowalska@elektro-test.pl", "601 234 567", "601234567"]

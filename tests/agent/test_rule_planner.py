@@ -14,8 +14,7 @@ from agent.intents import category_hint, detect
 from agent.language import detect_language
 from salesagent.errors import InputError, NotFoundError, PermissionDeniedError
 from store.models import Message, Order, PriceApproval, Product
-from tests.support.onboarding import interests_forgotten_after
-from tests.support.profiling import objection_state, objection_withdrawn_after
+from tests.support.profiling import interests_forgotten_after, objection_state, objection_withdrawn_after
 from tests.support.small_store import SmallStore
 
 
