@@ -52,7 +52,8 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                 "ostatnie zamowienia", "co zamawialismy", "co zamawialem", "co kupowalismy", "co kupowalem",
                 "my orders", "our orders", "order history", "past orders", "previous orders", "recent orders",
                 "what did we order", "what did i order", "what have we ordered", "what did we buy",
-                "what have we bought")),
+                "what have we bought", "co zamawiam", "co zwykle zamawiam", "co zwykle zamawiamy",
+                "what do we usually order", "what do i usually order")),
     # what the tools cannot answer: said plainly instead of a product search for "opening hours"
     ("out_of_scope", ("opening hours", "godziny otwarcia", "godziny pracy", "are you open", "delivery status",
                       "where is my order", "where is my delivery", "track my", "tracking number", "status dostawy",
@@ -65,7 +66,7 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                       "credit limit", "limit kredyt", "kredyt kupiecki")),
     # the chat cannot place orders: said, with the product named
     ("place_order", ("chce zamowic", "chcialbym zamowic", "chcialabym zamowic", "chcielibysmy zamowic",
-                     "chcemy zamowic", "zamawiam", "zlozyc zamowienie", "zlozenie zamowienia", "do koszyka",
+                     "chcemy zamowic", "zamawiam to", "zamawiam ten", "zamawiam te ", "zamawiam je", "zlozyc zamowienie", "zlozenie zamowienia", "do koszyka",
                      "add to cart", "add to my cart", "to my cart", "to the cart", "place an order", "place the order",
                      "i want to order", "i'd like to order", "id like to order", "i would like to order",
                      "we'd like to order", "we would like to order", "we want to order", "buy now")),

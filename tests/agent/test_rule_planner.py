@@ -49,6 +49,7 @@ def turn(res: Any, ids: SmallStore, message: str, conv: str | None = None, cold:
     ("Chciałbym zamówić 10 sztuk S201-B16", "place_order"), ("Add S201-B16 to my cart", "place_order"),
     ("Zamawiam to", "place_order"), ("Co moglibyśmy jeszcze zamówić?", "recommend"),
     ("Dostawa w piątek?", "out_of_scope"), ("Czy dostawa jest darmowa?", "out_of_scope"),
+    ("Co zwykle zamawiam?", "orders"), ("Zamawiam to, 10 sztuk", "place_order"),
 ])
 def test_intents_in_both_languages(text: str, intent: str) -> None:
     assert detect(text).intent == intent
