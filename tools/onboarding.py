@@ -7,13 +7,13 @@ The industry and size band pick the segment whose bestsellers a new customer see
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import Field
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from retrieval.text import normalise as fold
 from salesagent.errors import ToolInputError
 from store.models import AuditLog, Company, OrderLine, Product
 from tools.context import RunContext
@@ -48,12 +48,6 @@ INDUSTRY_WORDS: dict[str, tuple[str, ...]] = {
 """Words (folded: lower case, no diacritics) that name each of the demo's industries; any other stored industry
 code is matched by its own words ("hvac_installer" -> "hvac installer")."""
 OPTIONS_SHOWN = 10
-
-
-def fold(text: str) -> str:
-    """Return ``text`` lower-cased without diacritics (ł -> l), for matching answers."""
-    text = text.lower().replace("ł", "l")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def industry_from_answer(answer: str, known: list[str]) -> str | None:
