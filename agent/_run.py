@@ -22,8 +22,8 @@ from agent.models import (
     ToolCall,
     ToolOutcome,
 )
+from core.errors import ModelBehaviorError, SalesAgentError, ToolInputError
 from guardrails.tool_gate import request_for_tool_call
-from salesagent.errors import ModelBehaviorError, SalesAgentError, ToolInputError
 from tools import TOOLS
 from tools.models import ApprovalTicket
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from agent.models import Explanation
-from salesagent.errors import NotFoundError, PermissionDeniedError
+from core.errors import NotFoundError, PermissionDeniedError
 from store.models import Product, Recommendation
 
 

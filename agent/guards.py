@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from agent._state import TurnState
+from core.errors import InputError
 from guardrails.approvals import CENT, approved_offers, offer_prices
 from guardrails.output_checks import (
     DISCLOSURE_EN,
@@ -26,7 +27,6 @@ from guardrails.output_checks import (
     find_sku_tokens,
 )
 from guardrails.tool_gate import ToolGuardResult, guard_tool_call
-from salesagent.errors import InputError
 from store.models import Product
 from tools import TOOLS
 from tools.catalog import named_by_query

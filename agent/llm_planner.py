@@ -13,8 +13,8 @@ from typing import Any
 from agent._state import TurnState
 from agent.models import AnswerPlan, Plan, ToolCall, ToolPlan
 from agent.prompt import system_prompt
-from salesagent.config import Settings
-from salesagent.errors import LLMUnavailableError, ModelBehaviorError
+from core.config import Settings
+from core.errors import LLMUnavailableError, ModelBehaviorError
 from tools import TOOLS
 
 _TOOL_CALL_AS_TEXT = re.compile(r"\s*(?:functions\.\w+|<tool_call>|\{\s*[\"'&]|```(?:json)?\s*\{)")

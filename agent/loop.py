@@ -34,7 +34,7 @@ from agent.memory import (
 )
 from agent.models import AgentAnswer, FinalOutput
 from agent.rule_planner import RulePlanner
-from salesagent.errors import LLMUnavailableError, ModelBehaviorError
+from core.errors import LLMUnavailableError, ModelBehaviorError
 from store.models import Conversation
 from tools.context import RunContext
 from tools.explain import latest_list, past_recommendations

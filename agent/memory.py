@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from sqlmodel import Session, col, func, select
 
+from core.errors import NotFoundError, PermissionDeniedError
 from guardrails.denylist import drop_protected
-from salesagent.errors import NotFoundError, PermissionDeniedError
 from store.models import Company, Contact, Conversation, Message, Order
 
 HISTORY_MESSAGES = 8

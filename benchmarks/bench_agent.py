@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="passes over the messages")
     args = parser.parse_args()
 
-    from salesagent.config import Settings, apply_offline_env
+    from core.config import Settings, apply_offline_env
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}), llm_base_url=None)
     apply_offline_env(settings)

@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from salesagent.config import Settings
+from core.config import Settings
 from store.db import make_engine
 from store.migrate import upgrade_head
 

@@ -64,7 +64,7 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--baseline", action="store_true", help="also time Presidio out of the box")
     args = ap.parse_args()
-    from salesagent.config import apply_offline_env
+    from core.config import apply_offline_env
 
     apply_offline_env()
     from evals.pii_eval import catalogue_codes

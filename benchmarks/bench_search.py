@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from salesagent.config import Settings, apply_offline_env
+from core.config import Settings, apply_offline_env
 
 QUERIES = [
     "wyłącznik nadprądowy 16A B 1P", "S201-B16", "outdoor LED floodlight 50W 4000K IP65",

@@ -48,8 +48,8 @@ def prepare(data_dir: Path, sessions: int, seed: int) -> list[str]:
     """Make sure the demo data exists in ``data_dir`` and return one customer token per session."""
     from sqlmodel import Session, select
 
+    from core.config import Settings, apply_offline_env
     from portal.auth import issue_token
-    from salesagent.config import Settings, apply_offline_env
     from store.db import create_all, make_engine
     from store.models import Company, Contact
 

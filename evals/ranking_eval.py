@@ -29,9 +29,9 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
 from ranking.interactions import Interactions, interactions_from_frame, read_online_retail_frame
 from ranking.pipeline import PipelineConfig, RankingPipeline
-from salesagent.errors import InputError
 
 DEFAULT_ORDERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "online_retail" / \
     "online_retail_2010-12_to_2011-09.csv.gz"
@@ -106,8 +106,8 @@ def description_vectors(df: pd.DataFrame, log: Callable[[str], None] = print,
         raise InputError("the orders file has no product descriptions to embed (use --vectors none)")
     text = named.groupby("sku")["description"].agg(lambda d: d.value_counts().index[0].strip().lower())
     if embedder is None:
+        from core.config import get_settings
         from retrieval.embeddings import load_embedder
-        from salesagent.config import get_settings
 
         embedder = load_embedder(get_settings())
     t0 = time.perf_counter()

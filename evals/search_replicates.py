@@ -60,9 +60,9 @@ def score_replicate(label: str, quantize: str, batch: int, docs: list[Any], quer
     """Index ``docs`` with one embedder set-up and return nDCG@10 per query for every variant."""
     from ranx import Qrels, Run, evaluate
 
+    from core.config import Settings
     from retrieval import build_catalog_search
     from retrieval.embeddings import load_embedder
-    from salesagent.config import Settings
 
     settings = Settings(data_dir=workdir / label.replace(" ", "_"),  # type: ignore[call-arg]
                         embedding_quantize=cast(Literal["int8", "none"], quantize), qdrant_collection="replicate",
@@ -124,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-float32", dest="float32", action="store_false", help="skip the float32 replicate")
     args = ap.parse_args(argv)
 
+    from core.errors import InputError
     from retrieval.evaluation import load_catalog_csv, load_qrels, load_queries
-    from salesagent.errors import InputError
 
     try:
         docs, queries, qrels = load_catalog_csv(args.catalog), load_queries(args.queries), load_qrels(args.qrels)

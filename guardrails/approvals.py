@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from salesagent.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from core.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from store.models import ApprovalStatus, AuditLog, PriceApproval, Product, StaffRole, StaffUser
 
 KINDS = frozenset({"discount", "quote", "segment_price_range", "price_change"})

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from salesagent.errors import GuardrailTripped
+from core.errors import GuardrailTripped
 
 logger = logging.getLogger("salesagent.audit.denylist")
 

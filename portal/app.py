@@ -18,10 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from core.config import Settings, get_settings
 from portal.errors import install_error_handlers
 from portal.routes import approvals, chat, health, me, pages, recommendations
 from portal.services.gate import TurnGate
-from salesagent.config import Settings, get_settings
 
 log = logging.getLogger("salesagent.portal")
 HERE = Path(__file__).resolve().parent

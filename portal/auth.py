@@ -13,7 +13,7 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
-from salesagent.errors import PermissionDeniedError, SalesAgentError
+from core.errors import PermissionDeniedError, SalesAgentError
 from store.models import AuthToken, Company, Contact, StaffRole, StaffUser
 
 Role = Literal["customer", "sales", "admin"]

@@ -10,10 +10,10 @@ from fastapi import Depends, Form, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from core.config import Settings
+from core.errors import PermissionDeniedError
 from portal.auth import Principal, authenticate, csrf_for
 from portal.services.gate import TurnGate
-from salesagent.config import Settings
-from salesagent.errors import PermissionDeniedError
 
 COOKIE_NAME = "salesagent_token"
 

@@ -15,8 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.errors import InputError, SalesAgentError
 from portal.auth import AuthenticationError
-from salesagent.errors import InputError, SalesAgentError
 
 log = logging.getLogger("salesagent.portal")
 

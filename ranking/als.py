@@ -9,10 +9,10 @@ import numpy as np
 import scipy.sparse as sp
 from threadpoolctl import ThreadpoolController
 
+from core.errors import ModelFitError
 from ranking.base import Ranker, top_n
 from ranking.interactions import Interactions, confidence, replace_row
 from ranking.models import Explanation
-from salesagent.errors import ModelFitError
 
 _CONTROLLER: ThreadpoolController | None = None
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from salesagent.errors import ConfigError
+from core.errors import ConfigError
 
 FORMAT = 1
 

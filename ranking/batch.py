@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
 from ranking.interactions import interactions_from_frame, read_online_retail_frame
 from ranking.pipeline import PipelineConfig, RankingPipeline
-from salesagent.errors import InputError
 
 
 def normalise_customer_id(raw: str) -> str:

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from core.errors import ModelFitError
 from ranking.base import Ranker
 from ranking.interactions import Interactions, replace_row
 from ranking.models import Explanation
-from salesagent.errors import ModelFitError
 
 
 def calendar_days_between(earlier: float, later: float) -> int:

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 import scipy.sparse as sp
 
+from core.errors import InputError
 from ranking.base import Ranker, top_n
 from ranking.interactions import Interactions, replace_row
 from ranking.models import Explanation
-from salesagent.errors import InputError
 
 
 def vectors_matrix(items: np.ndarray, vectors: Mapping[str, np.ndarray] | None) -> np.ndarray | None:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from salesagent.errors import InputError, ModelFitError
+from core.errors import InputError, ModelFitError
 
 ORDER = 0
 """Kind code of an order line; behaviour events use :data:`EVENT_KINDS`."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.errors import ModelFitError
 from ranking.base import Ranker, top_n
 from ranking.interactions import Interactions
 from ranking.models import Explanation
-from salesagent.errors import ModelFitError
 
 Segment = tuple[str, str]
 

@@ -15,6 +15,8 @@ import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.config import Settings
+from core.errors import ModelFitError, NotFoundError
 from guardrails.consent import may_personalise
 from guardrails.denylist import drop_protected
 from ranking import artefacts
@@ -24,8 +26,6 @@ from ranking.models import Explanation, Premise, RankedItem, RecContext
 from ranking.pipeline import PipelineConfig, RankingPipeline
 from ranking.premises import premises_for
 from ranking.store_source import company_history, days_since_epoch, load_snapshot
-from salesagent.config import Settings
-from salesagent.errors import ModelFitError, NotFoundError
 from store.models import Company, Order
 
 Embed = Callable[[list[str]], np.ndarray]

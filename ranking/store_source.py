@@ -11,10 +11,10 @@ import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.errors import NotFoundError
 from guardrails.consent import may_personalise, usable_events
 from guardrails.denylist import drop_protected
 from ranking.interactions import DAY, EVENT_KINDS, ORDER, Interactions
-from salesagent.errors import NotFoundError
 from store.models import Company, Event, Order, OrderLine, Product
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from core.errors import ModelFitError
 from ranking.base import Ranker, top_n
 from ranking.interactions import Interactions, replace_row
 from ranking.models import Explanation
-from salesagent.errors import ModelFitError
 
 
 class BoughtTogether(Ranker):

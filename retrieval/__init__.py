@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from salesagent.config import Settings
+from core.config import Settings
 
 if TYPE_CHECKING:
     from retrieval.catalog import CatalogSearch
@@ -41,7 +41,7 @@ def _make_engine(settings: Settings, kind: str):  # type: ignore[no-untyped-def]
             return EdgeEngine(path / name) if kind == "edge" else ClientEngine(name, path=path)
         except Exception as err:  # both embedded engines lock their folder for one process
             if "WouldBlock" in str(err) or "already accessed by another instance" in str(err):
-                from salesagent.errors import ResourceBusyError
+                from core.errors import ResourceBusyError
 
                 raise ResourceBusyError(
                     f"the catalogue index in {settings.qdrant_path} is in use by another process (a running "
@@ -50,7 +50,7 @@ def _make_engine(settings: Settings, kind: str):  # type: ignore[no-untyped-def]
     if kind == "memory":
         return ClientEngine(name)
     if kind == "server":
-        from salesagent.errors import ConfigError
+        from core.errors import ConfigError
 
         if not settings.qdrant_url:
             raise ConfigError("engine 'server' needs SALESAGENT_QDRANT_URL")

@@ -128,7 +128,7 @@ class CatalogSearch:
     def search(self, query: str, filters: CatalogFilters | None = None, k: int = 10,
                mode: SearchMode = "hybrid") -> list[SearchHit]:
         """Return up to ``k`` products for ``query``, exact SKU/EAN matches first, each with premises."""
-        from salesagent.errors import InputError
+        from core.errors import InputError
 
         query = (query or "").strip()
         if not query:

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from salesagent.config import Settings, apply_offline_env
-from salesagent.errors import ConfigError
+from core.config import Settings, apply_offline_env
+from core.errors import ConfigError
 
 MAX_SEQ_LENGTH = 128
 """Product texts are short; longer inputs are truncated (keeps batch cost bounded)."""

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.config import Settings
+from core.errors import InputError
 from retrieval.ingest import parse_price
 from retrieval.models import ProductDoc, SearchMode
-from salesagent.config import Settings
-from salesagent.errors import InputError
 
 _ALIASES = {"unit_price": "price", "product_name": "name", "title": "name", "gtin": "ean"}
 

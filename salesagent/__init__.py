@@ -1,1 +1,1 @@
-"""Configuration, errors, resource wiring and the command line shared by every salesagent package."""
+"""The roof: resource wiring (`salesagent.wiring`) and the command line (`salesagent.cli`). Nothing below imports it."""

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from salesagent.config import Settings, apply_offline_env
+from core.config import Settings, apply_offline_env
 
 logger = logging.getLogger("salesagent.wiring")
 

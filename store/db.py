@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, create_engine
 
-from salesagent.config import Settings
-from salesagent.errors import ConfigError
+from core.config import Settings
+from core.errors import ConfigError
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -40,31 +40,6 @@ MISSING_SCHEMA = ("the database has no tables yet: run `salesagent db init` (or 
                   "loads the demo data)")
 
 
-SCHEMA_BEHIND = ("the database schema is at revision {current}, this code needs {head}: run `salesagent db init` "
-                 "to migrate it (safe to repeat; `salesagent demo` does it too)")
-
-
-def require_schema(engine: Engine) -> None:
-    """Raise ``ConfigError`` when the database cannot be opened, has no tables yet, or has an older schema
-    revision than the code, before a server or a chat starts (inside uvicorn's start-up the same failure would be
-    a logged traceback and exit code 0; later, a "no such column" error on the first request)."""
-    from sqlalchemy import inspect
-    from sqlalchemy.exc import OperationalError
-
-    from store.migrate import current_revision, head_revision
-
-    try:
-        ready = inspect(engine).has_table("product")
-        current = current_revision(engine)
-    except OperationalError as err:
-        raise cannot_open(engine, err) from None
-    if not ready:
-        raise ConfigError(MISSING_SCHEMA)
-    head = head_revision()
-    if current is not None and current != head:
-        raise ConfigError(SCHEMA_BEHIND.format(current=current, head=head))
-
-
 def cannot_open(engine: Engine, err: DBAPIError) -> ConfigError:
     """The one-line error for a database that cannot be opened (password hidden, first line of the reason)."""
     reason = str(err.orig or err).strip().splitlines()[0]
@@ -82,6 +57,14 @@ def schema_behind(err: DBAPIError) -> bool:
     column", Postgres "UndefinedColumn")."""
     text = str(getattr(err, "orig", None) or err)
     return "no such column" in text or ("column" in text and "does not exist" in text)
+
+
+def ping(engine: Engine) -> None:
+    """Run ``SELECT 1`` on the database (raises the driver's error when it does not answer)."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def create_all(engine: Engine) -> None:

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
-from salesagent.errors import ConfigError
-from store.db import cannot_open
+from core.errors import ConfigError
+from store.db import MISSING_SCHEMA, cannot_open
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -90,3 +90,23 @@ def new_revision(engine: Engine, message: str, *, autogenerate: bool = True) -> 
     if script is None or isinstance(script, list):
         raise ConfigError("alembic did not write exactly one revision")
     return str(script.path)
+
+
+SCHEMA_BEHIND = ("the database schema is at revision {current}, this code needs {head}: run `salesagent db init` "
+                 "to migrate it (safe to repeat; `salesagent demo` does it too)")
+
+
+def require_schema(engine: Engine) -> None:
+    """Raise ``ConfigError`` when the database cannot be opened, has no tables yet, or has an older schema
+    revision than the code, before a server or a chat starts (inside uvicorn's start-up the same failure would be
+    a logged traceback and exit code 0; later, a "no such column" error on the first request)."""
+    try:
+        ready = inspect(engine).has_table("product")
+        current = current_revision(engine)
+    except OperationalError as err:
+        raise cannot_open(engine, err) from None
+    if not ready:
+        raise ConfigError(MISSING_SCHEMA)
+    head = head_revision()
+    if current is not None and current != head:
+        raise ConfigError(SCHEMA_BEHIND.format(current=current, head=head))

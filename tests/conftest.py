@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from salesagent.config import Settings, apply_offline_env
+from core.config import Settings, apply_offline_env
 
 pytest_plugins = ["tests.support.agent_fixtures"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from core.config import get_settings
 from salesagent.cli import app
-from salesagent.config import get_settings
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
 SALESAGENT = [sys.executable, "-c", "from salesagent.cli import main; main()"]
@@ -129,7 +129,7 @@ def test_demo_runs_index_and_train_before_serving() -> None:
 
 
 def test_index_while_another_process_holds_the_index_is_one_line(data_dir: Path) -> None:
-    from salesagent.config import Settings
+    from core.config import Settings
     from tests.support.index_holder import index_held_elsewhere
 
     path = Settings(data_dir=data_dir, _env_file=None).qdrant_path / "edge" / "catalog"  # type: ignore[call-arg]

@@ -25,7 +25,7 @@ def premise_out(premise: Any) -> PremiseOut:
 
 def anchor_card(ctx: RunContext, sku: str) -> ProductCard:
     """Return the card of the product a list is about (matched case-insensitively) and remember it."""
-    from salesagent.errors import ToolInputError
+    from core.errors import ToolInputError
 
     sku = sku.strip()
     rows = products_by_sku(ctx, [sku, sku.upper()])

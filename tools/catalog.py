@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 from sqlmodel import col, select
 
-from salesagent.errors import ToolInputError
+from core.errors import ToolInputError
 from store.models import Product, ProductRelation
 from tools._cards import anchor_card, card_from_product, cards_from_ranked, premise_out, products_by_sku
 from tools.context import RunContext

@@ -13,8 +13,8 @@ from pydantic import Field
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from core.errors import ToolInputError
 from retrieval.text import normalise as fold
-from salesagent.errors import ToolInputError
 from store.models import AuditLog, Company, OrderLine, Product
 from tools.context import RunContext
 from tools.models import OnboardingAnswer, OnboardingQuestion

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from salesagent.errors import ToolInputError
+from core.errors import ToolInputError
 from tools._cards import products_by_sku
 from tools.context import RunContext
 from tools.models import ApprovalTicket

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from salesagent.errors import ToolInputError
+from core.errors import ToolInputError
 from tools._cards import anchor_card, cards_from_ranked, products_by_sku
 from tools.catalog import Sku, TopK
 from tools.context import RunContext

@@ -29,9 +29,9 @@ from sqlmodel import Session, col, select
 
 from agent import AgentAnswer, run_turn
 from agent.language import detect_language
+from core.errors import ConfigError
 from guardrails.approvals import allowed_prices
 from guardrails.output_checks import find_prices, find_sku_tokens
-from salesagent.errors import ConfigError
 from store.models import Company, Contact, Message, Order, OrderLine, PriceApproval, Product, ProductRelation
 
 CASES = Path(__file__).with_name("conversations.jsonl")

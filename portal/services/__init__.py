@@ -1,5 +1,5 @@
 """HTTP-free portal services: each route calls one function here. They take resources or an explicit session
-and raise ``salesagent.errors`` (never ``HTTPException``)."""
+and raise ``core.errors`` (never ``HTTPException``)."""
 
 from __future__ import annotations
 

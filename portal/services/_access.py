@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.errors import PermissionDeniedError
 from portal.auth import Principal
-from salesagent.errors import PermissionDeniedError
 
 
 def customer_ids(principal: Principal) -> tuple[int, int]:

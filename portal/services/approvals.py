@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from core.errors import InputError, NotFoundError, PermissionDeniedError
 from portal.auth import Principal
 from portal.schemas import ApprovalDetail, ApprovalList, ApprovalPublic, AuditEntryPublic
-from salesagent.errors import InputError, NotFoundError, PermissionDeniedError
 from store.models import ApprovalStatus, AuditLog, Company, PriceApproval, Product, StaffUser
 
 APPROVAL_ENTITY = "price_approval"  # as written by guardrails.approvals

@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.errors import NotFoundError, PermissionDeniedError
 from portal.auth import Principal
 from portal.errors import MessageTooLargeError
 from portal.schemas import ChatAnswerPublic, ChatRequest
 from portal.services._access import customer_ids, ensure_own_company
 from portal.services.customer import refresh_customer_model
 from portal.services.gate import TurnGate
-from salesagent.errors import NotFoundError, PermissionDeniedError
 from store.models import Conversation
 
 

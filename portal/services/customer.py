@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from core.errors import NotFoundError
 from guardrails.consent import record_profiling_choice
 from portal.auth import Principal, revoke_contact_tokens
 from portal.schemas import (
@@ -23,7 +24,6 @@ from portal.schemas import (
     ProfilingStatePublic,
 )
 from portal.services._access import customer_ids
-from salesagent.errors import NotFoundError
 from store.models import (
     AuditLog,
     Company,

@@ -7,11 +7,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
+from core.errors import InputError
 from portal.auth import AuthenticationError, Principal, authenticate
 from portal.errors import readable_validation_error
 from portal.schemas import ApprovalDetail
 from portal.services.approvals import approval_detail, list_approvals
-from salesagent.errors import InputError
 from store.models import ApprovalStatus
 
 M = TypeVar("M", bound=BaseModel)

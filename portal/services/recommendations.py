@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.errors import NotFoundError
 from portal.auth import Principal
 from portal.schemas import (
     RecommendationList,
@@ -15,7 +16,6 @@ from portal.schemas import (
     premise_texts,
 )
 from portal.services._access import customer_ids, ensure_own_company
-from salesagent.errors import NotFoundError
 from store.models import Product, Recommendation
 
 WIDGET_SURFACE = "widget"

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import DBAPIError
 
-from salesagent.errors import SalesAgentError
+from core.errors import SalesAgentError
 
 app = typer.Typer(
     name="salesagent",

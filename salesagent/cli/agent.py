@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from core.errors import NotFoundError
 from salesagent.cli import app, eval_app
-from salesagent.errors import NotFoundError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from salesagent.config import Settings
+    from core.config import Settings
 
 
 def _settings(llm_base_url: str | None = None, llm_model: str | None = None, llm_api_key: str | None = None) -> Any:
-    from salesagent.config import apply_offline_env, get_settings
+    from core.config import apply_offline_env, get_settings
 
     settings = get_settings()
     update = {k: v for k, v in {"llm_base_url": llm_base_url, "llm_model": llm_model,
@@ -65,7 +65,8 @@ def _print_answer(console: Any, answer: Any) -> None:
 def _schema_checked(settings: Settings) -> tuple[Settings, Engine]:
     """Return the settings and an engine whose database has the code's schema revision (else one readable
     error: an old data dir would otherwise fail on its first query with "no such column")."""
-    from store.db import make_engine, require_schema
+    from store.db import make_engine
+    from store.migrate import require_schema
 
     engine = make_engine(settings)
     require_schema(engine)

@@ -17,9 +17,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from core.config import Settings, get_settings
+from core.errors import ConfigError
 from salesagent.cli import app
-from salesagent.config import Settings, get_settings
-from salesagent.errors import ConfigError
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress

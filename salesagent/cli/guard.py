@@ -15,8 +15,8 @@ from typing import Annotated
 
 import typer
 
+from core.errors import InputError
 from salesagent.cli import app
-from salesagent.errors import InputError
 
 
 def _read_codes(path: Path | None) -> list[str]:
@@ -35,8 +35,8 @@ def mask_command(
     ner: Annotated[str, typer.Option(help="spaCy NER: auto | always | never.")] = "auto",
 ) -> None:
     """Mask personal data in JSON lines read from stdin; product codes survive."""
+    from core.config import get_settings
     from guardrails.pii import PiiVault, build_masker
-    from salesagent.config import get_settings
 
     if ner not in ("auto", "always", "never"):
         raise InputError(f"--ner must be auto, always or never (got {ner!r})")

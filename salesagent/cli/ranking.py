@@ -27,12 +27,12 @@ def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-u
     retrain works without stopping the portal. Returns the TrainReport."""
     from sqlmodel import Session, select
 
+    from core.config import apply_offline_env
+    from core.errors import ResourceBusyError
     from ranking import train
     from retrieval import build_catalog_search
     from retrieval.embeddings import load_embedder
     from retrieval.ingest import embed_store_catalogue
-    from salesagent.config import apply_offline_env
-    from salesagent.errors import ResourceBusyError
     from store.models import Product
 
     apply_offline_env(settings)
@@ -73,7 +73,7 @@ add_demo_step(DemoStep("train", _demo_step_train), before="serve")
 def train_cmd() -> None:
     """Retrain the ranking models on the store (with the catalogue's vectors) and persist a new version in the
     models dir. Run `salesagent index` first so content similarity has vectors."""
-    from salesagent.config import get_settings
+    from core.config import get_settings
     from store.db import make_engine
 
     settings = get_settings()
@@ -116,8 +116,8 @@ def eval_ranking(
     vectors: Annotated[str, typer.Option(help=VECTORS_HELP)] = "descriptions",
 ) -> None:
     """Print recall@10, nDCG@10 (all and new items) and coverage@10 for the baselines and the blender."""
+    from core.errors import InputError
     from evals.ranking_eval import DEFAULT_ORDERS, check_vectors_choice, parse_seeds, run
-    from salesagent.errors import InputError
 
     check_vectors_choice(vectors)
     seed_list = parse_seeds(seeds) if seeds is not None else []

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from core.errors import InputError
 from salesagent.cli import app, eval_app
 from salesagent.cli.data import DemoStep, add_demo_step
-from salesagent.errors import InputError
 
 
 def _progress_bar(description: str):  # type: ignore[no-untyped-def]
@@ -21,8 +21,8 @@ def _progress_bar(description: str):  # type: ignore[no-untyped-def]
 
 def sync_catalog_index(settings, engine, on_progress=None, *, build_index: bool = True) -> str:  # type: ignore[no-untyped-def]
     """Sync the store's catalogue into the vector engine (idempotent); return a one-line summary."""
+    from core.config import apply_offline_env
     from retrieval import build_catalog_search
-    from salesagent.config import apply_offline_env
     from store.db import session_scope
 
     apply_offline_env(settings)
@@ -57,7 +57,7 @@ def index_command(
     """Sync the store's catalogue into the configured vector engine (idempotent: only changes are written)."""
     from rich.console import Console
 
-    from salesagent.config import get_settings
+    from core.config import get_settings
     from store.db import make_engine
 
     settings = get_settings()
@@ -89,8 +89,8 @@ def eval_search_command(
     """Index CATALOG into a fresh collection, run every query, write RUN.jsonl; with --qrels print metrics."""
     from rich.console import Console
 
+    from core.config import apply_offline_env, get_settings
     from retrieval.evaluation import run_eval
-    from salesagent.config import apply_offline_env, get_settings
 
     if mode not in ("hybrid", "dense", "sparse"):
         raise InputError(f"--mode must be hybrid, dense or sparse, not {mode!r}")

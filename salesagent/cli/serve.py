@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from core.config import Settings, get_settings
+from core.errors import ConfigError
 from salesagent.cli import app
 from salesagent.cli.data import DemoContext, DemoStep, add_demo_step
-from salesagent.config import Settings, get_settings
-from salesagent.errors import ConfigError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -64,7 +64,8 @@ def run_server(settings: Settings, *, host: str | None = None, port: int | None 
     """
     import uvicorn
 
-    from store.db import make_engine, require_schema
+    from store.db import make_engine
+    from store.migrate import require_schema
 
     host = host or settings.host
     port = port or settings.port
@@ -87,7 +88,8 @@ def serve(
     log_level: Annotated[str, typer.Option(help="Uvicorn log level.")] = "info",
 ) -> None:
     """Run the portal: the JSON API (/docs), the customer chat page and the staff approval queue."""
-    from store.db import make_engine, require_schema
+    from store.db import make_engine
+    from store.migrate import require_schema
 
     settings = get_settings()
     check_workers(settings, workers)

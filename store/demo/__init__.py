@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
-from salesagent.config import Settings
+from core.config import Settings
 from store.db import table_of
 from store.demo.activity import simulate
 from store.demo.catalog import WELL_KNOWN_SKU, build_catalog

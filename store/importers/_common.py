@@ -16,7 +16,7 @@ from typing import IO, Any
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
-from salesagent.errors import InputError, NotFoundError
+from core.errors import InputError, NotFoundError
 
 Progress = Callable[[str, int, int], None]
 """Progress callback: ``(stage description, steps done, total steps)``."""

@@ -33,7 +33,7 @@ from typing import Any, Literal
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from salesagent.errors import InputError
+from core.errors import InputError
 from store.db import table_of
 from store.demo._common import ean_check_digit
 from store.importers._common import (

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from salesagent.errors import InputError
+from core.errors import InputError
 from store.db import table_of
 from store.importers._common import (
     ImportReport,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from core.config import get_settings
 from salesagent.cli import app
-from salesagent.config import get_settings
 from tests.support.small_store import SmallStore
 
 
@@ -43,7 +43,7 @@ def test_chat_once_json(cli_env: Any, ids: SmallStore) -> None:
 
 
 def test_unknown_customer_is_one_line_error(cli_env: Any) -> None:
-    from salesagent.errors import NotFoundError
+    from core.errors import NotFoundError
 
     result = CliRunner().invoke(app, ["chat", "--customer", "nobody", "--once", "hi"])
     assert isinstance(result.exception, NotFoundError)

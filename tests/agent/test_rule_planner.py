@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from agent import explain_recommendation, run_turn
 from agent.intents import category_hint, detect
 from agent.language import detect_language
-from salesagent.errors import InputError, NotFoundError, PermissionDeniedError
+from core.errors import InputError, NotFoundError, PermissionDeniedError
 from store.models import Message, Order, PriceApproval, Product
 from tests.support.profiling import interests_forgotten_after, objection_state, objection_withdrawn_after
 from tests.support.small_store import SmallStore

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from salesagent.config import Settings, apply_offline_env
+from core.config import Settings, apply_offline_env
 
 CATALOGUE_CODES = ["S201-B16", "2CDS251001R0164", "GW44206", "5901234123457", "5261040828"]
 """Catalogue codes for the allow-list; the last one is a valid NIP on purpose (the catalogue wins)."""

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from guardrails.approvals import (
     allowed_prices,
     approved_offers,
@@ -19,7 +20,6 @@ from guardrails.approvals import (
     offer_prices,
     request_price_change,
 )
-from salesagent.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from store.models import ApprovalStatus, AuditLog, PriceApproval, StaffUser
 
 

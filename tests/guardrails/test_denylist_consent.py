@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import Session, select
 
+from core.errors import GuardrailTripped
 from guardrails.consent import has_legal_basis, may_personalise, personalisation_events, usable_events
 from guardrails.denylist import PROTECTED_ATTRIBUTES, drop_protected, ensure_no_protected, is_protected
-from salesagent.errors import GuardrailTripped
 from store.models import AuditLog, LegalBasis
 
 REPO = Path(__file__).resolve().parents[2]

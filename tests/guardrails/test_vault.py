@@ -70,8 +70,8 @@ def test_cli_mask_jsonl_in_order(masker) -> None:  # type: ignore[no-untyped-def
 
 
 def test_cli_mask_bad_line_is_an_input_error(masker) -> None:  # type: ignore[no-untyped-def]
+    from core.errors import InputError
     from salesagent.cli import app
-    from salesagent.errors import InputError
 
     result = CliRunner().invoke(app, ["mask"], input='{"text": "ok"}\nnot json\n')
     assert isinstance(result.exception, InputError)

@@ -18,8 +18,8 @@ from portal_dataset import Seeded, bearer, seed
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.config import Settings, apply_offline_env
 from portal.auth import issue_token
-from salesagent.config import Settings, apply_offline_env
 from store.models import Company, Contact
 
 

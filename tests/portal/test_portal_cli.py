@@ -8,9 +8,9 @@ import pytest
 from rich.console import Console
 from sqlmodel import Session, select
 
+from core.errors import ConfigError
 from portal.auth import authenticate, hash_token, issue_demo_tokens
 from salesagent.cli.serve import check_workers, portal_urls, print_demo_access
-from salesagent.errors import ConfigError
 from store.models import AuthToken, StaffUser
 
 
@@ -44,7 +44,7 @@ def test_print_demo_access_prints_urls_and_tokens(world) -> None:  # type: ignor
 
 def test_urls_and_workers() -> None:
     assert portal_urls("10.0.0.5", 9000)["API docs"] == "http://10.0.0.5:9000/docs"
-    from salesagent.config import Settings
+    from core.config import Settings
 
     local = Settings(_env_file=None)  # type: ignore[call-arg]
     check_workers(local, 1)

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from core.errors import InputError
 from evals.ranking_eval import Split, _metrics, parse_seeds
 from ranking.interactions import Interactions
 from salesagent.cli import app
-from salesagent.errors import InputError
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
 

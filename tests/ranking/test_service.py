@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
+from core.errors import NotFoundError
 from ranking import artefacts, load_recommender, train
 from ranking.models import OnboardingProfile, RecContext
 from ranking.store_source import days_since_epoch, load_snapshot
-from salesagent.errors import NotFoundError
 from store.models import Company, Event, EventType, LegalBasis, Order, OrderLine, Product
 
 NOW = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -333,9 +333,9 @@ def test_a_running_recommender_picks_up_a_model_trained_by_another_process(engin
 def test_retrain_while_another_process_holds_the_embedded_index(engine, settings) -> None:  # type: ignore
     """The nightly `salesagent train` must not need the portal stopped: with the index locked by another process
     it embeds the catalogue itself, and gets the vectors the index holds."""
+    from core.errors import ResourceBusyError
     from retrieval import build_catalog_search
     from salesagent.cli.ranking import train_with_catalog_vectors
-    from salesagent.errors import ResourceBusyError
     from tests.support.index_holder import index_held_elsewhere
 
     seed(engine)

@@ -17,9 +17,9 @@ if sys.path[0] != _ROOT:
 if "retrieval" in sys.modules and getattr(sys.modules["retrieval"], "__file__", None) is None:
     del sys.modules["retrieval"]
 
+from core.config import Settings, apply_offline_env
 from retrieval.models import ProductDoc
 from retrieval.synthetic import synthetic_catalog
-from salesagent.config import Settings, apply_offline_env
 
 ENGINES = ["edge", "memory"]
 """Every engine shipped: qdrant-edge (embedded default) and qdrant-client, whose in-memory local mode stands in for

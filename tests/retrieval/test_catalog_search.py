@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import InputError
 from retrieval.models import AttributeFilter, CatalogFilters, ProductDoc
-from salesagent.errors import InputError
 
 
 def test_reingest_is_idempotent(catalog, products: list[ProductDoc]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from salesagent.errors import InputError
+from core.errors import InputError
 
 
 def test_sync_from_store_reads_active_products(session, settings, embedder) -> None:
@@ -39,7 +39,7 @@ def _write(path: Path, text: str) -> Path:
 
 @pytest.fixture
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from salesagent.config import get_settings
+    from core.config import get_settings
 
     monkeypatch.setenv("SALESAGENT_DATA_DIR", str(tmp_path / "var"))
     get_settings.cache_clear()

@@ -45,8 +45,8 @@ def test_quantize_setting_is_validated(monkeypatch) -> None:  # type: ignore[no-
     import pytest
     from pydantic import ValidationError
 
+    from core.config import Settings
     from retrieval.embeddings import quantize_mode
-    from salesagent.config import Settings
 
     monkeypatch.setenv("SALESAGENT_EMBEDDING_QUANTIZE", "none")
     assert quantize_mode(Settings(_env_file=None)) == "none"  # type: ignore[call-arg]

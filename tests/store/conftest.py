@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from store_test_helpers import DEMO_SEED, DEMO_TODAY
 
-from salesagent.config import Settings
+from core.config import Settings
 from store.demo import DemoReport, generate_demo
 
 

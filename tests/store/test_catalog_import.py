@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from store_test_helpers import write_lines
 
-from salesagent.errors import InputError
+from core.errors import InputError
 from store.demo.catalog import build_catalog
 from store.demo.load import write_catalog_csv
 from store.importers import import_catalog, parse_mapping

@@ -7,8 +7,8 @@ from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from salesagent.config import Settings
-from salesagent.errors import ConfigError
+from core.config import Settings
+from core.errors import ConfigError
 from store.db import create_all, make_engine
 from store.migrate import alembic_config, current_revision, head_revision, schema_diff, upgrade_head
 
@@ -60,7 +60,7 @@ def test_unmigrated_tables_that_differ_are_refused(empty_engine: Engine) -> None
 def test_a_database_behind_the_code_is_refused_in_one_line_then_migrated(empty_engine: Engine) -> None:
     """A data dir made by older code (revision 0001, no ``company.interests``) must not reach the first query:
     the server and the chat refuse it with the command that fixes it, and `db init` brings it to head."""
-    from store.db import require_schema
+    from store.migrate import require_schema
 
     cfg = alembic_config(empty_engine)
     with empty_engine.begin() as conn:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from store_test_helpers import shared_data_path, write_lines
 
-from salesagent.errors import InputError, NotFoundError
+from core.errors import InputError, NotFoundError
 from store.importers import import_online_retail
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"

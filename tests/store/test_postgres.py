@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from store_test_helpers import DEMO_TODAY, fingerprint, shared_data_path
 
-from salesagent.config import Settings
+from core.config import Settings
 
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 PORT = 54329

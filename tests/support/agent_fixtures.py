@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from salesagent.config import Settings, apply_offline_env
+from core.config import Settings, apply_offline_env
 from tests.support.small_store import SmallStore, build_small_store
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from salesagent.errors import ToolInputError
+from core.errors import ToolInputError
 from store.models import AuditLog, Company
 from tests.support.small_store import SmallStore
 from tools import TOOLS, RunContext

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 import pytest
 from pydantic import BaseModel, Field
 
-from salesagent.errors import ConfigError, ToolInputError
+from core.errors import ConfigError, ToolInputError
 from tools import RunContext, function_tool
 from tools._schema import parse_google_docstring
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from salesagent.errors import ToolInputError
+from core.errors import ToolInputError
 from store.models import Company, Conversation, PriceApproval
 from tests.support.small_store import SmallStore
 from tools import TOOLS, RunContext
