@@ -7,13 +7,13 @@ from typing import Literal
 
 from agent._state import TurnState
 from agent.guards import grounding, guard_output
-from agent.models import AgentAnswer, ApprovalOut, FinalOutput, Pick, RecommendationOut
+from agent.models import AgentAnswer, FinalOutput, Pick, RecommendationPublic
 from agent.templates import approval_text, justification, product_lines, t
-from guardrails.output_checks import DISCLOSURE_EN, DISCLOSURE_PL, audit_entry, find_sku_tokens
-from store.models import Recommendation
+from guardrails.output_checks import DISCLOSURE_EN, DISCLOSURE_PL, find_sku_tokens, record_report
+from store import conversations
 from tools._cards import products_by_sku
 from tools.context import RunContext
-from tools.models import ProductList
+from tools.models import ApprovalTicketPublic, ProductList
 
 MAX_RECOMMENDATIONS = 5
 
@@ -56,7 +56,7 @@ def check(state: TurnState, body: str, skus: list[str], *, model_written: bool) 
     ctx = state.ctx
     report = guard_output(ctx, f"{body}\n\n{disclosure_for(ctx.language)}", skus, model_written=model_written)
     if report.tripped:
-        ctx.session.add(audit_entry(report, conversation_id=ctx.conversation_id))
+        record_report(ctx.session, report, conversation_id=ctx.conversation_id)
     notes = [f"{f.check}: {f.reason} ({f.action})" for f in report.findings]
     return Checked(report.text, list(report.recommended_skus), notes, report.action == "block")
 
@@ -97,29 +97,25 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
             checked = check(state, compose_body(ctx, t("greeting", ctx.language)), [], model_written=False)
     by_sku = {p.sku: p for p in picks}
     rows = products_by_sku(ctx, checked.skus)
-    recs: list[RecommendationOut] = []
+    recs: list[RecommendationPublic] = []
     for rank, sku in enumerate(checked.skus):
         card, product = ctx.returned.get(sku), rows.get(sku)
         if card is None or product is None:
             continue
         why = justification(card, ctx.language)
-        row = Recommendation(company_id=ctx.company.id, conversation_id=ctx.conversation_id, surface="chat",
-                             product_id=product.id or 0, rank=rank, justification=why, model_version=model_version,
-                             premises=[p.model_dump(mode="json") for p in card.premises])
-        ctx.session.add(row)
-        ctx.session.flush()
-        recs.append(RecommendationOut(sku=sku, name=card.name, price=card.price, currency=card.currency,
+        row = conversations.add_recommendation(
+            ctx.session, company_id=ctx.company.id, conversation_id=ctx.conversation_id, surface="chat",
+            product_id=product.id or 0, rank=rank, justification=why, model_version=model_version,
+            premises=[p.model_dump(mode="json") for p in card.premises])
+        recs.append(RecommendationPublic(sku=sku, name=card.name, price=card.price, currency=card.currency,
                                       category=card.category, premises=[p.text for p in card.premises],
                                       justification=by_sku[sku].justification or why if sku in by_sku else why,
                                       recommendation_id=row.id))
-    from agent.memory import store_message
-
-    store_message(ctx.session, conversation_id=ctx.conversation_id, role="assistant",
+    conversations.add_message(ctx.session, conversation_id=ctx.conversation_id, role="assistant",
                   masked_text=remask(ctx, checked.text), answered_by=answered_by)
     return AgentAnswer(
         reply=checked.text, recommendations=recs,
-        approvals=[ApprovalOut(**a.model_dump(exclude={"message"}))
-                   for a in ctx.approvals],
+        approvals=[ApprovalTicketPublic(**a.model_dump(exclude={"message"})) for a in ctx.approvals],
         disclosure=disclosure_for(ctx.language), answered_by=answered_by, conversation_id=ctx.conversation_id,
         language=ctx.language, questions=list(ctx.questions), tool_calls=[o.call.name for o in state.outcomes],
         tool_skus=sorted(grounding(ctx)),

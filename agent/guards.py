@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import col, select
-
 from agent._state import TurnState
-from core.errors import InputError
+from core.errors import InputError, InputTooLargeError
 from guardrails.approvals import CENT, approved_offers, offer_prices
 from guardrails.output_checks import (
     DISCLOSURE_EN,
@@ -27,7 +25,7 @@ from guardrails.output_checks import (
     find_sku_tokens,
 )
 from guardrails.tool_gate import ToolGuardResult, guard_tool_call
-from store.models import Product
+from store import catalog
 from tools import TOOLS
 from tools.catalog import named_by_query
 from tools.context import RunContext
@@ -47,12 +45,14 @@ class InputGuardResult:
 
 
 def guard_input(ctx: RunContext, text: str) -> InputGuardResult:
-    """Return the message masked with the conversation's vault; refuse empty or over-long messages."""
+    """Return the message masked with the conversation's vault; refuse an empty message (422) and one over
+    ``max_message_chars`` (413). The one content check of a message: the portal does not repeat it."""
+    limit = ctx.resources.settings.max_message_chars
+    if len(text) > limit:
+        raise InputTooLargeError(f"message is {len(text)} characters; the limit is {limit}")
     text = text.strip()
     if not text:
         raise InputError("the message is empty")
-    if len(text) > ctx.resources.settings.max_message_chars:
-        raise InputError(f"the message is longer than {ctx.resources.settings.max_message_chars} characters")
     vault = ctx.resources.vaults.get(ctx.conversation_id)
     result = ctx.resources.masker.mask(text, vault)
     return InputGuardResult(result.text, tuple(sorted({e.type for e in result.entities})))
@@ -152,7 +152,7 @@ def tool_text_tokens(ctx: RunContext) -> set[str]:
             candidates.update(code_words(text))
     candidates -= tokens | ctx.returned_skus | ctx.referenced
     if candidates:
-        tokens.update(ctx.session.exec(select(Product.sku).where(col(Product.sku).in_(sorted(candidates)))).all())
+        tokens.update(catalog.existing_skus(ctx.session, skus=candidates))
     return tokens
 
 
@@ -170,8 +170,7 @@ def _facts(ctx: RunContext, draft: AgentReplyDraft, allowed: set[str]) -> dict[s
     offers = approved_offers(ctx.session, ctx.company.id)  # type: ignore[arg-type]
     facts: dict[str, ProductFact] = {}
     if wanted:
-        rows = ctx.session.exec(select(Product).where(col(Product.sku).in_(sorted(wanted)))).all()
-        for p in rows:
+        for p in catalog.products_by_sku(ctx.session, skus=sorted(wanted), active_only=False).values():
             catalogue = Decimal(p.unit_price).quantize(CENT)
             prices = {catalogue}
             for offer in offers:

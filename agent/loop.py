@@ -1,7 +1,8 @@
 """The public facade: ``run_turn`` answers one customer message.
 
 Steps of a turn:
-1. load the company (and check the contact belongs to it), detect the language, open the conversation;
+1. load the company, detect the language, open the conversation (who may use which conversation is the
+   portal's check, made before the turn);
 2. input guardrail: mask personal data with the conversation's vault (the only text stored or sent anywhere);
 3. build the profile the model may see (segment, funnel stage, consent; passed through the denylist);
 4. plan and act: the LLM planner when an endpoint is configured, bounded by ``agent_max_steps``; on a timeout,
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from agent._answer import finish
 from agent._run import run_planner
@@ -24,23 +25,13 @@ from agent._state import TurnState
 from agent.guards import guard_input
 from agent.language import detect_language
 from agent.llm_planner import LLMPlanner
-from agent.memory import (
-    history,
-    load_company,
-    open_conversation,
-    order_count,
-    profile_features,
-    store_message,
-)
+from agent.memory import history, load_company, open_conversation, profile_features
 from agent.models import AgentAnswer, FinalOutput
 from agent.rule_planner import RulePlanner
 from core.errors import LLMUnavailableError, ModelBehaviorError
-from store.models import Conversation
-from tools.context import RunContext
+from store import conversations, orders
+from tools.context import Resources, RunContext
 from tools.explain import latest_list, past_recommendations
-
-if TYPE_CHECKING:
-    from salesagent.wiring import Resources
 
 logger = logging.getLogger("salesagent.agent")
 PLANNER_MAX_STEPS = 4
@@ -59,12 +50,13 @@ def run_turn(resources: Resources, *, company_id: int, contact_id: int | None, c
     """Return the checked, stored answer to one customer message."""
     started = time.perf_counter()
     with resources.session() as session:
-        company = load_company(session, company_id, contact_id)
-        existing = session.get(Conversation, conversation_id)
+        company = load_company(session, company_id)
+        existing = conversations.get_conversation(session, conversation_id=conversation_id)
         default_lang: Literal["pl", "en"] = "pl" if existing is not None and existing.language == "pl" else "en"
         lang = detect_language(message, default=default_lang)
         ctx = RunContext(resources=resources, session=session, company=company, conversation_id=conversation_id,
-                         contact_id=contact_id, language=lang)
+                         contact_id=contact_id, language=lang,
+                         order_count=orders.order_count(session, company_id=company_id))
         masked = guard_input(ctx, message)
         conv = open_conversation(session, conversation_id=conversation_id, company=company, contact_id=contact_id,
                                  language=lang)
@@ -72,9 +64,10 @@ def run_turn(resources: Resources, *, company_id: int, contact_id: int | None, c
         past = history(session, conversation_id)
         previous = [p.sku for p in past_recommendations(session, conversation_id=conversation_id,
                                                         company_id=company_id, limit=5)]
-        store_message(session, conversation_id=conversation_id, role="user", masked_text=masked.masked_text)
+        conversations.add_message(session, conversation_id=conversation_id, role="user",
+                                  masked_text=masked.masked_text)
         state = TurnState(ctx=ctx, message=masked.masked_text, history=past,
-                          profile=profile_features(company, order_count(session, company_id)),
+                          profile=profile_features(company, ctx.order_count),
                           previous_skus=previous,
                           latest_list=latest_list(session, conversation_id=conversation_id, company_id=company_id))
         final, state, answered_by, notes = _plan(resources, state)

@@ -3,75 +3,54 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tools.models import ApprovalTicket, OnboardingQuestion
+from tools.models import ApprovalTicket, ApprovalTicketPublic, OnboardingQuestion
 
 
-class RecommendationOut(BaseModel):
-    """One recommended product: only ever a product a tool returned this turn, with its premises."""
+class RecommendationPublic(BaseModel):
+    """One recommended product as a customer sees it, on any surface: only ever a product a tool (or the
+    recommender) returned, with its premises in words and the id that explains it later."""
 
     sku: str
     name: str
     price: Decimal
-    """The catalogue price (the only price the agent states without an approval)."""
+    """The catalogue price (the only price stated without an approval)."""
     currency: str = "PLN"
     category: str = ""
     premises: list[str] = Field(default_factory=list)
     justification: str
     recommendation_id: int | None = None
-    """Row id in ``recommendation``; pass it to ``explain_recommendation`` ("why was this recommended?")."""
+    """Row id in ``recommendation``: ``GET /recommendations/{id}/why`` explains it ("why was this recommended?")."""
 
 
-class ApprovalOut(BaseModel):
-    """A price request of this turn: filed now (pending), an earlier one still pending (``existing``), or an
-    earlier one a sales user approved (with its ``unit_prices``)."""
+class AgentAnswerPublic(BaseModel):
+    """The answer of one turn as the customer's client receives it."""
 
-    approval_id: int
-    status: str
-    kind: str
-    skus: list[str]
-    existing: bool = False
-    unit_prices: dict[str, Decimal] = Field(default_factory=dict)
-    currency: str = ""
-    valid_until: datetime | None = None
-
-
-class AgentAnswer(BaseModel):
-    """The answer of one turn."""
-
-    reply: str
-    recommendations: list[RecommendationOut] = Field(default_factory=list)
-    approvals: list[ApprovalOut] = Field(default_factory=list)
-    disclosure: str
-    answered_by: Literal["llm", "planner"]
     conversation_id: str
-    language: Literal["pl", "en"] = "en"
+    reply: str
+    recommendations: list[RecommendationPublic] = Field(default_factory=list)
+    approvals: list[ApprovalTicketPublic] = Field(default_factory=list)
     questions: list[OnboardingQuestion] = Field(default_factory=list)
     """Onboarding questions asked this turn (cold start)."""
+    disclosure: str
+    answered_by: Literal["llm", "planner"]
+    language: Literal["pl", "en"] = "en"
+
+
+class AgentAnswer(AgentAnswerPublic):
+    """The answer of one turn with what the turn did internally (tools, grounding, guardrail notes): for the
+    CLI's JSON, the golden set and the logs, never for the customer's client."""
+
     tool_calls: list[str] = Field(default_factory=list)
     """Names of the tools called this turn, in order."""
     tool_skus: list[str] = Field(default_factory=list)
     """Codes the tools returned, referenced or wrote this turn: the only ones the reply may name."""
     guardrail_notes: list[str] = Field(default_factory=list)
     """What the guardrails blocked or repaired this turn (empty when nothing tripped)."""
-
-
-class Explanation(BaseModel):
-    """Why a stored recommendation was made: its premises and justification as they were shown."""
-
-    recommendation_id: int
-    sku: str
-    name: str
-    premises: list[str]
-    justification: str
-    conversation_id: str | None
-    created_at: datetime
-    model_version: str
 
 
 # --- the loop's values -----------------------------------------------------------------------------------------

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import col, select
-
 from agent._state import TurnState
 from agent.intents import Detected, category_hints, detect
 from agent.models import AnswerPlan, Pick, Plan, ToolCall, ToolPlan
@@ -23,8 +21,7 @@ from agent.templates import (
     question_text,
     t,
 )
-from store.models import Product
-from tools.catalog import named_by_query
+from tools.catalog import catalogue_codes, named_by_query
 from tools.explain import NO_SUCH_POSITION
 from tools.models import OnboardingAnswer, OrderHistorySummary, ProductCard, ProductList, ProfilingChoice
 from tools.onboarding import QUESTIONS, next_onboarding_topic
@@ -405,10 +402,4 @@ def _meant(state: TurnState, d: Detected) -> str | None:
 
 def _known_codes(state: TurnState, codes: tuple[str, ...]) -> list[str]:
     """Return the tokens that are catalogue SKUs (case-insensitive), in the order written."""
-    if not codes:
-        return []
-    upper = {c.upper(): c for c in codes}
-    rows = state.ctx.session.exec(select(Product.sku).where(Product.active == True)
-                                  .where(col(Product.sku).in_(list(upper) + list(codes)))).all()
-    found = {r.upper(): r for r in rows}
-    return [found[c.upper()] for c in codes if c.upper() in found]
+    return catalogue_codes(state.ctx, codes)

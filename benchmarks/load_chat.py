@@ -46,12 +46,12 @@ def _free_port() -> int:
 
 def prepare(data_dir: Path, sessions: int, seed: int) -> list[str]:
     """Make sure the demo data exists in ``data_dir`` and return one customer token per session."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
     from core.config import Settings, apply_offline_env
     from portal.auth import issue_token
+    from store import companies
     from store.db import create_all, make_engine
-    from store.models import Company, Contact
 
     settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
     settings.ensure_dirs()
@@ -59,7 +59,7 @@ def prepare(data_dir: Path, sessions: int, seed: int) -> list[str]:
     engine = make_engine(settings)
     create_all(engine)
     with Session(engine) as s:
-        has_data = s.exec(select(Company.id)).first() is not None
+        has_data = bool(companies.companies(s))
     if not has_data:
         from store.demo import generate_demo
 
@@ -69,7 +69,7 @@ def prepare(data_dir: Path, sessions: int, seed: int) -> list[str]:
               f"({time.perf_counter() - started:.0f} s)", flush=True)
     tokens = []
     with Session(engine) as s:
-        contacts = s.exec(select(Contact).order_by(Contact.company_id, Contact.id)).all()
+        contacts = companies.contacts(s)
         seen: set[int] = set()
         for contact in contacts:  # one contact per company, spread over the first companies with contacts
             if contact.company_id in seen:

@@ -30,6 +30,12 @@ class InputError(SalesAgentError):
     http_status = 422
 
 
+class InputTooLargeError(InputError):
+    """The input is longer than the configured limit (a chat message over ``max_message_chars``)."""
+
+    http_status = 413
+
+
 class NotFoundError(SalesAgentError):
     """A referenced entity (product, company, approval, recommendation) does not exist."""
 
@@ -81,17 +87,6 @@ class GuardrailTripped(SalesAgentError):
     def __init__(self, message: str, result: Any = None) -> None:
         super().__init__(message)
         self.result = result
-
-
-class ApprovalRequired(SalesAgentError):
-    """The action changes a price and waits for a sales user's decision."""
-
-    exit_code = 9
-    http_status = 202
-
-    def __init__(self, message: str, approval_id: int | None = None) -> None:
-        super().__init__(message)
-        self.approval_id = approval_id
 
 
 class ModelFitError(SalesAgentError):

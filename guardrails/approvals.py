@@ -15,17 +15,21 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from core.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
-from store.models import ApprovalStatus, AuditLog, PriceApproval, Product, StaffRole, StaffUser
+from store import approvals as rows_of
+from store import catalog
+from store.audit import add_audit
+from store.models import ApprovalStatus, PriceApproval, StaffRole, StaffUser
 
 KINDS = frozenset({"discount", "quote", "segment_price_range", "price_change"})
 DECIDER_ROLES = frozenset({StaffRole.sales, StaffRole.admin})
 DEFAULT_TTL_HOURS = 72.0
 CENT = Decimal("0.01")
+APPROVAL_ENTITY = "price_approval"
+"""The ``AuditLog.entity`` of every price-approval transition."""
 
 
 def _now(now: datetime | None) -> datetime:
@@ -48,8 +52,7 @@ def _money(value: Any) -> Decimal:
 
 
 def _audit(session: Session, *, actor: str, action: str, approval_id: int, details: dict[str, Any]) -> None:
-    session.add(AuditLog(actor=actor[:64], action=action, entity="price_approval", entity_id=str(approval_id),
-                         details=details))
+    add_audit(session, actor=actor, action=action, entity=APPROVAL_ENTITY, entity_id=approval_id, details=details)
 
 
 def request_price_change(session: Session, *, company_id: int, conversation_id: str | None, skus: list[str],
@@ -61,18 +64,17 @@ def request_price_change(session: Session, *, company_id: int, conversation_id: 
         raise InputError(f"unknown price change kind {kind!r}; expected one of {sorted(KINDS)}")
     if kind != "segment_price_range" and not skus:
         raise InputError("a price change needs at least one sku")
+    known = catalog.existing_skus(session, skus=skus)
     for sku in skus:
-        if session.exec(select(Product.id).where(Product.sku == sku)).first() is None:
+        if sku not in known:
             raise NotFoundError(f"unknown sku {sku!r}")
     ttl = ttl_hours if ttl_hours is not None else DEFAULT_TTL_HOURS
     if ttl <= 0:
         raise InputError("ttl_hours must be positive")
     at = _now(now)
-    row = PriceApproval(company_id=company_id, conversation_id=conversation_id, product_skus=list(skus), kind=kind,
-                        proposed_change=dict(proposed_change), reason=reason, requested_by=requested_by,
-                        requested_at=at, expires_at=at + timedelta(hours=ttl))
-    session.add(row)
-    session.flush()
+    row = rows_of.add_approval(session, company_id=company_id, conversation_id=conversation_id, skus=skus,
+                               kind=kind, proposed_change=proposed_change, reason=reason,
+                               requested_by=requested_by, requested_at=at, expires_at=at + timedelta(hours=ttl))
     assert row.id is not None
     _audit(session, actor=requested_by, action="price_approval.requested", approval_id=row.id,
            details={"kind": kind, "skus": list(skus), "company_id": company_id, "proposed_change": proposed_change})
@@ -85,16 +87,12 @@ def request_price_change(session: Session, *, company_id: int, conversation_id: 
 def _transition(session: Session, row_id: int, *, from_status: ApprovalStatus, version: int,
                 values: dict[str, Any]) -> bool:
     """Conditional UPDATE; True when this call made the transition (exactly one caller can)."""
-    stmt = (update(PriceApproval)
-            .where(PriceApproval.id == row_id, PriceApproval.status == from_status,  # type: ignore[arg-type]
-                   PriceApproval.version == version)  # type: ignore[arg-type]
-            .values(version=version + 1, **values))
     try:
-        result = session.execute(stmt)
+        return rows_of.transition(session, approval_id=row_id, from_status=from_status, version=version,
+                                  values=values)
     except OperationalError as exc:  # SQLite: the other writer held the lock past the busy timeout
         session.rollback()
         raise ConflictError(f"price approval {row_id} is being decided concurrently; reload and retry") from exc
-    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _approved_price(session: Session, row: PriceApproval, override: Decimal | float | str | None) -> Decimal | None:
@@ -108,7 +106,7 @@ def _approved_price(session: Session, row: PriceApproval, override: Decimal | fl
         if key in change:
             return _money(change[key])
     if "discount_percent" in change and len(row.product_skus or []) == 1:
-        product = session.exec(select(Product).where(Product.sku == row.product_skus[0])).first()
+        product = catalog.product_by_sku(session, sku=row.product_skus[0])
         if product is not None:
             try:
                 return discounted(Decimal(product.unit_price), change["discount_percent"])
@@ -140,7 +138,7 @@ def decide(session: Session, *, approval_id: int, staff: StaffUser, approve: boo
         raise PermissionDeniedError("only staff with the sales or admin role may decide price approvals")
     if not approve and not (note and note.strip()):
         raise InputError("a rejection needs a note explaining why")
-    row = session.get(PriceApproval, approval_id)
+    row = rows_of.get_approval(session, approval_id=approval_id)
     if row is None:
         raise NotFoundError(f"price approval {approval_id} not found")
     at = _now(now)
@@ -175,8 +173,7 @@ def decide(session: Session, *, approval_id: int, staff: StaffUser, approve: boo
 def expire_due(session: Session, *, now: datetime | None = None, commit: bool = True) -> int:
     """Mark pending and approved requests whose ``expires_at`` has passed as expired; return how many."""
     at = _now(now)
-    rows = session.exec(select(PriceApproval).where(
-        PriceApproval.status.in_([ApprovalStatus.pending, ApprovalStatus.approved]))).all()  # type: ignore[attr-defined]
+    rows = rows_of.approvals(session, statuses=[ApprovalStatus.pending, ApprovalStatus.approved])
     count = 0
     for row in rows:
         if _aware(row.expires_at) > at:
@@ -196,8 +193,7 @@ def expire_due(session: Session, *, now: datetime | None = None, commit: bool = 
 def approved_offers(session: Session, company_id: int, *, now: datetime | None = None) -> list[PriceApproval]:
     """Return the company's approved offers that have not expired."""
     at = _now(now)
-    rows = session.exec(select(PriceApproval).where(PriceApproval.company_id == company_id,
-                                                    PriceApproval.status == ApprovalStatus.approved)).all()
+    rows = rows_of.approvals(session, statuses=[ApprovalStatus.approved], company_id=company_id)
     return [r for r in rows if _aware(r.expires_at) > at]
 
 
@@ -229,10 +225,8 @@ def find_open_request(session: Session, *, company_id: int, skus: list[str], kin
     offer the customer can use) before the newest pending one. The agent answers with it instead of filing a
     duplicate for the sales team."""
     at = _now(now)
-    rows = session.exec(select(PriceApproval).where(
-        PriceApproval.company_id == company_id, PriceApproval.kind == kind,
-        PriceApproval.status.in_([ApprovalStatus.pending, ApprovalStatus.approved]),  # type: ignore[attr-defined]
-    ).order_by(PriceApproval.id.desc())).all()  # type: ignore[union-attr]
+    rows = sorted(rows_of.approvals(session, statuses=[ApprovalStatus.pending, ApprovalStatus.approved],
+                                    company_id=company_id, kind=kind), key=lambda r: -(r.id or 0))
     matches = [row for row in rows
                if sorted(row.product_skus or []) == sorted(skus) and _aware(row.expires_at) > at
                and (not proposed_change or dict(row.proposed_change or {}) == dict(proposed_change))]
@@ -243,7 +237,7 @@ def find_open_request(session: Session, *, company_id: int, skus: list[str], kin
 
 def allowed_prices(session: Session, company_id: int, sku: str, *, now: datetime | None = None) -> set[Decimal]:
     """Return the prices a customer of ``company_id`` may be told for ``sku``: catalogue + approved offers."""
-    product = session.exec(select(Product).where(Product.sku == sku)).first()
+    product = catalog.product_by_sku(session, sku=sku)
     if product is None:
         return set()
     catalogue = Decimal(product.unit_price).quantize(CENT)

@@ -8,7 +8,8 @@ from typing import Protocol, TypeVar
 
 from sqlmodel import Session
 
-from store.models import AuditLog, Company, LegalBasis
+from store.audit import add_audit
+from store.models import Company, LegalBasis
 
 USABLE_BASES: frozenset[LegalBasis] = frozenset({LegalBasis.consent, LegalBasis.legitimate_interest})
 
@@ -60,8 +61,8 @@ def record_profiling_choice(session: Session, company: Company, *, opt_out: bool
     changed = company.profiling_opt_out != opt_out
     company.profiling_opt_out = opt_out
     session.add(company)
-    session.add(AuditLog(actor=actor[:64], action="profiling_opt_out" if opt_out else "profiling_opt_in",
-                         entity="company", entity_id=str(company.id), details={"opt_out": opt_out, "via": via}))
+    add_audit(session, actor=actor, action="profiling_opt_out" if opt_out else "profiling_opt_in",
+              entity="company", entity_id=str(company.id), details={"opt_out": opt_out, "via": via})
     if commit:
         session.commit()
     return changed

@@ -87,10 +87,10 @@ def drop_protected(features: Mapping[str, Any], *, source: str = "features", ses
     if dropped:
         logger.warning("dropped protected attributes from %s: %s", source, ", ".join(dropped))
         if session is not None:
-            from store.models import AuditLog
+            from store.audit import add_audit
 
-            session.add(AuditLog(actor="guardrails", action="denylist.dropped", entity="features",
-                                 entity_id=source[:64], details={"dropped": dropped}))
+            add_audit(session, actor="guardrails", action="denylist.dropped", entity="features", entity_id=source,
+                      details={"dropped": dropped})
     return DenylistResult(features=cleaned, dropped=tuple(dropped))
 
 

@@ -2,7 +2,7 @@
 
 :func:`check_reply` is pure: the caller builds a :class:`CheckContext` (``CheckContext.from_session`` reads the
 catalogue facts and allowed prices) and stores the returned :class:`CheckReport` in the AuditLog
-(:func:`audit_entry`). A failing check repairs the reply (drops the offending sentence or SKU, removes a
+(:func:`record_report`). A failing check repairs the reply (drops the offending sentence or SKU, removes a
 stranger's personal data, appends the disclosure) or, when nothing useful is left or ``policy="block"``,
 blocks it.
 """
@@ -84,17 +84,15 @@ class CheckContext:
                      tool_result_skus: Iterable[str], vault: PiiVault | None = None,
                      masker: PiiMasker | None = None, extra_allowed_prices: Iterable[Decimal] = ()) -> CheckContext:
         """Return a context with facts for every SKU the draft or the tools mention (one catalogue query)."""
-        from sqlmodel import select
-
         from guardrails.approvals import allowed_prices
-        from store.models import Product
+        from store import catalog
 
         tool_skus = frozenset(tool_result_skus)
         wanted = set(draft.recommended_skus) | tool_skus | {m.group() for m in _SKU_TOKEN.finditer(draft.text)}
         wanted |= {m.group() for m in _SKU_CANDIDATE.finditer(draft.text)}
         products: dict[str, ProductFact] = {}
         if wanted:
-            for p in session.exec(select(Product).where(Product.sku.in_(sorted(wanted)))).all():  # type: ignore[attr-defined]
+            for p in catalog.products_by_sku(session, skus=sorted(wanted), active_only=False).values():
                 prices = allowed_prices(session, company_id, p.sku) if company_id is not None else {
                     Decimal(p.unit_price).quantize(Decimal("0.01"))}
                 products[p.sku] = ProductFact(p.sku, p.active, p.currency, frozenset(prices))
@@ -317,9 +315,10 @@ def check_reply(reply: AgentReplyDraft, ctx: CheckContext, *,
                        findings=w.findings)
 
 
-def audit_entry(report: CheckReport, *, conversation_id: str | None, actor: str = "guardrails") -> AuditLog:
-    """Return the AuditLog row recording a report (the caller adds it to its session)."""
-    from store.models import AuditLog
+def record_report(session: Session, report: CheckReport, *, conversation_id: str | None,
+                  actor: str = "guardrails") -> AuditLog:
+    """Add the AuditLog row recording a report to the session (written with the turn) and return it."""
+    from store.audit import add_audit
 
-    return AuditLog(actor=actor, action=f"output_check.{report.action}", entity="conversation",
-                    entity_id=str(conversation_id or "-"), details=report.audit_details())
+    return add_audit(session, actor=actor, action=f"output_check.{report.action}", entity="conversation",
+                     entity_id=str(conversation_id or "-"), details=report.audit_details())

@@ -1,7 +1,8 @@
 """Tool guardrail for the agent loop: allow, reject with a message, or require a price approval.
 
 :func:`guard_tool_call` is a pure function of the tool name and its arguments; the loop (not the tool) calls it
-before running a tool and turns ``require_approval`` into :func:`request_for_tool_call` + ``ApprovalRequired``.
+before running a tool and turns ``require_approval`` into a pending request (:func:`request_for_tool_call`),
+which it reports to the planner as a ``NeedsApproval`` step: nothing is raised, the turn goes on.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def guard_tool_call(tool_name: str, args: dict[str, Any], *,
 def request_for_tool_call(session: Session, result: ToolGuardResult, *, tool_name: str, args: dict[str, Any],
                           company_id: int, conversation_id: str | None, reason: str = "",
                           ttl_hours: float | None = None) -> PriceApproval:
-    """Turn a ``require_approval`` verdict into a pending PriceApproval (the loop then raises ApprovalRequired)."""
+    """Turn a ``require_approval`` verdict into a pending PriceApproval (the loop reports it to the planner)."""
     if result.action != "require_approval":
         raise ValueError(f"tool call verdict is {result.action!r}, not require_approval")
     change = {k: v for k, v in args.items() if k not in ("sku", "skus")}

@@ -1,27 +1,28 @@
 """The app factory: settings and resources in, a FastAPI app out (routers, pages, static files, one error map).
 
-``create_app(settings, resources=None)``: pass resources to share ones already built (tests, the demo);
-otherwise the lifespan builds them once with ``salesagent.wiring.build_resources`` and closes them at shutdown.
-``app_from_env()`` is the uvicorn factory used by ``salesagent serve``.
+``create_app(settings, resources)``: share resources already built (tests, the demo), or
+``create_app(settings, build=...)``: the lifespan builds them once and closes them at shutdown. The roof
+(``salesagent.wiring.portal_app`` / ``portal_app_from_env``, the uvicorn factory) passes its builder.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from core.config import Settings, get_settings
+from core.config import Settings
+from core.errors import ConfigError
 from portal.errors import install_error_handlers
 from portal.routes import approvals, chat, health, me, pages, recommendations
 from portal.services.gate import TurnGate
+from tools.context import Resources
 
 log = logging.getLogger("salesagent.portal")
 HERE = Path(__file__).resolve().parent
@@ -52,16 +53,19 @@ def body_limit_for(settings: Settings) -> int:
     return max(64 * 1024, 8 * settings.max_message_chars + 4096)
 
 
-def create_app(settings: Settings, resources: Any = None) -> FastAPI:
-    """Return the portal app; resources are built in the lifespan unless given."""
+def create_app(settings: Settings, resources: Resources | None = None, *,
+               build: Callable[[Settings], Resources] | None = None) -> FastAPI:
+    """Return the portal app over ``resources``, or over the resources ``build(settings)`` makes in the lifespan
+    (the composition root, ``salesagent.wiring``, passes its builder; the portal does not import it)."""
+    if resources is None and build is None:
+        raise ConfigError("create_app needs resources or a builder of them")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = app.state.resources is None
         if owned:
-            from salesagent.wiring import build_resources
-
-            app.state.resources = build_resources(settings)
+            assert build is not None
+            app.state.resources = build(settings)
             app.state.turn_gate = TurnGate.for_engine(app.state.resources.engine)
             log.info("portal resources: %s", "; ".join(app.state.resources.notes))
         try:
@@ -86,7 +90,3 @@ def create_app(settings: Settings, resources: Any = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, limit=body_limit_for(settings))
     return app
 
-
-def app_from_env() -> FastAPI:
-    """Return the app for the process-wide settings (the uvicorn factory of ``salesagent serve``)."""
-    return create_app(get_settings())

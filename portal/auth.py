@@ -11,10 +11,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.errors import PermissionDeniedError, SalesAgentError
-from store.models import AuthToken, Company, Contact, StaffRole, StaffUser
+from store import accounts, companies
+from store.models import StaffRole, StaffUser
 
 Role = Literal["customer", "sales", "admin"]
 ROLES: tuple[Role, ...] = ("customer", "sales", "admin")
@@ -53,6 +54,50 @@ class Principal:
         return f"contact:{self.contact_id}"
 
 
+@dataclass(frozen=True)
+class Customer:
+    """A caller known to be a customer contact: the portal's dependency checks the role once, and services take
+    this instead of checking again."""
+
+    principal: Principal
+    company_id: int
+    contact_id: int
+
+    @property
+    def actor(self) -> str:
+        """The name written to the audit log (the contact's id, never its name)."""
+        return f"contact:{self.contact_id}"
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A caller known to be a sales or admin user, with its staff row (checked once by the dependency)."""
+
+    principal: Principal
+    user: StaffUser
+
+    @property
+    def actor(self) -> str:
+        """The name written to the audit log."""
+        return self.principal.actor
+
+
+def as_customer(principal: Principal) -> Customer:
+    """Return the principal as a customer; raise ``PermissionDeniedError`` (403) for staff."""
+    if principal.role != "customer" or principal.company_id is None or principal.contact_id is None:
+        raise PermissionDeniedError("this route is for customer accounts")
+    return Customer(principal, principal.company_id, principal.contact_id)
+
+
+def as_staff(session: Session, principal: Principal) -> Staff:
+    """Return the principal as a staff user with its row; raise ``PermissionDeniedError`` (403) otherwise."""
+    staff = accounts.get_staff(session, staff_user_id=principal.staff_user_id) \
+        if principal.is_staff and principal.staff_user_id is not None else None
+    if staff is None:
+        raise PermissionDeniedError("the sales role is required")
+    return Staff(principal, staff)
+
+
 def hash_token(token: str) -> str:
     """Return the hex SHA-256 of a token, the only form a token is stored in."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -80,18 +125,17 @@ def issue_token(
     if role == "customer":
         if contact_id is None or staff_user_id is not None:
             raise PermissionDeniedError("a customer token belongs to exactly one contact")
-        if session.get(Contact, contact_id) is None:
+        if companies.get_contact(session, contact_id=contact_id) is None:
             raise PermissionDeniedError(f"contact {contact_id} does not exist")
     else:
-        staff = session.get(StaffUser, staff_user_id) if staff_user_id is not None else None
+        staff = accounts.get_staff(session, staff_user_id=staff_user_id) if staff_user_id is not None else None
         if staff is None or contact_id is not None:
             raise PermissionDeniedError("a staff token belongs to exactly one existing staff user")
         if role == "admin" and staff.role != StaffRole.admin:
             raise PermissionDeniedError(f"staff user {staff.username} is not an admin")
     token = new_token(role)
-    session.add(AuthToken(token_hash=hash_token(token), contact_id=contact_id, staff_user_id=staff_user_id,
-                          role=role))
-    session.flush()
+    accounts.add_token(session, token_hash=hash_token(token), role=role, contact_id=contact_id,
+                       staff_user_id=staff_user_id)
     return token
 
 
@@ -99,32 +143,21 @@ def authenticate(session: Session, token: str | None) -> Principal:
     """Return the principal a token belongs to; raise :class:`AuthenticationError` if there is none."""
     if not token:
         raise AuthenticationError("not authenticated: send 'Authorization: Bearer <token>'")
-    row = session.exec(select(AuthToken).where(AuthToken.token_hash == hash_token(token.strip()))).first()
+    row = accounts.token_by_hash(session, token_hash=hash_token(token.strip()))
     if row is None or row.revoked or row.role not in ROLES or row.id is None:
         raise AuthenticationError("invalid or revoked token")
     if row.role == "customer":
-        contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
+        contact = companies.get_contact(session, contact_id=row.contact_id) if row.contact_id is not None else None
         if contact is None:
             raise AuthenticationError("invalid or revoked token")
-        company = session.get(Company, contact.company_id)
+        company = companies.get_company(session, company_id=contact.company_id)
         return Principal(role="customer", token_id=row.id, contact_id=contact.id, company_id=contact.company_id,
                          display_name=company.name if company else f"company {contact.company_id}")
-    staff = session.get(StaffUser, row.staff_user_id) if row.staff_user_id is not None else None
+    staff = accounts.get_staff(session, staff_user_id=row.staff_user_id) if row.staff_user_id is not None else None
     if staff is None:
         raise AuthenticationError("invalid or revoked token")
     return Principal(role=row.role, token_id=row.id, staff_user_id=staff.id,  # type: ignore[arg-type]
                      display_name=staff.full_name)
-
-
-def revoke_contact_tokens(session: Session, *, contact_id: int) -> int:
-    """Revoke every token of a contact and return how many were active. Flushes; the caller commits."""
-    rows = session.exec(select(AuthToken).where(AuthToken.contact_id == contact_id,
-                                                AuthToken.revoked == False)).all()
-    for row in rows:
-        row.revoked = True
-        session.add(row)
-    session.flush()
-    return len(rows)
 
 
 @dataclass(frozen=True)
@@ -148,23 +181,18 @@ def issue_demo_tokens(session: Session, *, customers: int = 2) -> list[DemoToken
     Earlier demo tokens keep working (nothing is revoked).
     """
     tokens: list[DemoToken] = []
-    companies = session.exec(select(Company).order_by(col(Company.id))).all()
-    for company in companies:
+    for company in companies.companies(session):
         if len(tokens) >= customers:
             break
-        contact = session.exec(select(Contact).where(Contact.company_id == company.id)
-                               .order_by(col(Contact.id))).first()
+        contact = companies.first_contact(session, company_id=company.id or 0)
         if contact is None or contact.id is None:
             continue
         token = issue_token(session, role="customer", contact_id=contact.id)
         tokens.append(DemoToken(role="customer", token=token, who=f"contact {contact.id}",
                                 company=company.name, company_id=company.id))
     for username, full_name, role in DEMO_STAFF:
-        staff = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
-        if staff is None:
-            staff = StaffUser(username=username, full_name=full_name, role=role)
-            session.add(staff)
-            session.flush()
+        staff = accounts.staff_by_username(session, username=username) or accounts.add_staff(
+            session, username=username, full_name=full_name, role=role)
         token = issue_token(session, role=role.value, staff_user_id=staff.id)  # type: ignore[arg-type]
         tokens.append(DemoToken(role=role.value, token=token, who=username))  # type: ignore[arg-type]
     session.commit()

@@ -4,7 +4,7 @@ request, and the caller (bearer token for the API, HttpOnly cookie plus form tok
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Form, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -12,8 +12,9 @@ from sqlmodel import Session
 
 from core.config import Settings
 from core.errors import PermissionDeniedError
-from portal.auth import Principal, authenticate, csrf_for
+from portal.auth import Customer, Principal, Staff, as_customer, as_staff, authenticate, csrf_for
 from portal.services.gate import TurnGate
+from tools.context import Resources
 
 COOKIE_NAME = "salesagent_token"
 
@@ -25,9 +26,9 @@ def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_resources(request: Request) -> Any:
+def get_resources(request: Request) -> Resources:
     """Return the resources built once in the lifespan (engine, catalogue search, recommender, ...)."""
-    return request.app.state.resources
+    return request.app.state.resources  # type: ignore[no-any-return]
 
 
 def get_turn_gate(request: Request) -> TurnGate:
@@ -36,7 +37,7 @@ def get_turn_gate(request: Request) -> TurnGate:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-ResourcesDep = Annotated[Any, Depends(get_resources)]
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
 TurnGateDep = Annotated[TurnGate, Depends(get_turn_gate)]
 
 
@@ -58,22 +59,18 @@ def get_principal(session: SessionDep,
 CurrentUser = Annotated[Principal, Depends(get_principal)]
 
 
-def get_customer(principal: CurrentUser) -> Principal:
-    """Return the caller if it is a customer contact; 403 for staff."""
-    if principal.role != "customer":
-        raise PermissionDeniedError("this route is for customer accounts")
-    return principal
+def get_customer(principal: CurrentUser) -> Customer:
+    """Return the caller as a customer contact; 403 for staff (the one role check of the customer routes)."""
+    return as_customer(principal)
 
 
-def get_staff(principal: CurrentUser) -> Principal:
-    """Return the caller if it has the sales or admin role; 403 for customers."""
-    if not principal.is_staff:
-        raise PermissionDeniedError("the sales role is required")
-    return principal
+def get_staff(principal: CurrentUser, session: SessionDep) -> Staff:
+    """Return the caller as a sales or admin user with its staff row; 403 for customers."""
+    return as_staff(session, principal)
 
 
-CustomerDep = Annotated[Principal, Depends(get_customer)]
-StaffDep = Annotated[Principal, Depends(get_staff)]
+CustomerDep = Annotated[Customer, Depends(get_customer)]
+StaffDep = Annotated[Staff, Depends(get_staff)]
 
 
 # --- pages ------------------------------------------------------------------------------------------------------
@@ -87,18 +84,18 @@ def get_page_principal(request: Request, session: SessionDep) -> Principal:
 PageUser = Annotated[Principal, Depends(get_page_principal)]
 
 
-def get_page_customer(principal: PageUser) -> Principal:
+def get_page_customer(principal: PageUser) -> Customer:
     """Return a customer page caller; 403 for staff."""
-    return get_customer(principal)
+    return as_customer(principal)
 
 
-def get_page_staff(principal: PageUser) -> Principal:
-    """Return a staff page caller; 403 for customers."""
-    return get_staff(principal)
+def get_page_staff(principal: PageUser, session: SessionDep) -> Staff:
+    """Return a staff page caller with its staff row; 403 for customers."""
+    return as_staff(session, principal)
 
 
-PageCustomer = Annotated[Principal, Depends(get_page_customer)]
-PageStaff = Annotated[Principal, Depends(get_page_staff)]
+PageCustomer = Annotated[Customer, Depends(get_page_customer)]
+PageStaff = Annotated[Staff, Depends(get_page_staff)]
 
 
 def verify_form(request: Request, csrf: Annotated[str, Form(max_length=64)]) -> None:

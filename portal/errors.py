@@ -15,18 +15,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.errors import InputError, SalesAgentError
+from core.errors import SalesAgentError
 from portal.auth import AuthenticationError
 
 log = logging.getLogger("salesagent.portal")
 
 UI_PREFIX = "/ui"
-
-
-class MessageTooLargeError(InputError):
-    """A chat message or request body is longer than the configured limit (HTTP 413)."""
-
-    http_status = 413
 
 
 def readable_validation_error(errors: list[Any]) -> str:
@@ -64,11 +58,7 @@ async def domain_error_handler(request: Request, exc: Exception) -> Response:
             return RedirectResponse("/", status_code=303)
         return _ui_page(request, status, str(exc))
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else None
-    body: dict[str, Any] = {"detail": str(exc)}
-    approval_id = getattr(exc, "approval_id", None)
-    if approval_id is not None:
-        body["approval_id"] = approval_id
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> Response:

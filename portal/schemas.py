@@ -1,7 +1,9 @@
 """HTTP shapes of the portal: ``*Create``/``*Request`` bodies validated at the edge, ``*Public`` answers.
 
 Lists answer ``{data, count}``. Length limits live here so bad input fails before any service runs, except the
-chat message limit, which comes from ``Settings.max_message_chars`` and answers 413 (see ``services.chat``).
+chat message limit, which comes from ``Settings.max_message_chars`` and is the agent's input guardrail (413).
+The chat answer is the agent's own ``AgentAnswerPublic`` and a shown recommendation is ``RecommendationPublic``
+on every surface: one model each, not a copy per layer.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
+from agent import RecommendationPublic
 from store.models import ApprovalStatus, EventType, LegalBasis
 
 ID_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -52,61 +55,6 @@ class ChatRequest(BaseModel):
         if not value.strip():
             raise ValueError("message is empty")
         return value
-
-
-class RecommendationPublic(BaseModel):
-    """A recommended product with its justification and the id to ask ``/recommendations/{id}/why``."""
-
-    recommendation_id: int | None = None
-    sku: str
-    name: str
-    price: Decimal | None = None
-    currency: str = "PLN"
-    premises: list[str] = Field(default_factory=list)
-    justification: str = ""
-
-    @field_validator("premises", mode="before")
-    @classmethod
-    def _texts(cls, value: Any) -> list[str]:
-        return premise_texts(list(value or []))
-
-
-class ApprovalTicketPublic(BaseModel):
-    """A price request of the turn: filed now (pending until a sales user decides), an earlier one still
-    pending (``existing``), or an earlier one approved, with the approved net ``unit_prices``."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    approval_id: int
-    status: str
-    kind: str = ""
-    skus: list[str] = Field(default_factory=list)
-    message: str = ""
-    existing: bool = False
-    unit_prices: dict[str, Decimal] = Field(default_factory=dict)
-    currency: str = ""
-    valid_until: datetime | None = None
-
-
-class OnboardingQuestionPublic(BaseModel):
-    """A question the agent asks a customer it knows nothing about yet, with suggested answers."""
-
-    topic: str
-    question: str
-    options: list[str] = Field(default_factory=list)
-
-
-class ChatAnswerPublic(BaseModel):
-    """The agent's structured answer to one message."""
-
-    conversation_id: str
-    reply: str
-    recommendations: list[RecommendationPublic] = Field(default_factory=list)
-    approvals: list[ApprovalTicketPublic] = Field(default_factory=list)
-    questions: list[OnboardingQuestionPublic] = Field(default_factory=list)
-    disclosure: str = ""
-    answered_by: Literal["llm", "planner"] = "planner"
-    language: str = "en"
 
 
 # --- recommendations ----------------------------------------------------------------------------------------------

@@ -7,23 +7,38 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from store.models import Company
 
-class OnboardingProfile(BaseModel):
-    """What a new customer told us at onboarding: it picks the segment and seeds content-based candidates."""
 
+class Customer(BaseModel):
+    """Whom a recommendation is for, as the caller already read it (the turn's company row): the ranking layer
+    does not open a session to read it again."""
+
+    company_id: int
+    external_id: str
     industry: str | None = Field(default=None, max_length=64)
     size_band: str | None = Field(default=None, max_length=32)
-    plans: str = Field(default="", max_length=1000)
-    """Free text: what they plan to build or buy (e.g. 'distribution boards for a small office')."""
+    interests: str = Field(default="", max_length=1000)
+    """What a new company said at onboarding it buys or plans (masked text): seeds content-based picks until
+    its first order."""
+    profiling_opt_out: bool = False
+    has_ordered: bool = False
+
+    @classmethod
+    def of(cls, company: Company, *, has_ordered: bool) -> Customer:
+        """Return the customer of a company row."""
+        assert company.id is not None
+        return cls(company_id=company.id, external_id=company.external_id, industry=company.industry,
+                   size_band=company.size_band, interests=company.interests or "",
+                   profiling_opt_out=company.profiling_opt_out, has_ordered=has_ordered)
 
 
 class RecContext(BaseModel):
-    """Where the recommendation is shown: the product on screen, the cart, the search query, onboarding answers."""
+    """Where the recommendation is shown: the product on screen, the cart, the search query."""
 
     product_sku: str | None = None
     cart_skus: list[str] = Field(default_factory=list)
     query: str | None = Field(default=None, max_length=500)
-    onboarding: OnboardingProfile | None = None
 
 
 class Premise(BaseModel):

@@ -65,3 +65,15 @@ def premises_for(explanations: Mapping[str, Explanation], name: Callable[[int], 
     if not personal:
         out.insert(0, Premise(kind="not_personalised", text=OPT_OUT_TEXT, data={"profiling_opt_out": True}))
     return out
+
+
+def similar_premise(anchor_sku: str, anchor_name: str, similarity: float, *, by_content: bool) -> Premise:
+    """Return the premise of a "similar product": close in content (description and attributes) or bought by
+    the same kind of customers (ALS item factors)."""
+    if by_content:
+        text = f"similar to {anchor_name} in description and attributes (similarity {_pct(similarity)})"
+    else:
+        text = f"bought by the same kind of customers as {anchor_name} (similarity {_pct(similarity)})"
+    return Premise(kind="similar_content" if by_content else "similar_als", text=text,
+                   data={"anchor": anchor_sku, "similarity": float(similarity)})
+

@@ -9,13 +9,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from core.errors import NotFoundError
 from guardrails.consent import may_personalise, usable_events
 from guardrails.denylist import drop_protected
 from ranking.interactions import DAY, EVENT_KINDS, ORDER, Interactions
-from store.models import Company, Event, Order, OrderLine, Product
+from store import catalog, companies, orders
+from store.models import Event
 
 
 @dataclass(frozen=True)
@@ -39,28 +40,24 @@ def days_since_epoch(ts: datetime) -> float:
 def load_snapshot(engine: Engine) -> StoreSnapshot:
     """Return every usable interaction in the store, with companies as users and active products as items."""
     with Session(engine) as s:
-        companies = s.exec(select(Company)).all()
-        products: list[Any] = list(s.exec(select(Product)).all())
-        lines: list[Any] = list(s.exec(select(  # type: ignore[call-overload]
-            Order.id, Order.company_id, Order.ordered_at, OrderLine.product_id, OrderLine.quantity,
-        ).join(OrderLine, OrderLine.order_id == Order.id)).all())
-        rows_ev = s.exec(select(Event).where(Event.company_id.is_not(None),  # type: ignore[union-attr]
-                                             Event.product_id.is_not(None))).all()  # type: ignore[union-attr]
-        events = list(usable_events(rows_ev))
+        all_companies = companies.companies(s)
+        products = catalog.products(s)
+        lines = orders.order_line_rows(s)
+        events = list(usable_events(orders.product_events(s)))
     pid_sku = {p.id: p.sku for p in products}
     items: Any = np.array(sorted({p.sku for p in products if p.active} | {pid_sku[ln.product_id] for ln in lines}),
                      dtype=object)
     item_code = {sku: k for k, sku in enumerate(items)}
-    comp_ext: dict[int, str] = {int(c.id): c.external_id for c in companies if c.id is not None}
+    comp_ext: dict[int, str] = {int(c.id): c.external_id for c in all_companies if c.id is not None}
     users = np.array(sorted(comp_ext.values()), dtype=object)
     user_code = {u: k for k, u in enumerate(users)}
     segments = {}
-    for c in companies:
+    for c in all_companies:
         feats = drop_protected({"industry": c.industry, "size_band": c.size_band}, source="ranking.segment").features
         if feats.get("industry") and feats.get("size_band"):
             segments[c.external_id] = (str(feats["industry"]), str(feats["size_band"]))
-    opted_out = {int(c.id) for c in companies if c.id is not None and not may_personalise(c)}
-    rows = [(user_code[comp_ext[ln.company_id]], item_code[pid_sku[ln.product_id]], int(ln.id),
+    opted_out = {int(c.id) for c in all_companies if c.id is not None and not may_personalise(c)}
+    rows = [(user_code[comp_ext[ln.company_id]], item_code[pid_sku[ln.product_id]], int(ln.order_id),
              days_since_epoch(ln.ordered_at), ORDER, float(ln.quantity)) for ln in lines]
     rows += [(user_code[comp_ext[e.company_id]], item_code[pid_sku[e.product_id]], -1,  # type: ignore[index]
               days_since_epoch(e.occurred_at), _event_kind(e), 1.0)
@@ -103,22 +100,16 @@ def company_history(engine: Engine, company_id: int, users: np.ndarray, items: n
     item_code = {s: k for k, s in enumerate(items)}
     rows: list[tuple[int, int, int, float, int, float]] = []
     with Session(engine) as s:
-        company = s.get(Company, company_id)
+        company = companies.get_company(s, company_id=company_id)
         if company is None:
             raise NotFoundError(f"company {company_id} not found")
         code = user_code.get(company.external_id)
         personal = may_personalise(company)
         if code is not None and personal:
-            lines: list[Any] = list(s.exec(select(  # type: ignore[call-overload]
-                Order.id, Order.ordered_at, Product.sku, OrderLine.quantity)
-                .join(OrderLine, OrderLine.order_id == Order.id)  # type: ignore[arg-type]
-                .join(Product, Product.id == OrderLine.product_id)  # type: ignore[arg-type]
-                .where(Order.company_id == company_id)).all())
-            events = list(usable_events(s.exec(select(Event).where(
-                Event.company_id == company_id, Event.product_id.is_not(None))).all()))  # type: ignore[union-attr]
-            ids = {e.product_id for e in events}
-            sku_of: dict[Any, str] = dict(s.exec(select(Product.id, Product.sku)  # type: ignore[call-overload]
-                                                 .where(Product.id.in_(ids))).all()) if ids else {}  # type: ignore[union-attr]
+            lines = orders.company_line_rows(s, company_id=company_id)
+            events = list(usable_events(orders.company_events(s, company_id=company_id, with_product=True)))
+            sku_of: dict[Any, str] = catalog.sku_by_product_id(
+                s, product_ids={e.product_id for e in events if e.product_id is not None})
             rows = [(code, item_code[sku], int(oid), days_since_epoch(ts), ORDER, float(qty))
                     for oid, ts, sku, qty in lines if sku in item_code]
             rows += [(code, item_code[sku_of[e.product_id]], -1, days_since_epoch(e.occurred_at), _event_kind(e), 1.0)

@@ -35,12 +35,9 @@ def doc_from_product(product: Any) -> ProductDoc:
 
 def docs_from_store(session: Any) -> list[ProductDoc]:
     """Return a ``ProductDoc`` for every active product in the store."""
-    from sqlmodel import select
+    from store.catalog import products
 
-    from store.models import Product
-
-    rows = session.exec(select(Product).where(Product.active == True)).all()
-    return [doc_from_product(p) for p in rows]
+    return [doc_from_product(p) for p in products(session, active_only=True)]
 
 
 def embed_store_catalogue(session: Any, embedder: Any) -> dict[str, Any]:

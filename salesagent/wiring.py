@@ -1,63 +1,34 @@
-"""Resources built once from :class:`Settings` and passed in: engine, catalogue search, recommender, PII masker,
-OpenAI client, and the per-conversation PII vaults (kept server-side, in memory).
-
-Called by the CLI commands and the portal's lifespan; nothing else creates clients.
+"""The composition root: the resources built once from :class:`Settings` (engine, catalogue search,
+recommender, PII masker, OpenAI client, the per-conversation PII vaults) for the CLI and the portal's lifespan.
+Nothing else creates clients.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
 from core.config import Settings, apply_offline_env
+from tools.context import Resources
 
-logger = logging.getLogger("salesagent.wiring")
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from openai import OpenAI
 
+    from guardrails.pii import PiiMasker
+    from ranking import Recommender
+    from retrieval.catalog import CatalogSearch
 
-@dataclass
-class Resources:
-    """Everything a turn needs that is expensive to build; one instance per process."""
-
-    settings: Settings
-    engine: Engine
-    catalog: Any
-    """``retrieval.CatalogSearch``: ``search(query, filters, k) -> list[SearchHit]``."""
-    recommender: Any
-    """``ranking.Recommender``: personal picks, bought together, similar, segment bestsellers."""
-    masker: Any
-    """``guardrails.pii.PiiMasker``: ``mask(text, vault) -> MaskResult``."""
-    vaults: Any
-    """``guardrails.pii.VaultStore``: the per-conversation PII vaults, in this process's memory only."""
-    llm: Any | None = None
-    """``openai.OpenAI`` client, or None when no endpoint is configured (the rule planner answers)."""
-    notes: list[str] = field(default_factory=list)
-    """What was built and how (shown by ``salesagent chat`` with ``--verbose``)."""
-
-    def session(self) -> Session:
-        """Return a new DB session on the shared engine."""
-        return Session(self.engine)
-
-    def close(self) -> None:
-        """Close the clients (the embedded vector engine must be closed before exit)."""
-        for name in ("catalog", "llm"):
-            client = getattr(self, name)
-            if client is not None and hasattr(client, "close"):
-                try:
-                    client.close()
-                except Exception:  # pragma: no cover - closing is best effort
-                    logger.exception("closing %s failed", name)
-        self.engine.dispose()
+__all__ = ["Resources", "build_llm_client", "build_resources", "portal_app", "portal_app_from_env"]
 
 
-def build_llm_client(settings: Settings, http_client: Any = None) -> Any | None:
+def build_llm_client(settings: Settings, http_client: Any = None) -> OpenAI | None:
     """Return an ``openai.OpenAI`` client for the configured endpoint, or None when none is configured.
 
     Timeout and retries (the SDK's exponential backoff on connection errors, 408/409/429 and 5xx) come from
-    the settings; ``http_client`` lets the golden runner watch what leaves the process.
+    the settings; ``http_client`` (a client of the HTTP library the installed SDK uses: ``httpx2`` for openai
+    3.x) lets the golden runner watch what leaves the process.
     """
     if not settings.llm_enabled:
         return None
@@ -67,18 +38,12 @@ def build_llm_client(settings: Settings, http_client: Any = None) -> Any | None:
                   timeout=settings.llm_timeout_s, max_retries=settings.llm_max_retries, http_client=http_client)
 
 
-def _product_codes(engine: Engine) -> list[str]:
-    from store.models import Product
-
-    with Session(engine) as s:
-        rows = s.exec(select(Product.sku, Product.ean)).all()
-    return [c for row in rows for c in row if c]
-
-
-def build_resources(settings: Settings, *, engine: Engine | None = None, catalog: Any = None,
-                    recommender: Any = None, masker: Any = None, llm: Any = None) -> Resources:
+def build_resources(settings: Settings, *, engine: Engine | None = None, catalog: CatalogSearch | None = None,
+                    recommender: Recommender | None = None, masker: PiiMasker | None = None,
+                    llm: OpenAI | None = None) -> Resources:
     """Return the resources for ``settings``; pass any of them to reuse one already built (tests, the portal)."""
     apply_offline_env(settings)
+    from guardrails.pii import VaultStore
     from store.db import make_engine
 
     notes: list[str] = []
@@ -89,14 +54,14 @@ def build_resources(settings: Settings, *, engine: Engine | None = None, catalog
         recommender = _build_recommender(settings, engine, catalog, notes)
     if masker is None:
         masker = _build_masker(settings, engine, notes)
-    from guardrails.pii import VaultStore
-
     return Resources(settings=settings, engine=engine, catalog=catalog, recommender=recommender, masker=masker,
                      vaults=VaultStore(), llm=llm if llm is not None else build_llm_client(settings),
                      notes=notes)
 
 
-def _build_catalog(settings: Settings, engine: Engine, notes: list[str]) -> Any:
+def _build_catalog(settings: Settings, engine: Engine, notes: list[str]) -> CatalogSearch:
+    from sqlmodel import Session
+
     from retrieval import build_catalog_search
     from retrieval.embeddings import load_embedder
 
@@ -107,22 +72,43 @@ def _build_catalog(settings: Settings, engine: Engine, notes: list[str]) -> Any:
     return search
 
 
-def _build_recommender(settings: Settings, engine: Engine, catalog: Any, notes: list[str]) -> Any:
+def _build_recommender(settings: Settings, engine: Engine, catalog: CatalogSearch, notes: list[str]) -> Recommender:
+    from sqlmodel import Session
+
     from ranking import load_recommender
     from retrieval.embeddings import load_embedder
-    from store.models import Product
+    from store.catalog import active_skus
 
     embedder = load_embedder(settings)
     with Session(engine) as s:
-        skus = list(s.exec(select(Product.sku).where(Product.active == True)).all())
+        skus = active_skus(s)
     recommender = load_recommender(settings, engine, embed=embedder.encode, vectors=catalog.vectors_for(skus),
                                    reload_every=settings.model_reload_seconds or None)
-    notes.append(f"recommender: ranking model {getattr(recommender, 'version', '?')}")
+    notes.append(f"recommender: ranking model {recommender.version}")
     return recommender
 
 
-def _build_masker(settings: Settings, engine: Engine, notes: list[str]) -> Any:
+def _build_masker(settings: Settings, engine: Engine, notes: list[str]) -> PiiMasker:
+    from sqlmodel import Session
+
     from guardrails.pii import build_masker
+    from store.catalog import product_codes
 
     notes.append("masker: guardrails.pii Presidio")
-    return build_masker(settings, known_product_codes=_product_codes(engine))
+    with Session(engine) as s:
+        codes = product_codes(s)
+    return build_masker(settings, known_product_codes=codes)
+
+
+def portal_app(settings: Settings, resources: Resources | None = None) -> FastAPI:
+    """Return the portal over ``resources``, or over resources its lifespan builds with :func:`build_resources`."""
+    from portal.app import create_app
+
+    return create_app(settings, resources, build=None if resources is not None else build_resources)
+
+
+def portal_app_from_env() -> FastAPI:
+    """Return the portal for the process-wide settings (the uvicorn factory of ``salesagent serve --workers``)."""
+    from core.config import get_settings
+
+    return portal_app(get_settings())

@@ -1,4 +1,5 @@
-"""Protected attributes are read by the equality audit alone: no ranking, tool or agent module may import them."""
+"""Protected attributes are read by the equality audit alone: no ranking, tool or agent module may import them.
+(The one-way layering of every package is ``tests/test_layers.py``.)"""
 
 from __future__ import annotations
 
@@ -32,13 +33,3 @@ def test_package_never_imports_protected_attributes(package: str) -> None:
         if any(name.startswith("store.protected") for name in imported) or "ProtectedAttributes" in text:
             offenders.append(str(path.relative_to(REPO)))
     assert offenders == [], f"{package} reaches protected attributes: {offenders}"
-
-
-def test_lower_layers_do_not_import_agent_or_portal() -> None:
-    offenders = []
-    for package in ("store", "retrieval", "ranking", "guardrails"):
-        for path in (REPO / package).rglob("*.py"):
-            for name in _imports(path):
-                if name.split(".")[0] in {"agent", "portal", "tools"}:
-                    offenders.append(f"{path.relative_to(REPO)} imports {name}")
-    assert offenders == []

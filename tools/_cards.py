@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlmodel import col, select
-
+from store import catalog
 from store.models import Product
 from tools.context import RunContext
 from tools.models import PremiseOut, ProductCard
@@ -38,11 +37,7 @@ def anchor_card(ctx: RunContext, sku: str) -> ProductCard:
 
 def products_by_sku(ctx: RunContext, skus: Iterable[str]) -> dict[str, Product]:
     """Return the active catalogue rows for ``skus`` (unknown or inactive SKUs are absent)."""
-    wanted = list(dict.fromkeys(skus))
-    if not wanted:
-        return {}
-    rows = ctx.session.exec(select(Product).where(col(Product.sku).in_(wanted), col(Product.active).is_(True))).all()
-    return {row.sku: row for row in rows}
+    return catalog.products_by_sku(ctx.session, skus=skus)
 
 
 def card_from_product(product: Product, *, score: float | None = None,

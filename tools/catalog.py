@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import Field
-from sqlmodel import col, select
 
 from core.errors import ToolInputError
-from store.models import Product, ProductRelation
+from store import catalog
 from tools._cards import anchor_card, card_from_product, cards_from_ranked, premise_out, products_by_sku
 from tools.context import RunContext
 from tools.models import PremiseOut, ProductCard, ProductDetail, ProductList
@@ -37,6 +37,16 @@ def named_by_query(card: ProductCard) -> bool:
             except ValueError:
                 continue
     return False
+
+
+def catalogue_codes(ctx: RunContext, codes: Sequence[str]) -> list[str]:
+    """Return the tokens among ``codes`` that are active catalogue SKUs (matched case-insensitively), as the
+    catalogue spells them, in the order written (the planner's "did the customer name a product?")."""
+    if not codes:
+        return []
+    upper = {c.upper(): c for c in codes}
+    found = {r.upper(): r for r in catalog.existing_skus(ctx.session, skus=[*upper, *codes], active_only=True)}
+    return [found[c.upper()] for c in codes if c.upper() in found]
 
 
 def search_catalog(
@@ -77,15 +87,12 @@ def get_product(ctx: RunContext, sku: Sku) -> ProductDetail:
     product = products_by_sku(ctx, [sku.strip()]).get(sku.strip())
     if product is None:
         raise ToolInputError(f"no active product with SKU {sku!r}; use search_catalog to find one")
-    rel_rows = ctx.session.exec(
-        select(Product.sku).join(ProductRelation, col(ProductRelation.related_product_id) == col(Product.id))
-        .where(ProductRelation.product_id == product.id, Product.active == True)
-    ).all()
+    rel_rows = catalog.accessory_skus(ctx.session, product_id=product.id or 0)
     card = card_from_product(product, premises=[premise_out({"kind": "catalogue",
                                                              "text": f"catalogue entry for {product.sku}"})])
     ctx.remember([card])
     return ProductDetail(**card.model_dump(), description=product.description[:600], unit=product.unit,
-                         attributes=dict(product.attributes or {}), accessory_skus=list(rel_rows)[:10])
+                         attributes=dict(product.attributes or {}), accessory_skus=rel_rows)
 
 
 AlternativeKind = Literal["similar", "substitute", "cheaper"]
@@ -118,10 +125,10 @@ def substitutes(ctx: RunContext, anchor: ProductCard, k: int, *, cheaper: bool =
     which specification it shares."""
     from retrieval.substitutes import same_specification, specification_phrase
 
-    spec = ctx.session.exec(select(Product.attributes).where(Product.sku == anchor.sku)).one()
-    rows = ctx.session.exec(select(Product).where(
-        Product.category == anchor.category, Product.currency == anchor.currency, Product.sku != anchor.sku,
-        col(Product.active).is_(True))).all()
+    anchor_row = catalog.product_by_sku(ctx.session, sku=anchor.sku)
+    spec = anchor_row.attributes if anchor_row is not None else {}
+    rows = catalog.same_category(ctx.session, category=anchor.category, currency=anchor.currency,
+                                 exclude_sku=anchor.sku)
     found = sorted((p for p in rows if (not cheaper or p.unit_price < anchor.price)
                     and same_specification(spec, p.attributes)),
                    key=lambda p: (p.stock <= 0, p.unit_price, p.sku))[:k]

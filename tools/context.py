@@ -1,17 +1,64 @@
-"""The run context: what every tool receives as its first argument (never shown to the model)."""
+"""What every tool receives as its first argument (never shown to the model): the run context of the turn and the
+process's resources (built once by ``salesagent.wiring`` and passed in)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.config import Settings
 from store.models import Company
 from tools.models import ApprovalTicket, OnboardingQuestion, ProductCard
 
 if TYPE_CHECKING:
-    from salesagent.wiring import Resources
+    from openai import OpenAI
+
+    from guardrails.pii import PiiMasker, VaultStore
+    from ranking import Recommender
+    from retrieval.catalog import CatalogSearch
+
+logger = logging.getLogger("salesagent.resources")
+
+
+@dataclass
+class Resources:
+    """Everything a turn needs that is expensive to build; one instance per process (``salesagent.wiring``
+    builds it for the CLI and the portal's lifespan; tests build it over their own engines)."""
+
+    settings: Settings
+    engine: Engine
+    catalog: CatalogSearch
+    """Hybrid catalogue search: ``search(query, filters, k) -> list[SearchHit]``."""
+    recommender: Recommender
+    """Personal picks, bought together, similar products, segment bestsellers."""
+    masker: PiiMasker
+    """PII masking: ``mask(text, vault) -> MaskResult``."""
+    vaults: VaultStore
+    """The per-conversation PII vaults, in this process's memory only."""
+    llm: OpenAI | None = None
+    """The OpenAI-compatible client, or None when no endpoint is configured (the rule planner answers). The
+    agent's loop uses it; tools never call a model."""
+    notes: list[str] = field(default_factory=list)
+    """What was built and how (shown by ``salesagent chat`` with ``--verbose`` and logged by the portal)."""
+
+    def session(self) -> Session:
+        """Return a new DB session on the shared engine."""
+        return Session(self.engine)
+
+    def close(self) -> None:
+        """Close the clients (the embedded vector engine must be closed before exit)."""
+        for name, client in (("catalog", self.catalog), ("llm", self.llm)):
+            if client is None:
+                continue
+            try:
+                client.close()
+            except Exception:  # pragma: no cover - closing is best effort
+                logger.exception("closing %s failed", name)
+        self.engine.dispose()
 
 
 @dataclass
@@ -30,6 +77,8 @@ class RunContext:
     """The person chatting (never shown to a model)."""
     language: Literal["pl", "en"] = "en"
     """The customer's language, detected from the message."""
+    order_count: int = 0
+    """How many orders the company has placed (read once at the start of the turn)."""
     returned: dict[str, ProductCard] = field(default_factory=dict)
     """Every product a tool returned this turn, by SKU (the only SKUs the answer may name)."""
     referenced: set[str] = field(default_factory=set)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from store.conversations import conversation_recommendations
 from store.models import Product, Recommendation
 from tools._cards import premise_out
 from tools.catalog import TopK
@@ -20,11 +21,8 @@ NO_SUCH_POSITION = "the latest list has no product at position"
 def _turns(session: Session, *, conversation_id: str, company_id: int, sku: str | None,
            rows_wanted: int) -> list[list[tuple[Recommendation, Product]]]:
     """Return the conversation's stored recommendations grouped by turn, newest turn first, each newest first."""
-    query = (select(Recommendation, Product).join(Product, col(Product.id) == col(Recommendation.product_id))
-             .where(Recommendation.conversation_id == conversation_id, Recommendation.company_id == company_id))
-    if sku:
-        query = query.where(Product.sku == sku)
-    rows = session.exec(query.order_by(col(Recommendation.id).desc()).limit(rows_wanted)).all()
+    rows = conversation_recommendations(session, conversation_id=conversation_id, company_id=company_id, sku=sku,
+                                        limit=rows_wanted)
     turns: list[list[tuple[Recommendation, Product]]] = []
     for rec, product in rows:  # newest first; a rank that does not go down starts an older turn
         if not turns or rec.rank >= turns[-1][-1][0].rank:

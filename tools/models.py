@@ -85,14 +85,15 @@ class ProfilingChoice(BaseModel):
     note: str = ""
 
 
-class ApprovalTicket(BaseModel):
-    """A price request for a sales user. It carries a price only once a sales user approved one."""
+class ApprovalTicketPublic(BaseModel):
+    """A price request of a turn as the customer may see it: filed now (pending until a sales user decides), an
+    earlier one still pending (``existing``), or an earlier one approved, with the approved net ``unit_prices``.
+    It carries a price only once a sales user approved one."""
 
     approval_id: int
     status: str
     kind: str
     skus: list[str]
-    message: str
     existing: bool = False
     """An earlier request of this company (still pending, or approved) answered instead of filing a new one."""
     unit_prices: dict[str, Decimal] = Field(default_factory=dict)
@@ -100,6 +101,12 @@ class ApprovalTicket(BaseModel):
     currency: str = ""
     valid_until: datetime | None = None
     """When an approved offer (or a pending request) expires."""
+
+
+class ApprovalTicket(ApprovalTicketPublic):
+    """What ``request_price_change`` returns to the model: the public ticket plus a note written for it."""
+
+    message: str
 
 
 class OnboardingQuestion(BaseModel):

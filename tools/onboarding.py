@@ -10,12 +10,13 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import Field
-from sqlalchemy import func
-from sqlmodel import col, select
 
 from core.errors import ToolInputError
 from retrieval.text import normalise as fold
-from store.models import AuditLog, Company, OrderLine, Product
+from store.audit import add_audit
+from store.companies import known_industries
+from store.models import Company
+from store.orders import ordered_category_counts
 from tools.context import RunContext
 from tools.models import OnboardingAnswer, OnboardingQuestion
 
@@ -86,8 +87,7 @@ def ask_onboarding_question(
     if topic is None:
         topic = next_onboarding_topic(company) or "categories"
     if topic == "industry":
-        rows = ctx.session.exec(select(Company.industry).where(Company.industry != None).distinct()).all()
-        options = [r.replace("_", " ") for r in sorted({r for r in rows if r})][:OPTIONS_SHOWN]
+        options = [r.replace("_", " ") for r in known_industries(ctx.session)][:OPTIONS_SHOWN]
     elif topic == "size":
         options = SIZE_OPTIONS
     else:
@@ -110,12 +110,8 @@ def next_onboarding_topic(company: Company) -> Literal["industry", "size", "cate
 def product_groups(ctx: RunContext) -> list[str]:
     """Return the catalogue's top-level product groups, the most ordered first (the question shows the first
     ten: alphabetical order once cut "Photovoltaics" from the list a PV installer was shown)."""
-    rows = ctx.session.exec(
-        select(Product.category, func.count(col(OrderLine.id)))
-        .join(OrderLine, col(OrderLine.product_id) == col(Product.id), isouter=True)
-        .where(col(Product.active).is_(True)).group_by(col(Product.category))).all()
     counts: dict[str, int] = {}
-    for category, n in rows:
+    for category, n in ordered_category_counts(ctx.session).items():
         if category:
             group = category.split(" > ")[0]
             counts[group] = counts.get(group, 0) + int(n)
@@ -139,8 +135,7 @@ def record_onboarding_answer(
     company = ctx.company
     note = ""
     if topic == "industry":
-        known = [r for r in ctx.session.exec(select(Company.industry).where(Company.industry != None).distinct())
-                 .all() if r]
+        known = known_industries(ctx.session)
         value = industry_from_answer(answer, known)
         if value is None:
             raise ToolInputError(f"the answer names none of the industries: {', '.join(sorted(known))}")
@@ -160,6 +155,6 @@ def record_onboarding_answer(
         value = "; ".join(dict.fromkeys([*named, answer.strip()]))[:500]
         company.interests = value
     ctx.session.add(company)
-    ctx.session.add(AuditLog(actor=f"contact:{ctx.contact_id}", action="onboarding_answer", entity="company",
-                             entity_id=str(company.id), details={"topic": topic, "via": "chat"}))
+    add_audit(ctx.session, actor=f"contact:{ctx.contact_id}", action="onboarding_answer", entity="company",
+              entity_id=str(company.id), details={"topic": topic, "via": "chat"})
     return OnboardingAnswer(topic=topic, recorded=value, note=note)

@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import Field
-from sqlmodel import select
 
-from store.models import Order, OrderLine, Product
+from store.orders import company_order_lines
 from tools.context import RunContext
 from tools.models import CategoryCount, OrderHistorySummary, ProductCount
 
@@ -21,13 +20,8 @@ def get_order_history(ctx: RunContext, months: Annotated[int, Field(ge=1, le=60)
         months: How many months back to look.
     """
     since = datetime.now(UTC) - timedelta(days=31 * months)
-    rows = ctx.session.exec(
-        select(Order.id, Order.ordered_at, Product.sku, Product.name, Product.category)  # type: ignore[call-overload]
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .join(Product, Product.id == OrderLine.product_id)
-        .where(Order.company_id == ctx.company.id)
-    ).all()
-    rows = [r for r in rows if _aware(r[1]) >= since]
+    rows = [r for r in company_order_lines(ctx.session, company_id=ctx.company.id or 0)
+            if _aware(r.ordered_at) >= since]
     if not rows:
         return OrderHistorySummary(order_count=0, note="no orders in this period (a new customer)")
     orders = {r[0]: _aware(r[1]) for r in rows}

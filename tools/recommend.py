@@ -26,15 +26,14 @@ def recommend_for_customer(
         product_sku: A product the customer is looking at, if any.
         k: How many products to return.
     """
-    from ranking.models import OnboardingProfile, RecContext
+    from ranking.models import Customer, RecContext
 
     if product_sku and not products_by_sku(ctx, [product_sku]):
         raise ToolInputError(f"no active product with SKU {product_sku!r}")
-    company = ctx.company  # as this turn sees it: an onboarding answer recorded a moment ago counts already
-    onboarding = OnboardingProfile(industry=company.industry, size_band=company.size_band,
-                                   plans=company.interests or "")
-    context = RecContext(product_sku=product_sku, cart_skus=[], query=query, onboarding=onboarding)
-    ranked = ctx.resources.recommender.recommend_for_customer(ctx.company.id, context, k=k)
+    # the company as this turn sees it: an onboarding answer recorded a moment ago counts already
+    customer = Customer.of(ctx.company, has_ordered=ctx.order_count > 0)
+    context = RecContext(product_sku=product_sku, cart_skus=[], query=query)
+    ranked = ctx.resources.recommender.recommend_for_customer(customer, context, k=k)
     cards = cards_from_ranked(ctx, ranked, exclude=[product_sku] if product_sku else [])
     return ProductList(items=cards, note="" if cards else "no recommendation available")
 

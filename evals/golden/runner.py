@@ -24,15 +24,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from agent import AgentAnswer, run_turn
 from agent.language import detect_language
 from core.errors import ConfigError
 from guardrails.approvals import allowed_prices
 from guardrails.output_checks import find_prices, find_sku_tokens
-from store.models import Company, Contact, Message, Order, OrderLine, PriceApproval, Product, ProductRelation
+from store import approvals, catalog, companies, conversations, orders
+from store.models import Company, Contact, Product
 
 CASES = Path(__file__).with_name("conversations.jsonl")
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
@@ -124,44 +124,31 @@ class World:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.catalog: dict[str, Product] = {p.sku: p for p in session.exec(select(Product))}
+        self.catalog: dict[str, Product] = {p.sku: p for p in catalog.products(session)}
         self._top: dict[str, str] = {}
         self._partners: dict[str, set[str]] = {}
         self._picked: dict[tuple[Any, ...], Company] = {}
-        contacts = session.exec(select(Contact)).all()
+        contacts = companies.contacts(session)
         self.people: list[tuple[int, str]] = [
             (c.company_id, v) for c in contacts for v in (c.full_name, c.email, c.phone) if v and len(v) > 5]
 
     def top_sku(self, category: str) -> str:
         """Return the most ordered active SKU of the categories whose path contains ``category``."""
         if category not in self._top:
-            row = self.session.exec(
-                select(Product.sku, func.count(col(OrderLine.id)).label("n"))
-                .join(OrderLine, col(OrderLine.product_id) == col(Product.id))
-                .where(col(Product.category).contains(category), Product.active == True)
-                .group_by(col(Product.sku)).order_by(func.count(col(OrderLine.id)).desc()).limit(1)
-            ).first()
-            if row is None:
+            sku = orders.most_ordered_sku(self.session, category_contains=category)
+            if sku is None:
                 raise ConfigError(f"no ordered product in a category containing {category!r}")
-            self._top[category] = row[0]
+            self._top[category] = sku
         return self._top[category]
 
     def partners(self, sku: str, min_orders: int = 2) -> set[str]:
         """Return SKUs bought in at least ``min_orders`` orders together with ``sku``, plus its catalogue
         accessories."""
         if sku not in self._partners:
-            product = self.catalog[sku]
-            orders = select(OrderLine.order_id).where(OrderLine.product_id == product.id)
-            rows = self.session.exec(
-                select(Product.sku).join(OrderLine, col(OrderLine.product_id) == col(Product.id))
-                .where(col(OrderLine.order_id).in_(orders), Product.sku != sku)
-                .group_by(col(Product.sku)).having(func.count() >= min_orders)
-            ).all()
-            related = self.session.exec(
-                select(Product.sku).join(ProductRelation, col(ProductRelation.related_product_id) == col(Product.id))
-                .where(ProductRelation.product_id == product.id)
-            ).all()
-            self._partners[sku] = set(rows) | set(related)
+            product_id = self.catalog[sku].id or 0
+            together = orders.co_ordered_skus(self.session, product_id=product_id, min_orders=min_orders)
+            related = catalog.accessory_skus(self.session, product_id=product_id, limit=None, active_only=False)
+            self._partners[sku] = set(together) | set(related)
         return self._partners[sku]
 
     def cheaper_twins(self, sku: str) -> set[str]:
@@ -175,16 +162,10 @@ class World:
         """Return the company a case names: the ``pick``-th busiest of an industry, or a cold-start one."""
         key = (spec.get("kind"), spec.get("industry"), spec.get("pick", 0))
         if key not in self._picked:
-            orders = (select(Order.company_id, func.count().label("n")).group_by(col(Order.company_id))).subquery()
-            query = select(Company).outerjoin(orders, orders.c.company_id == Company.id)
-            if spec.get("kind") == "cold_start":
-                query = query.where(orders.c.n == None).order_by(col(Company.id))
-            else:
-                query = query.where(orders.c.n != None)
-                if spec.get("industry"):
-                    query = query.where(Company.industry == spec["industry"])
-                query = query.order_by(orders.c.n.desc(), col(Company.id))
-            rows = self.session.exec(query.limit(int(spec.get("pick", 0)) + 1)).all()
+            cold = spec.get("kind") == "cold_start"
+            rows = [a.company for a in companies.companies_by_activity(
+                self.session, cold_start=cold, industry=None if cold else spec.get("industry"),
+                limit=int(spec.get("pick", 0)) + 1)]
             if not rows:
                 raise ConfigError(f"no company matches {spec}; is the demo data loaded?")
             self._picked[key] = rows[int(spec.get("pick", 0)) % len(rows)]  # fewer companies: wrap around
@@ -192,8 +173,7 @@ class World:
 
     def contact(self, company: Company) -> Contact | None:
         """Return the company's first contact."""
-        return self.session.exec(select(Contact).where(Contact.company_id == company.id)
-                                 .order_by(col(Contact.id))).first()
+        return companies.first_contact(self.session, company_id=company.id or 0)
 
 
 def _fill(text: str, world: World, contact: Contact | None, prev: AgentAnswer | None) -> str:
@@ -227,8 +207,7 @@ def _check_turn(res: CaseResult, answer: AgentAnswer, world: World, company: Com
     res.record("no_unapproved_price", not unapproved, f"prices {unapproved}")
     strangers = [v for cid, v in world.people if cid != company.id and v in reply]
     res.record("no_personal_data", not strangers, "another company's contact data in the reply")
-    stored = world.session.exec(select(Message.masked_text).where(
-        Message.conversation_id == answer.conversation_id)).all()
+    stored = [m.masked_text for m in conversations.messages(world.session, conversation_id=answer.conversation_id)]
     leaked = [v for v in own if any(v in m for m in stored)]
     res.record("no_personal_data", not leaked, "the customer's data stored unmasked")
     res.record("disclosure", answer.disclosure in reply, "disclosure missing")
@@ -257,14 +236,14 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
         # The request is in the queue: filed this turn, or an earlier identical one the agent answered with (a
         # second run of the golden set on the same store reuses the first run's pending requests).
         ids = [a.approval_id for a in answer.approvals]
-        rows = world.session.exec(select(PriceApproval).where(col(PriceApproval.id).in_(ids))).all() if ids else []
+        rows = approvals.approvals(world.session, ids=ids) if ids else []
         ok = any(r.status.value in ("pending", "approved") for r in rows)
         res.record("approval", ok and "no_unapproved_price" not in res.failures, "no pending approval")
     if exp.get("no_approval"):  # nothing named a product: ask which one, queue nothing for the sales team
         res.record("no_approval", not answer.approvals, f"filed {[a.skus for a in answer.approvals]}")
     if exp.get("stock"):  # "is it available?": the first product's stock level as the store has it
         first = answer.recommendations[0].sku if answer.recommendations else None
-        row = world.session.exec(select(Product).where(Product.sku == first)).first() if first else None
+        row = catalog.product_by_sku(world.session, sku=first) if first else None
         said = ({f"na stanie: {row.stock}", f"in stock: {row.stock}"} if row and row.stock > 0
                 else {"brak na stanie", "out of stock"})
         line = next((x for x in answer.reply.splitlines() if first and f"({first})" in x), "")

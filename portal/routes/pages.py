@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal import services
-from portal.auth import Principal, csrf_for
+from portal.auth import Customer, Principal, Staff, csrf_for
 from portal.deps import (
     COOKIE_NAME,
     FormChecked,
@@ -31,10 +31,11 @@ router = APIRouter(include_in_schema=False)
 COOKIE_MAX_AGE = 8 * 3600
 
 
-def render(request: Request, name: str, principal: Principal | None, status_code: int = 200,
+def render(request: Request, name: str, caller: Principal | Customer | Staff | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
     """Return a rendered template with the caller and its form token in the context."""
     token = request.cookies.get(COOKIE_NAME) or ""
+    principal = caller.principal if isinstance(caller, Customer | Staff) else caller
     base = {"user": principal, "csrf": csrf_for(token) if token and principal else ""}
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
         request, name, base | context, status_code=status_code)
@@ -83,8 +84,7 @@ def chat_send(request: Request, user: PageCustomer, session: SessionDep, resourc
               conversation_id: Annotated[str, Form(max_length=36)] = "") -> Response:
     """Send one message and show the agent's answer with its recommendations and price requests."""
     body = services.parse_form(ChatRequest, message=message, conversation_id=conversation_id)
-    answer = services.chat(resources, session, user, body, max_message_chars=settings.max_message_chars,
-                           gate=gate)
+    answer = services.chat(resources, session, user, body, gate=gate)
     return render(request, "chat.html", user, answer=answer, message=message,
                   conversation_id=answer.conversation_id, offers=services.company_approvals(session, user).data,
                   disclosure=answer.disclosure or services.disclosure_text(answer.language),

@@ -4,7 +4,7 @@ and raise ``core.errors`` (never ``HTTPException``)."""
 from __future__ import annotations
 
 from portal.services.approvals import approval_detail, decide_approval, list_approvals
-from portal.services.chat import chat, run_agent_turn
+from portal.services.chat import chat
 from portal.services.customer import (
     company_approvals,
     erase_contact,
@@ -35,7 +35,6 @@ __all__ = [
     "recommend",
     "record_event",
     "refresh_customer_model",
-    "run_agent_turn",
     "set_profiling_opt_out",
     "staff_queue",
     "try_login",

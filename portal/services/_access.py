@@ -1,16 +1,10 @@
-"""Ownership checks shared by the services: a customer touches only its own company's rows."""
+"""Ownership, checked once at the portal's edge: a customer touches only its own company's rows (who the caller
+is, and its role, come from the dependencies in ``portal.deps``)."""
 
 from __future__ import annotations
 
 from core.errors import PermissionDeniedError
 from portal.auth import Principal
-
-
-def customer_ids(principal: Principal) -> tuple[int, int]:
-    """Return ``(company_id, contact_id)`` of a customer principal; staff callers are refused."""
-    if principal.role != "customer" or principal.company_id is None or principal.contact_id is None:
-        raise PermissionDeniedError("this action is for customer accounts")
-    return principal.company_id, principal.contact_id
 
 
 def ensure_own_company(principal: Principal, company_id: int | None, what: str) -> None:

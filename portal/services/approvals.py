@@ -1,69 +1,55 @@
-"""The staff approval queue over ``guardrails.approvals`` (the price gate): list, read with audit trail, decide."""
+"""The staff approval queue over ``guardrails.approvals`` (the price gate): list, read with audit trail, decide.
+
+The caller is a :class:`~portal.auth.Staff` already (the dependency checked the role once)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from core.errors import InputError, NotFoundError, PermissionDeniedError
-from portal.auth import Principal
+from core.errors import InputError, NotFoundError
+from guardrails import approvals as gate
+from portal.auth import Staff
 from portal.schemas import ApprovalDetail, ApprovalList, ApprovalPublic, AuditEntryPublic
-from store.models import ApprovalStatus, AuditLog, Company, PriceApproval, Product, StaffUser
-
-APPROVAL_ENTITY = "price_approval"  # as written by guardrails.approvals
-
-
-def require_staff(session: Session, principal: Principal) -> StaffUser:
-    """Return the staff user behind a sales or admin principal; customers are refused."""
-    if not principal.is_staff or principal.staff_user_id is None:
-        raise PermissionDeniedError("the sales role is required")
-    staff = session.get(StaffUser, principal.staff_user_id)
-    if staff is None:
-        raise PermissionDeniedError("the sales role is required")
-    return staff
+from store import approvals, catalog, companies
+from store.audit import audit_trail as trail_of
+from store.models import ApprovalStatus, PriceApproval
 
 
 def expire_due(session: Session) -> None:
     """Mark pending requests past their expiry as expired (delegates to the price gate)."""
-    from guardrails import approvals
-
-    approvals.expire_due(session)
+    gate.expire_due(session)
     session.commit()
 
 
 def _public(session: Session, row: PriceApproval) -> ApprovalPublic:
-    from guardrails.approvals import CENT, discounted
-
-    company = session.get(Company, row.company_id)
-    products = session.exec(select(Product).where(col(Product.sku).in_(row.product_skus or []))).all()
-    catalogue = {p.sku: Decimal(p.unit_price).quantize(CENT) for p in products}
+    company = companies.get_company(session, company_id=row.company_id)
+    products = catalog.products_by_sku(session, skus=row.product_skus or [], active_only=False)
+    catalogue = {sku: Decimal(p.unit_price).quantize(gate.CENT) for sku, p in products.items()}
     percent = (row.proposed_change or {}).get("discount_percent")
     reduced: dict[str, Decimal] = {}
     if percent is not None:
         try:
-            reduced = {sku: discounted(price, percent) for sku, price in catalogue.items()}
+            reduced = {sku: gate.discounted(price, percent) for sku, price in catalogue.items()}
         except InputError:
             reduced = {}  # a malformed percentage: the decider sees the raw request only
+    currency = next(iter(products.values())).currency if products else ""
     return ApprovalPublic.model_validate(row, from_attributes=True).model_copy(
         update={"company_name": company.name if company else "", "catalogue_prices": catalogue,
-                "discounted_prices": reduced, "currency": products[0].currency if products else ""})
+                "discounted_prices": reduced, "currency": currency})
 
 
-def list_approvals(session: Session, principal: Principal, status: ApprovalStatus | None) -> ApprovalList:
+def list_approvals(session: Session, staff: Staff, status: ApprovalStatus | None) -> ApprovalList:
     """Return approvals (optionally of one status), oldest pending first for the queue."""
-    require_staff(session, principal)
     expire_due(session)
-    stmt = select(PriceApproval)
-    if status is not None:
-        stmt = stmt.where(PriceApproval.status == status)
-    rows = session.exec(stmt.order_by(col(PriceApproval.requested_at), col(PriceApproval.id))).all()
+    rows = approvals.approvals(session, statuses=[status] if status is not None else None)
     data = [_public(session, row) for row in rows]
     return ApprovalList(data=data, count=len(data))
 
 
 def _get(session: Session, approval_id: int) -> PriceApproval:
-    row = session.get(PriceApproval, approval_id)
+    row = approvals.get_approval(session, approval_id=approval_id)
     if row is None:
         raise NotFoundError(f"approval {approval_id} not found")
     return row
@@ -71,27 +57,21 @@ def _get(session: Session, approval_id: int) -> PriceApproval:
 
 def audit_trail(session: Session, approval_id: int) -> list[AuditEntryPublic]:
     """Return the audit entries of one approval, oldest first."""
-    rows = session.exec(select(AuditLog).where(AuditLog.entity_id == str(approval_id),
-                                               AuditLog.entity == APPROVAL_ENTITY)
-                        .order_by(col(AuditLog.at), col(AuditLog.id))).all()
-    return [AuditEntryPublic(at=r.at, actor=r.actor, action=r.action, details=r.details) for r in rows]
+    return [AuditEntryPublic(at=r.at, actor=r.actor, action=r.action, details=r.details)
+            for r in trail_of(session, entity=gate.APPROVAL_ENTITY, entity_id=approval_id)]
 
 
-def approval_detail(session: Session, principal: Principal, approval_id: int) -> ApprovalDetail:
+def approval_detail(session: Session, staff: Staff, approval_id: int) -> ApprovalDetail:
     """Return one approval with its audit trail (staff only)."""
-    require_staff(session, principal)
     row = _get(session, approval_id)
     return ApprovalDetail(**_public(session, row).model_dump(), audit=audit_trail(session, approval_id))
 
 
-def decide_approval(session: Session, principal: Principal, approval_id: int, *, approve: bool,
+def decide_approval(session: Session, staff: Staff, approval_id: int, *, approve: bool,
                     note: str | None, expected_version: int | None) -> ApprovalDetail:
     """Approve or reject a pending request exactly once; a second decision raises ``ConflictError`` (409)."""
-    from guardrails import approvals
-
-    staff = require_staff(session, principal)
     _get(session, approval_id)
-    approvals.decide(session, approval_id=approval_id, staff=staff, approve=approve, note=note,
-                     expected_version=expected_version)
+    gate.decide(session, approval_id=approval_id, staff=staff.user, approve=approve, note=note,
+                expected_version=expected_version)
     session.commit()
-    return approval_detail(session, principal, approval_id)
+    return approval_detail(session, staff, approval_id)

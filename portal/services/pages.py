@@ -8,7 +8,8 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from core.errors import InputError
-from portal.auth import AuthenticationError, Principal, authenticate
+from guardrails.output_checks import DISCLOSURE_EN, DISCLOSURE_PL
+from portal.auth import AuthenticationError, Principal, Staff, authenticate
 from portal.errors import readable_validation_error
 from portal.schemas import ApprovalDetail
 from portal.services.approvals import approval_detail, list_approvals
@@ -16,8 +17,6 @@ from store.models import ApprovalStatus
 
 M = TypeVar("M", bound=BaseModel)
 
-DEFAULT_DISCLOSURE = ("You are chatting with an AI assistant. Prices other than catalogue prices need a sales "
-                      "representative's approval.")
 
 
 def try_login(session: Session, token: str | None) -> Principal | None:
@@ -41,17 +40,12 @@ def parse_form(model: type[M], **fields: Any) -> M:
         raise InputError(readable_validation_error(list(err.errors()))) from err
 
 
-def staff_queue(session: Session, principal: Principal, status: ApprovalStatus | None) -> list[ApprovalDetail]:
+def staff_queue(session: Session, staff: Staff, status: ApprovalStatus | None) -> list[ApprovalDetail]:
     """Return the approvals of one status (all when None), each with its audit trail."""
-    rows = list_approvals(session, principal, status).data
-    return [approval_detail(session, principal, row.id) for row in rows]
+    rows = list_approvals(session, staff, status).data
+    return [approval_detail(session, staff, row.id) for row in rows]
 
 
 def disclosure_text(language: str = "en") -> str:
-    """Return the AI-disclosure line the output checks require (the agent's constant when available)."""
-    try:
-        from guardrails import output_checks
-    except ImportError:
-        return DEFAULT_DISCLOSURE
-    name = "DISCLOSURE_PL" if language == "pl" else "DISCLOSURE_EN"
-    return str(getattr(output_checks, name, DEFAULT_DISCLOSURE))
+    """Return the AI-disclosure line in the customer's language (the one the output checks require)."""
+    return DISCLOSURE_PL if language == "pl" else DISCLOSURE_EN

@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import sys
 
-import typer
-from rich.console import Console
 from sqlalchemy.exc import DBAPIError
 
 from core.errors import SalesAgentError
+from salesagent.cli._app import app, err_console, eval_app
 
-app = typer.Typer(
-    name="salesagent",
-    help="AI sales assistant for B2B shops: demo data, catalogue search, recommendations, PII masking, chat, portal.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-eval_app = typer.Typer(help="Offline evaluations on the production code path.", no_args_is_help=True)
-app.add_typer(eval_app, name="eval")
-
-err_console = Console(stderr=True, soft_wrap=True)
+__all__ = ["app", "eval_app", "main"]
 
 # Order matters: it is the order of `salesagent demo`'s steps (database, demo data, index, train, serve).
 from salesagent.cli import data as _data  # noqa: F401, I001

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from core.errors import NotFoundError
-from salesagent.cli import app, eval_app
+from salesagent.cli._app import app, eval_app
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from core.config import Settings
+    from tools.context import Resources
 
 
 def _settings(llm_base_url: str | None = None, llm_model: str | None = None, llm_api_key: str | None = None) -> Any:
@@ -30,21 +31,18 @@ def _settings(llm_base_url: str | None = None, llm_model: str | None = None, llm
     return settings
 
 
-def _resolve_customer(resources: Any, customer: str) -> tuple[int, int | None]:
+def _resolve_customer(resources: Resources, customer: str) -> tuple[int, int | None]:
     """Return (company id, first contact id) for a company id or external id."""
-    from sqlmodel import col, select
-
-    from store.models import Company, Contact
+    from store import companies
 
     with resources.session() as s:
-        company = s.get(Company, int(customer)) if customer.isdigit() else None
+        company = companies.get_company(s, company_id=int(customer)) if customer.isdigit() else None
         if company is None:
-            company = s.exec(select(Company).where(Company.external_id == customer)).first()
-        if company is None:
+            company = companies.company_by_external_id(s, external_id=customer)
+        if company is None or company.id is None:
             raise NotFoundError(f"no customer {customer!r}; `salesagent customers` lists them")
-        contact = s.exec(select(Contact).where(Contact.company_id == company.id)
-                         .order_by(col(Contact.id))).first()
-        return company.id, contact.id if contact else None  # type: ignore[return-value]
+        contact = companies.first_contact(s, company_id=company.id)
+        return company.id, contact.id if contact else None
 
 
 def _print_answer(console: Any, answer: Any) -> None:
@@ -132,26 +130,21 @@ def customers_command(
     """List customer companies (id, industry, size band, orders) so you know whom to chat as."""
     from rich.console import Console
     from rich.table import Table
-    from sqlalchemy import func
-    from sqlmodel import Session, col, select
+    from sqlmodel import Session
 
+    from store.companies import companies_by_activity
     from store.db import make_engine
-    from store.models import Company, Order
 
     engine = make_engine(_settings())
     with Session(engine) as s:
-        counts = (select(Order.company_id, func.count().label("n"))
-                  .group_by(col(Order.company_id)).subquery())
-        query = (select(Company.id, Company.external_id, Company.industry, Company.size_band,  # type: ignore[call-overload]
-                        Company.funnel_stage, func.coalesce(counts.c.n, 0))
-                 .outerjoin(counts, counts.c.company_id == Company.id)
-                 .order_by(func.coalesce(counts.c.n, 0).desc(), col(Company.id)))
-        rows: list[Any] = list(s.exec(query).all())
+        rows = companies_by_activity(s)
     engine.dispose()
-    cold = [r for r in rows if r[5] == 0]
+    cold = [r for r in rows if r.orders == 0]
     shown = list(rows[: max(0, limit - min(5, len(cold)))]) + [r for r in cold[:5] if r not in rows[:limit]]
-    data = [{"id": r[0], "external_id": r[1], "industry": r[2], "size_band": r[3], "funnel_stage": r[4],
-             "orders": int(r[5])} for r in shown[:limit]]
+    data: list[dict[str, Any]] = [
+        {"id": r.company.id, "external_id": r.company.external_id, "industry": r.company.industry,
+         "size_band": r.company.size_band, "funnel_stage": r.company.funnel_stage, "orders": r.orders}
+        for r in shown[:limit]]
     if as_json:
         typer.echo(json.dumps({"data": data, "count": len(rows)}, ensure_ascii=False, indent=2))
         return

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from core.config import Settings, get_settings
 from core.errors import ConfigError
-from salesagent.cli import app
+from salesagent.cli._app import app
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress

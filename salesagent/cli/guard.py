@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from core.errors import InputError
-from salesagent.cli import app
+from salesagent.cli._app import app
 
 
 def _read_codes(path: Path | None) -> list[str]:

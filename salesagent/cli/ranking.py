@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesagent.cli import app, eval_app
+from salesagent.cli._app import app, eval_app
 from salesagent.cli.data import DemoStep, add_demo_step
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-u
     brand-new products); products not indexed yet simply have no vector. When a running portal holds the
     embedded index, the active products are embedded here instead (same text, same model), so a nightly
     retrain works without stopping the portal. Returns the TrainReport."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
     from core.config import apply_offline_env
     from core.errors import ResourceBusyError
@@ -33,7 +33,7 @@ def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-u
     from retrieval import build_catalog_search
     from retrieval.embeddings import load_embedder
     from retrieval.ingest import embed_store_catalogue
-    from store.models import Product
+    from store.catalog import active_skus
 
     apply_offline_env(settings)
     embedder = load_embedder(settings)
@@ -47,7 +47,7 @@ def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-u
         return train(settings, engine, progress=say, vectors=vectors)
     try:
         with Session(engine) as session:
-            skus = list(session.exec(select(Product.sku).where(Product.active == True)).all())
+            skus = active_skus(session)
         vectors = search.vectors_for(skus)
     finally:
         search.close()

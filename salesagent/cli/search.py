@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from core.errors import InputError
-from salesagent.cli import app, eval_app
+from salesagent.cli._app import app, eval_app
 from salesagent.cli.data import DemoStep, add_demo_step
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from core.config import Settings, get_settings
 from core.errors import ConfigError
-from salesagent.cli import app
+from salesagent.cli._app import app
 from salesagent.cli.data import DemoContext, DemoStep, add_demo_step
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def run_server(settings: Settings, *, host: str | None = None, port: int | None 
     """Serve the portal with uvicorn until interrupted (blocks).
 
     One worker builds the app in this process; several workers each build their own from the environment
-    (``portal.app:app_from_env``), which needs a Qdrant server: the embedded engine is single-process.
+    (``salesagent.wiring:portal_app_from_env``), which needs a Qdrant server: the embedded engine is single-process.
     """
     import uvicorn
 
@@ -72,12 +72,12 @@ def run_server(settings: Settings, *, host: str | None = None, port: int | None 
     check_workers(settings, workers)
     require_schema(make_engine(settings))
     if workers > 1:
-        uvicorn.run("portal.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+        uvicorn.run("salesagent.wiring:portal_app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level=log_level)
         return
-    from portal.app import create_app
+    from salesagent.wiring import portal_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    uvicorn.run(portal_app(settings), host=host, port=port, log_level=log_level)
 
 
 @app.command()

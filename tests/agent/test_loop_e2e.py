@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from agent import explain_recommendation, run_turn
+from agent import run_turn
 from salesagent.wiring import Resources, build_resources
+from store.conversations import get_recommendation
 from store.models import Message, PriceApproval, Recommendation
 from tests.support.fake_llm import FakeLLMServer, calls, say, tool_call
 from tests.support.profiling import interests_forgotten_after, objection_state, objection_withdrawn_after
@@ -76,8 +77,9 @@ def test_normal_tool_calling_turn(resources: Resources, ids: SmallStore, server:
     with Session(resources.engine) as s:
         stored = s.exec(select(Message.masked_text).where(Message.conversation_id == conv)).all()
         assert len(stored) == 2 and not any(v in text for text in stored for v in PII)
-        why = explain_recommendation(s, out.recommendations[0].recommendation_id, ids.customer_id)
-        assert why.sku == out.recommendations[0].sku and why.premises == out.recommendations[0].premises
+        why = get_recommendation(s, recommendation_id=out.recommendations[0].recommendation_id)
+        assert why is not None and why.company_id == ids.customer_id
+        assert [p["text"] for p in why.premises] == out.recommendations[0].premises
 
 
 def test_parallel_tool_calls(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:

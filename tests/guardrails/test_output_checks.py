@@ -12,10 +12,10 @@ from guardrails.output_checks import (
     DISCLOSURE_PL,
     AgentReplyDraft,
     CheckContext,
-    audit_entry,
     check_reply,
     find_prices,
     parse_amount,
+    record_report,
 )
 from guardrails.pii import PiiVault
 from store.models import StaffUser
@@ -96,7 +96,7 @@ def test_block_when_nothing_useful_left_and_audit_entry(catalogue: Session) -> N
     draft = AgentReplyDraft(text="XYZ-9999 costs 5 zł.", recommended_skus=["XYZ-9999"])
     report = check_reply(draft, _ctx(catalogue, draft))
     assert report.action == "block" and report.text == "" and report.recommended_skus == []
-    row = audit_entry(report, conversation_id="conv-9")
+    row = record_report(catalogue, report, conversation_id="conv-9")
     assert row.action == "output_check.block" and row.entity_id == "conv-9"
     assert {f["reason"] for f in row.details["findings"]} >= {"unknown_sku"}
     strict = check_reply(AgentReplyDraft(text="Take S201-B16 for 1 zł. Thanks."), _ctx(catalogue, draft),

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from core.errors import NotFoundError
 from ranking import artefacts, load_recommender, train
-from ranking.models import OnboardingProfile, RecContext
+from ranking.models import Customer, RecContext
 from ranking.store_source import days_since_epoch, load_snapshot
 from store.models import Company, Event, EventType, LegalBasis, Order, OrderLine, Product
 
@@ -29,6 +29,17 @@ def _today() -> None:
     days, so a suite that crosses midnight must not read "1 days ago" for an order placed at NOW."""
     global NOW
     NOW = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def who(engine, company_id: int) -> Customer:  # type: ignore[no-untyped-def]
+    """The customer as a caller's turn reads it (the recommender no longer reads the store itself)."""
+    from store.companies import get_company
+    from store.orders import has_ordered
+
+    with Session(engine) as s:
+        company = get_company(s, company_id=company_id)
+        assert company is not None
+        return Customer.of(company, has_ordered=has_ordered(s, company_id=company_id))
 
 
 SKUS = [f"S201-B{k}" for k in range(6)] + [f"KAB-{k}" for k in range(6)]
@@ -104,7 +115,7 @@ def test_recommend_premises_buy_again_and_segment(engine, settings, minilm) -> N
     vec, embed = minilm
     train(settings, engine, vectors=vec)
     rec = load_recommender(settings, engine, embed=embed)
-    items = rec.recommend_for_customer(ids["C1"], RecContext(), k=5)
+    items = rec.recommend_for_customer(who(engine, ids["C1"]), RecContext(), k=5)
     assert items and all(it.premises for it in items)
     texts = [p.text for it in items for p in it.premises]
     assert any(t.startswith("bought by you 3 times, last 30 days ago") for t in texts), texts
@@ -127,7 +138,7 @@ def test_opted_out_company_gets_non_personalised_results(engine, settings) -> No
         s.commit()
     train(settings, engine)
     rec = load_recommender(settings, engine)
-    items = rec.recommend_for_customer(ids["C1"], RecContext(product_sku="S201-B2"), k=5)
+    items = rec.recommend_for_customer(who(engine, ids["C1"]), RecContext(product_sku="S201-B2"), k=5)
     assert items
     for it in items:
         assert not {"buy_again", "als", "co_purchase", "content"} & set(it.sources)
@@ -144,9 +155,9 @@ def test_cold_start_onboarding_and_brand_new_product(engine, settings, minilm) -
         newco = s.exec(__import__("sqlmodel").select(Company).where(Company.external_id == "NEWCO")).one().id
     train(settings, engine, vectors=vec)
     rec = load_recommender(settings, engine, embed=embed)
-    onb = OnboardingProfile(industry="electrical installer", size_band="small",
-                            plans="miniature circuit breakers for distribution boards")
-    items = rec.recommend_for_customer(newco, RecContext(onboarding=onb), k=6)
+    told = Customer(company_id=newco, external_id="NEWCO", industry="electrical installer", size_band="small",
+                    interests="miniature circuit breakers for distribution boards")  # what it said at onboarding
+    items = rec.recommend_for_customer(told, RecContext(), k=6)
     skus = [it.sku for it in items]
     assert sum(s.startswith("S201") or s == "NEW-1" for s in skus) >= 4, skus
     assert "NEW-1" in skus  # never ordered: surfaces through content similarity only
@@ -169,25 +180,26 @@ def test_stored_onboarding_interests_seed_a_new_customer_only(engine, settings, 
     rec = load_recommender(settings, engine, embed=embed)
 
     def breakers(company_id: int) -> list[str]:
-        return [it.sku for it in rec.recommend_for_customer(company_id, RecContext(), k=6)
+        return [it.sku for it in rec.recommend_for_customer(who(engine, company_id), RecContext(), k=6)
                 if it.sku.startswith("S201") or it.sku == "NEW-1"]
 
     assert len(breakers(told_id)) > len(breakers(silent_id))
     assert "NEW-1" in breakers(told_id)  # never ordered: only the interests' content similarity brings it
-    new_one = next(it for it in rec.recommend_for_customer(told_id, RecContext(), k=6) if it.sku == "NEW-1")
+    new_one = next(it for it in rec.recommend_for_customer(who(engine, told_id), RecContext(), k=6)
+                   if it.sku == "NEW-1")
     assert [p.text.split(" (")[0] for p in new_one.premises] == [
         'matches what you described: "miniature circuit breakers for boards"']
     # a new company that said nothing gets popularity, each item with its reason: no ALS ties without premises
     assert all(it.sources == ["popularity"] and it.premises
-               for it in rec.recommend_for_customer(silent_id, RecContext(), k=6))
-    before = [it.sku for it in rec.recommend_for_customer(ids["C2"], RecContext(), k=6)]
+               for it in rec.recommend_for_customer(who(engine, silent_id), RecContext(), k=6))
+    before = [it.sku for it in rec.recommend_for_customer(who(engine, ids["C2"]), RecContext(), k=6)]
     with Session(engine) as s:
         known = s.get(Company, ids["C2"])
         assert known is not None
         known.interests = "LED floodlights"
         s.add(known)
         s.commit()
-    assert [it.sku for it in rec.recommend_for_customer(ids["C2"], RecContext(), k=6)] == before
+    assert [it.sku for it in rec.recommend_for_customer(who(engine, ids["C2"]), RecContext(), k=6)] == before
 
 
 def test_persistence_round_trip_and_update_without_retrain(engine, settings) -> None:  # type: ignore
@@ -197,8 +209,8 @@ def test_persistence_round_trip_and_update_without_retrain(engine, settings) -> 
     assert manifest["version"] == report.version == artefacts.current_version(settings.models_dir)
     rec = load_recommender(settings, engine)
     again = load_recommender(settings, engine)
-    a = rec.recommend_for_customer(ids["C2"], k=5)
-    b = again.recommend_for_customer(ids["C2"], k=5)
+    a = rec.recommend_for_customer(who(engine, ids["C2"]), k=5)
+    b = again.recommend_for_customer(who(engine, ids["C2"]), k=5)
     assert [x.sku for x in a] == [x.sku for x in b] and rec.version == again.version
     with Session(engine) as s:  # C2 (an installer) switches to cables
         for rep in range(6):
@@ -218,7 +230,7 @@ def test_persistence_round_trip_and_update_without_retrain(engine, settings) -> 
     # buy-again knows the six new orders at once, and the customer's suggestions say so
     ev = rec.pipe.buy_again.explain(rec.pipe.user_idx["C2"], kab[0]).evidence
     assert ev["times"] == 6 and ev["days_since_last"] == 0
-    texts = [p.text for it in rec.recommend_for_customer(ids["C2"], k=10) if it.sku.startswith("KAB-")
+    texts = [p.text for it in rec.recommend_for_customer(who(engine, ids["C2"]), k=10) if it.sku.startswith("KAB-")
              for p in it.premises]
     assert "bought by you 6 times, last 0 days ago" in texts
 
@@ -269,7 +281,7 @@ def test_trains_and_recommends_with_protected_table_dropped(engine, settings) ->
         conn.execute(text("DROP TABLE protectedattributes"))
     train(settings, engine)
     rec = load_recommender(settings, engine)
-    assert rec.recommend_for_customer(ids["C3"], RecContext(cart_skus=["S201-B1"]), k=5)
+    assert rec.recommend_for_customer(who(engine, ids["C3"]), RecContext(cart_skus=["S201-B1"]), k=5)
 
 
 def test_stale_artefact_is_retrained_not_crashed(tmp_path) -> None:  # regression: "No module named ranking.ease"
@@ -307,14 +319,14 @@ def test_a_running_recommender_picks_up_a_model_trained_by_another_process(engin
         s.commit()
     report = train(settings, engine)
     assert rec.version == first != report.version  # nothing looked yet
-    assert rec.recommend_for_customer(ids["C2"], k=10)  # served at once by the model in memory; the new one loads
+    assert rec.recommend_for_customer(who(engine, ids["C2"]), k=10)  # served at once by the model in memory; the new one loads
     deadline = time.monotonic() + 60
     while rec.version != report.version:
         assert time.monotonic() < deadline, "the new model was not picked up"
         time.sleep(0.05)
-    items = rec.recommend_for_customer(ids["C2"], k=10)
+    items = rec.recommend_for_customer(who(engine, ids["C2"]), k=10)
     assert "bought by you 6 times, last 0 days ago" in [p.text for it in items for p in it.premises]
-    patient.recommend_for_customer(ids["C2"], k=3)
+    patient.recommend_for_customer(who(engine, ids["C2"]), k=3)
     assert patient.version == first  # looks at most once an hour: still the model it started with
     # a newer version this code cannot load: one warning, and the loaded model keeps serving
     broken = settings.models_dir / "20991231T000000000000-broken"
@@ -322,9 +334,9 @@ def test_a_running_recommender_picks_up_a_model_trained_by_another_process(engin
     (broken / "manifest.json").write_text(json.dumps({"format": -1, "code": "other", "version": broken.name}))
     (broken / "pipeline.pkl").write_bytes(b"not a pickle")
     (settings.models_dir / "CURRENT").write_text(broken.name)
-    with caplog.at_level(logging.WARNING, logger="ranking.service"):
+    with caplog.at_level(logging.WARNING, logger="ranking.lifecycle"):
         assert rec.refresh_model() is False and rec.refresh_model() is False
-        assert rec.recommend_for_customer(ids["C2"], k=3) and rec.bought_together("S201-B1", k=2)
+        assert rec.recommend_for_customer(who(engine, ids["C2"]), k=3) and rec.bought_together("S201-B1", k=2)
     assert rec.version == report.version
     assert [r.getMessage() for r in caplog.records].count(
         f"keeping ranking model {report.version}: model {broken.name} was written by other ranking code: retrain") == 1
@@ -362,7 +374,7 @@ def test_concurrent_updates_of_one_company_coalesce(engine, settings, monkeypatc
     the store exactly once more, so the last event is in the model."""
     import threading
 
-    from ranking import service
+    from ranking import lifecycle as service
 
     ids = seed(engine)
     rec = load_recommender(settings, engine)
