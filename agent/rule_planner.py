@@ -329,7 +329,7 @@ class RulePlanner:
             return AnswerPlan(t("found_none", lang, query=d.query), picks=())
         head = "found" if any(named_by_query(c) for c in cards) else "found_weak"
         return AnswerPlan("\n".join([t(head, lang, query=d.query),
-                                     *product_lines(cards, lang, stock=d.asks_stock)]),  # type: ignore[arg-type]
+                                     *product_lines(cards, lang, stock=d.asks_stock)]),
                           picks=tuple(Pick(c.sku) for c in cards))
 
     def _onboarding_recorded(self, state: TurnState, answer: OnboardingAnswer, ran: set[str]) -> Plan:
