@@ -45,18 +45,24 @@ def choose_picks(state: TurnState, final: FinalOutput) -> list[Pick]:
     return [Pick(s) for s in dict.fromkeys(named)][:MAX_RECOMMENDATIONS]
 
 
+def announcements(ctx: RunContext, reply: str) -> list[str]:
+    """Return the template lines that announce this turn's approvals the reply does not name."""
+    return [approval_text(a, ctx.language) for a in ctx.approvals if str(a.approval_id) not in reply]
+
+
 def compose_body(ctx: RunContext, reply: str) -> str:
     """Return the reply with every approval of this turn announced (by template when the text omits it)."""
-    missing = [a for a in ctx.approvals if str(a.approval_id) not in reply]
-    return "\n".join([reply.strip(), *(approval_text(a, ctx.language) for a in missing)]).strip()
+    return "\n".join([reply.strip(), *announcements(ctx, reply)]).strip()
 
 
 def check(state: TurnState, body: str, skus: list[str], *, model_written: bool) -> Checked:
-    """Run the output checks on ``body`` plus the disclosure; audit any trip."""
+    """Run the output checks on ``body`` plus the disclosure; a trip is kept for the audit row the turn writes
+    at its end."""
     ctx = state.ctx
-    report = guard_output(ctx, f"{body}\n\n{disclosure_for(ctx.language)}", skus, model_written=model_written)
+    report = guard_output(ctx, f"{body}\n\n{disclosure_for(ctx.language)}", skus, model_written=model_written,
+                          agent_texts=tuple(announcements(ctx, "")))
     if report.tripped:
-        record_report(ctx.session, report, conversation_id=ctx.conversation_id)
+        state.reports.append(report)
     notes = [f"{f.check}: {f.reason} ({f.action})" for f in report.findings]
     return Checked(report.text, list(report.recommended_skus), notes, report.action == "block")
 
@@ -80,8 +86,13 @@ def remask(ctx: RunContext, text: str) -> str:
 
 
 def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "planner"],
-           notes: list[str], model_version: str) -> AgentAnswer:
-    """Check, justify and store the answer; return it."""
+           notes: list[str], model_version: str, *, user_message: str) -> AgentAnswer:
+    """Check and justify the answer, then write the turn in one short transaction (the conversation, both
+    masked messages, the Recommendation rows, the audit rows of any guardrail trip); return it.
+
+    Nothing of the turn is written before this point, so a turn that fails earlier leaves no row, and no
+    database lock is held while a planner waits for a model.
+    """
     ctx = state.ctx
     picks = choose_picks(state, final)
     checked = check(state, compose_body(ctx, final.reply), [p.sku for p in picks],
@@ -97,22 +108,28 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
             checked = check(state, compose_body(ctx, t("greeting", ctx.language)), [], model_written=False)
     by_sku = {p.sku: p for p in picks}
     rows = products_by_sku(ctx, checked.skus)
+    shown = [(sku, ctx.returned[sku], rows[sku]) for sku in checked.skus if sku in ctx.returned and sku in rows]
     recs: list[RecommendationPublic] = []
-    for rank, sku in enumerate(checked.skus):
-        card, product = ctx.returned.get(sku), rows.get(sku)
-        if card is None or product is None:
-            continue
-        why = justification(card, ctx.language)
-        row = conversations.add_recommendation(
-            ctx.session, company_id=ctx.company.id, conversation_id=ctx.conversation_id, surface="chat",
-            product_id=product.id or 0, rank=rank, justification=why, model_version=model_version,
-            premises=[p.model_dump(mode="json") for p in card.premises])
-        recs.append(RecommendationPublic(sku=sku, name=card.name, price=card.price, currency=card.currency,
-                                      category=card.category, premises=[p.text for p in card.premises],
-                                      justification=by_sku[sku].justification or why if sku in by_sku else why,
-                                      recommendation_id=row.id))
-    conversations.add_message(ctx.session, conversation_id=ctx.conversation_id, role="assistant",
-                  masked_text=remask(ctx, checked.text), answered_by=answered_by)
+    with ctx.writing() as w:
+        conv = ctx.conversation_row(w)
+        if conv.language != ctx.language:
+            conv.language = ctx.language
+            w.add(conv)
+        conversations.add_message(w, conversation_id=ctx.conversation_id, role="user", masked_text=user_message)
+        for rank, (sku, card, product) in enumerate(shown):
+            why = justification(card, ctx.language)
+            row = conversations.add_recommendation(
+                w, company_id=ctx.company.id, conversation_id=ctx.conversation_id, surface="chat",
+                product_id=product.id or 0, rank=rank, justification=why, model_version=model_version,
+                premises=[p.model_dump(mode="json") for p in card.premises])
+            recs.append(RecommendationPublic(sku=sku, name=card.name, price=card.price, currency=card.currency,
+                                             category=card.category, premises=[p.text for p in card.premises],
+                                             justification=by_sku[sku].justification or why if sku in by_sku
+                                             else why, recommendation_id=row.id))
+        conversations.add_message(w, conversation_id=ctx.conversation_id, role="assistant",
+                                  masked_text=remask(ctx, checked.text), answered_by=answered_by)
+        for report in state.reports:
+            record_report(w, report, conversation_id=ctx.conversation_id)
     return AgentAnswer(
         reply=checked.text, recommendations=recs,
         approvals=[ApprovalTicketPublic(**a.model_dump(exclude={"message"})) for a in ctx.approvals],

@@ -55,9 +55,11 @@ def execute(state: TurnState, call: ToolCall) -> ToolOutcome:
     if verdict.action == "reject":
         return ToolOutcome(call, error=verdict.message or verdict.reason)
     if verdict.action == "require_approval" and call.name not in APPROVAL_TOOLS:
-        row = request_for_tool_call(ctx.session, verdict, tool_name=call.name, args=args.model_dump(),
-                                    company_id=ctx.company.id or 0, conversation_id=ctx.conversation_id,
-                                    ttl_hours=ctx.resources.settings.approval_ttl_hours)
+        with ctx.writing() as w:
+            row = request_for_tool_call(w, verdict, tool_name=call.name, args=args.model_dump(),
+                                        company_id=ctx.company.id or 0,
+                                        conversation_id=ctx.conversation_row(w).id,
+                                        ttl_hours=ctx.resources.settings.approval_ttl_hours)
         ticket = ApprovalTicket(approval_id=row.id or 0, status=str(getattr(row.status, "value", row.status)),
                                 kind=row.kind, skus=list(row.product_skus), message=verdict.message)
         ctx.approvals.append(ticket)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.models import ToolOutcome
+from guardrails.output_checks import CheckReport
 from tools.context import RunContext
 
 
@@ -31,11 +32,16 @@ class TurnState:
     tokens_used: int = 0
     steps: int = 0
     """Planner calls made so far in this turn (the loop counts them)."""
+    deadline: float | None = None
+    """``time.monotonic()`` by which the model must have answered (the turn's budget); after it the rule
+    planner answers."""
+    reports: list[CheckReport] = field(default_factory=list)
+    """Output-check verdicts that tripped this turn (written as audit rows with the turn)."""
 
     def fresh(self) -> TurnState:
         """Return a copy with no transcript or outcomes (the planner taking over from a failed LLM)."""
         return TurnState(ctx=self.ctx, message=self.message, history=self.history, profile=self.profile,
-                         previous_skus=self.previous_skus, latest_list=self.latest_list)
+                         previous_skus=self.previous_skus, latest_list=self.latest_list, deadline=self.deadline)
 
     def outcomes_of(self, tool: str) -> list[ToolOutcome]:
         """Return the successful outcomes of one tool."""

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from agent._state import TurnState
-from core.errors import InputError, InputTooLargeError
-from guardrails.approvals import CENT, approved_offers, offer_prices
+from agent.intents import detect
+from agent.models import FinalOutput
+from core.errors import InputError, InputTooLargeError, RateLimitedError
+from guardrails.approvals import CENT, approved_offers, find_open_request, offer_prices
 from guardrails.output_checks import (
     DISCLOSURE_EN,
     DISCLOSURE_PL,
@@ -23,9 +26,13 @@ from guardrails.output_checks import (
     ProductFact,
     check_reply,
     find_sku_tokens,
+    unsafe_content,
 )
 from guardrails.tool_gate import ToolGuardResult, guard_tool_call
 from store import catalog
+from store.approvals import approvals as approvals_of
+from store.companies import company_names
+from store.models import ApprovalStatus
 from tools import TOOLS
 from tools.catalog import named_by_query
 from tools.context import RunContext
@@ -42,6 +49,9 @@ class InputGuardResult:
 
     masked_text: str
     entity_types: tuple[str, ...]
+    planner_text: str = ""
+    """What the planners read: the masked text with every word cut to ``max_word_chars`` (a pasted blob with
+    no spaces must not become a search query no tool accepts)."""
 
 
 def guard_input(ctx: RunContext, text: str) -> InputGuardResult:
@@ -55,7 +65,13 @@ def guard_input(ctx: RunContext, text: str) -> InputGuardResult:
         raise InputError("the message is empty")
     vault = ctx.resources.vaults.get(ctx.conversation_id)
     result = ctx.resources.masker.mask(text, vault)
-    return InputGuardResult(result.text, tuple(sorted({e.type for e in result.entities})))
+    return InputGuardResult(result.text, tuple(sorted({e.type for e in result.entities})),
+                            planner_text=limit_words(result.text, ctx.resources.settings.max_word_chars))
+
+
+def limit_words(text: str, longest: int) -> str:
+    """Return ``text`` with every run of non-space characters longer than ``longest`` cut to that length."""
+    return re.sub(rf"\S{{{longest + 1},}}", lambda m: m.group()[:longest], text)
 
 
 def guard_tool(state: TurnState, name: str, args: dict[str, Any]) -> ToolGuardResult:
@@ -74,7 +90,9 @@ def guard_tool(state: TurnState, name: str, args: dict[str, Any]) -> ToolGuardRe
             return ToolGuardResult("reject", "too_many_approvals",
                                    f"Request #{ctx.approvals[-1].approval_id} is already filed this turn; tell the "
                                    "customer its number instead of filing another.")
-        unnamed = unnamed_price_skus(state, [str(s) for s in args.get("skus", [])])
+        skus = [str(s) for s in args.get("skus", [])]
+        _refuse_over_the_cap(ctx, skus, args)
+        unnamed = unnamed_price_skus(state, skus)
         if unnamed:
             return ToolGuardResult("reject", "price_request_not_named",
                                    f"The customer did not name {', '.join(unnamed)} in this conversation and no "
@@ -82,6 +100,30 @@ def guard_tool(state: TurnState, name: str, args: dict[str, Any]) -> ToolGuardRe
                                    "before filing a price request.", {"skus": unnamed})
         return ToolGuardResult("require_approval", "approval_tool", verdict.message, dict(verdict.info))
     return verdict
+
+
+def _refuse_over_the_cap(ctx: RunContext, skus: list[str], args: dict[str, Any]) -> None:
+    """Raise :class:`RateLimitedError` (429) when the company already has ``max_open_price_requests`` pending
+    requests and this call would file another one (asking again about an open request is always answered):
+    a flood of asks must not flood the sales team. ``retry_after`` is when the oldest pending one expires."""
+    cap = ctx.resources.settings.max_open_price_requests
+    now = datetime.now(UTC)
+    pending = [r for r in approvals_of(ctx.session, statuses=[ApprovalStatus.pending], company_id=ctx.company.id)
+               if _aware(r.expires_at) > now]
+    if len(pending) < cap:
+        return
+    change = {k: args[k] for k in ("discount_percent", "quantity") if args.get(k) is not None}
+    if find_open_request(ctx.session, company_id=ctx.company.id or 0, skus=skus, kind=str(args.get("kind", "discount")),
+                         proposed_change=change) is not None:
+        return
+    oldest = min(_aware(r.expires_at) for r in pending)
+    raise RateLimitedError(f"your company has {len(pending)} price requests waiting for our sales team (the most "
+                           f"open at once is {cap}); please wait for a decision before asking for another one",
+                           retry_after=(oldest - now).total_seconds())
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def unnamed_price_skus(state: TurnState, skus: list[str]) -> list[str]:
@@ -173,20 +215,29 @@ def _facts(ctx: RunContext, draft: AgentReplyDraft, allowed: set[str]) -> dict[s
         for p in catalog.products_by_sku(ctx.session, skus=sorted(wanted), active_only=False).values():
             catalogue = Decimal(p.unit_price).quantize(CENT)
             prices = {catalogue}
-            for offer in offers:
+            percents: set[Decimal] = set()
+            covering = [offer for offer in offers if p.sku in (offer.product_skus or [])]
+            for offer in covering:
                 prices |= offer_prices(offer, p.sku, catalogue)
-            facts[p.sku] = ProductFact(p.sku, p.active, p.currency, frozenset(prices))
+                percent = (offer.proposed_change or {}).get("discount_percent")
+                if percent is not None:
+                    percents.add(Decimal(str(percent)).quantize(CENT))
+            facts[p.sku] = ProductFact(p.sku, p.active, p.currency, frozenset(prices), frozenset(percents),
+                                       names=(p.name,), approved=bool(covering))
     for tok in tool_text - set(facts):  # code-like words inside tool text (e.g. "TH35" in a product name)
         facts[tok] = ProductFact(tok, True)
     return facts
 
 
-def guard_output(ctx: RunContext, masked_reply: str, skus: list[str], *, model_written: bool = True) -> CheckReport:
+def guard_output(ctx: RunContext, masked_reply: str, skus: list[str], *, model_written: bool = True,
+                 agent_texts: tuple[str, ...] = ()) -> CheckReport:
     """Return the output checks' verdict on a (masked) reply; a repaired text comes back unmasked.
 
     Allowed SKUs: those tools returned or referenced this turn, plus code-like tokens inside what the tools
     wrote (an anchor SKU in a premise, "TH35" in the product name "DIN rail TH35 1 m"). The personal-data
     detector runs on model-written text; a template reply is built only from tool data and the masked message.
+    For model-written text every amount, percentage and approval claim must be provably allowed for the product
+    it is about; ``agent_texts`` (template lines the agent appended) are exempt.
     """
     draft = AgentReplyDraft(text=masked_reply, recommended_skus=skus, language=ctx.language)
     tool_text = tool_text_tokens(ctx)
@@ -195,5 +246,20 @@ def guard_output(ctx: RunContext, masked_reply: str, skus: list[str], *, model_w
                              vault=ctx.resources.vaults.get(ctx.conversation_id),
                              masker=_ToolTextAwareMasker(ctx.resources.masker, _tool_written(ctx))  # type: ignore[arg-type]
                              if model_written else None,
-                             company_id=ctx.company.id)
+                             company_id=ctx.company.id, model_written=model_written,
+                             agent_texts=tuple(_tool_written(ctx)) + tuple(agent_texts))
     return check_reply(draft, check_ctx)
+
+
+def screen_model_answer(state: TurnState, final: FinalOutput) -> list[str]:
+    """Return why the model's final answer must be replaced by the rule planner's over the same tools (empty:
+    it goes on to the output checks, which repair what they can): text no reply of ours contains (tool-call
+    syntax, code, raw JSON, HTML entities, links outside the shop, another customer company named), or a
+    discount or quote ask the model answered without filing a request (such an ask always ends in a pending
+    approval or the planner's question back)."""
+    ctx = state.ctx
+    problems = unsafe_content(final.reply, shop_hosts=ctx.resources.settings.shop_link_hosts,
+                              other_companies=company_names(ctx.session, except_company_id=ctx.company.id))
+    if detect(state.message).intent == "price" and not ctx.approvals:
+        problems.append("price_request_not_filed")
+    return problems

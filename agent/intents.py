@@ -43,7 +43,11 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
                "cena specjaln", "cene specjaln", "negotiat", "negocj", "quote", "wycen", "volume price", "price for",
                "cena za", "cene za", "best price", "najlepsz", "obniz", "lower the price", "promocj", "offer for",
                "my price", "our price", "moja cen", "nasza cen", "byc tansz", "tansza cen", "tanszej cen",
-               "tansze cen", "nizsza cen", "nizszej cen", "lower price")),
+               "tansze cen", "nizsza cen", "nizszej cen", "lower price",
+               # a claim that a price was granted: staff check it (a request is filed), the chat grants nothing
+               "was approved", "were approved", "already approved", "approved a", "approved at", "approved price",
+               "zatwierdzil", "zatwierdzon", "zgode kierownika", "zgoda kierownika", "confirm that price",
+               "confirm the price", "potwierdzic cen", "potwierdzic to", "naliczyc")),
     ("accessories", ("accessor", "akcesori", "goes with", "go with", "do tego", "pasuje do", "pasujace", "bought together",
                      "kupowane razem", "what else", "co jeszcze", "complement", "dopasowan", "to go with",
                      "together with", "razem z", "cos jeszcze do", "need with", "potrzebne do", "potrzebuje do",

@@ -1,14 +1,23 @@
-"""The LLM planner: one chat-completions call per step, over any OpenAI-compatible endpoint.
+"""The LLM planner: one chat-completions call per step, over any OpenAI-compatible endpoint, inside the turn's
+time budget.
 
-Transport failures (timeout, connection, 5xx after the SDK's retries with backoff, 4xx) become
-:class:`LLMUnavailableError`; unusable output or an exhausted token budget becomes :class:`ModelBehaviorError`.
-Either way the loop hands the turn to the rule planner.
+Each call gets the time left of the turn's budget (``llm_turn_budget_s``), a connect timeout and a first-byte
+timeout; a call still running when the budget is spent is abandoned (it ends in the background within its own
+timeouts). A circuit breaker (pybreaker) stops calling an endpoint after ``llm_breaker_failures`` failures in a
+row and tries it again after ``llm_breaker_reset_s``. While a call waits, the turn lets go of its admission
+gate, so other customers are served meanwhile. Transport failures become :class:`LLMUnavailableError`;
+unusable output becomes :class:`ModelBehaviorError`. Either way the loop hands the turn to the rule planner.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+import threading
+import time
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+import pybreaker
 
 from agent._state import TurnState
 from agent.models import AnswerPlan, Plan, ToolCall, ToolPlan
@@ -17,7 +26,25 @@ from core.config import Settings
 from core.errors import LLMUnavailableError, ModelBehaviorError
 from tools import TOOLS
 
-_TOOL_CALL_AS_TEXT = re.compile(r"\s*(?:functions\.\w+|<tool_call>|\{\s*[\"'&]|```(?:json)?\s*\{)")
+if TYPE_CHECKING:
+    from openai import OpenAI
+    from openai.types.chat import ChatCompletion, ChatCompletionMessageFunctionToolCall
+
+_TOOL_CALL_AS_TEXT = re.compile(r"\s*(?:functions?\.\w+|<tool_call>|\{\s*[\"'&]|```(?:json)?\s*\{)")
+MIN_CALL_SECONDS = 0.25
+"""A call is not started (nor retried) with less of the budget left than this."""
+
+
+class Releasable(Protocol):
+    """The turn's admission gate, as far as the planner needs it."""
+
+    def released(self) -> AbstractContextManager[None]: ...
+
+
+def new_breaker(settings: Settings) -> pybreaker.CircuitBreaker:
+    """Return the circuit breaker of one endpoint (built once per process, with the client)."""
+    return pybreaker.CircuitBreaker(fail_max=settings.llm_breaker_failures, reset_timeout=settings.llm_breaker_reset_s,
+                                    name=settings.llm_base_url or "llm")
 
 
 class LLMPlanner:
@@ -25,11 +52,18 @@ class LLMPlanner:
 
     name = "llm"
 
-    def __init__(self, client: Any, settings: Settings) -> None:
+    def __init__(self, client: OpenAI, settings: Settings, *, breaker: pybreaker.CircuitBreaker | None = None,
+                 gate: Releasable | None = None) -> None:
         self.client = client
         self.model = settings.llm_model
         self.max_tokens = settings.agent_max_tokens
         self.max_steps = settings.agent_max_steps
+        self.budget = settings.llm_turn_budget_s
+        self.connect_timeout = settings.llm_connect_timeout_s
+        self.first_token_timeout = settings.llm_first_token_timeout_s
+        self.max_retries = settings.llm_max_retries
+        self.breaker = breaker
+        self.gate = gate
         self.token_budget = settings.agent_max_tokens * settings.agent_max_steps
         """Completion tokens the model may write in one turn (each call is also capped at ``max_tokens``)."""
         self.specs = [tool.openai_spec() for tool in TOOLS.values()]
@@ -43,30 +77,22 @@ class LLMPlanner:
 
     def plan(self, state: TurnState) -> Plan:
         """Return the model's next step (tool calls or the answer text)."""
-        import openai
-
         if state.tokens_used >= self.token_budget:
             raise ModelBehaviorError(f"token budget of {self.token_budget} exhausted")
         last = state.steps >= self.max_steps and bool(state.transcript)  # the last step: answer with what you have
-        try:
-            response = self.client.chat.completions.create(
-                model=self.model, messages=self.messages(state), tools=self.specs,
-                tool_choice="none" if last else "auto", max_tokens=self.max_tokens, temperature=0.2,
-            )
-        except openai.APITimeoutError as err:
-            raise LLMUnavailableError("the LLM timed out") from err
-        except openai.APIConnectionError as err:
-            raise LLMUnavailableError("the LLM endpoint is unreachable") from err
-        except openai.APIStatusError as err:
-            raise LLMUnavailableError(f"the LLM endpoint answered HTTP {err.status_code}") from err
-        except openai.OpenAIError as err:
-            raise LLMUnavailableError(f"the LLM call failed ({type(err).__name__})") from err
+        request = {"model": self.model, "messages": self.messages(state), "tools": self.specs,
+                   "tool_choice": "none" if last else "auto", "max_tokens": self.max_tokens, "temperature": 0.2}
+        deadline = state.deadline if state.deadline is not None else time.monotonic() + self.budget
+        response = self._call(request, deadline)
         usage = getattr(response, "usage", None)
         state.tokens_used += int(getattr(usage, "completion_tokens", 0) or 0)
         if not getattr(response, "choices", None):
             raise ModelBehaviorError("the LLM returned no choices")
         message = response.choices[0].message
-        calls = list(message.tool_calls or [])
+        raw = list(message.tool_calls or [])
+        if any(getattr(c, "function", None) is None for c in raw):
+            raise ModelBehaviorError("the LLM made a kind of tool call this agent does not offer")
+        calls = [cast("ChatCompletionMessageFunctionToolCall", c) for c in raw]
         if calls and last:
             raise ModelBehaviorError("the LLM kept calling tools on its last step")
         if calls:
@@ -87,3 +113,56 @@ class LLMPlanner:
         if _TOOL_CALL_AS_TEXT.match(text):
             raise ModelBehaviorError("the LLM wrote a tool call as its answer")
         return AnswerPlan(text, picks=None)
+
+    def _call(self, request: dict[str, Any], deadline: float) -> ChatCompletion:
+        """Return the completion, retrying a transport failure while the budget lasts; through the breaker."""
+        attempts = 0
+        while True:
+            try:
+                if self.breaker is None:
+                    return self._once(request, deadline)
+                return self.breaker.call(self._once, request, deadline)
+            except pybreaker.CircuitBreakerError as err:
+                raise LLMUnavailableError("the LLM endpoint keeps failing; it is not called for a while "
+                                          f"({self.breaker.reset_timeout if self.breaker else 0:.0f} s)") from err
+            except LLMUnavailableError:
+                attempts += 1
+                if attempts > self.max_retries or deadline - time.monotonic() < MIN_CALL_SECONDS:
+                    raise
+
+    def _once(self, request: dict[str, Any], deadline: float) -> ChatCompletion:
+        """One call with the time left; the gate is let go while it waits."""
+        import openai
+
+        left = deadline - time.monotonic()
+        if left < MIN_CALL_SECONDS:
+            raise LLMUnavailableError(f"the turn's time budget for the model ({self.budget:.0f} s) is spent")
+        client = self.client.with_options(
+            timeout=openai.Timeout(min(self.first_token_timeout, left), connect=min(self.connect_timeout, left)),
+            max_retries=0)
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["response"] = client.chat.completions.create(**request)
+            except BaseException as err:  # noqa: BLE001 - handed to the waiting thread below
+                box["error"] = err
+
+        worker = threading.Thread(target=work, name="llm-call", daemon=True)
+        with self.gate.released() if self.gate is not None else nullcontext():
+            worker.start()
+            worker.join(left)
+        if worker.is_alive():  # abandoned: it ends on its own timeouts; the planner answers now
+            raise LLMUnavailableError(f"the LLM did not answer within the turn's budget ({self.budget:.0f} s)")
+        err = box.get("error")
+        if err is None:
+            return box["response"]  # type: ignore[no-any-return]
+        if isinstance(err, openai.APITimeoutError):
+            raise LLMUnavailableError("the LLM timed out") from err
+        if isinstance(err, openai.APIConnectionError):
+            raise LLMUnavailableError("the LLM endpoint is unreachable") from err
+        if isinstance(err, openai.APIStatusError):
+            raise LLMUnavailableError(f"the LLM endpoint answered HTTP {err.status_code}") from err
+        if isinstance(err, openai.OpenAIError):
+            raise LLMUnavailableError(f"the LLM call failed ({type(err).__name__})") from err
+        raise err

@@ -3,29 +3,34 @@
 Steps of a turn:
 1. load the company, detect the language, open the conversation (who may use which conversation is the
    portal's check, made before the turn);
-2. input guardrail: mask personal data with the conversation's vault (the only text stored or sent anywhere);
+2. input guardrail: refuse an empty or over-long message; mask personal data with the conversation's vault
+   (the only text stored or sent anywhere);
 3. build the profile the model may see (segment, funnel stage, consent; passed through the denylist);
 4. plan and act: the LLM planner when an endpoint is configured, bounded by ``agent_max_steps``; on a timeout,
    an HTTP error, unusable output or an exhausted bound the rule planner answers the turn instead;
    every tool call passes the tool guardrail (price gate) first;
 5. output guardrail: SKUs only from tool results, no unapproved price, no stranger's personal data, disclosure;
    a failing reply is repaired, or replaced by a template reply over the tool results;
-6. store the masked messages and the Recommendation rows with their premises; commit; return the answer.
+6. write the turn in one short transaction at its end (conversation, masked messages, Recommendation rows with
+   their premises, guardrail audit rows); return the answer. Nothing is written earlier except the side effects
+   a tool makes on the customer's request (a price request, an onboarding answer, an objection to profiling),
+   each in its own short transaction; no lock is held while the model thinks.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Literal
+from contextlib import AbstractContextManager
+from typing import Literal, Protocol
 
 from agent._answer import finish
 from agent._run import run_planner
 from agent._state import TurnState
-from agent.guards import guard_input
+from agent.guards import guard_input, screen_model_answer
 from agent.language import detect_language
 from agent.llm_planner import LLMPlanner
-from agent.memory import history, load_company, open_conversation, profile_features
+from agent.memory import history, load_company, profile_features
 from agent.models import AgentAnswer, FinalOutput
 from agent.rule_planner import RulePlanner
 from core.errors import LLMUnavailableError, ModelBehaviorError
@@ -45,12 +50,25 @@ def recorded_version(agent: str, recommender: object) -> str:
     return agent[: 64 - len(suffix)] + suffix
 
 
+class Gate(Protocol):
+    """Admission of turns (``portal.services.gate.TurnGate``): the loop lets go of its place while it waits
+    for a model, so a slow endpoint delays no other customer."""
+
+    def released(self) -> AbstractContextManager[None]: ...
+
+
 def run_turn(resources: Resources, *, company_id: int, contact_id: int | None, conversation_id: str,
-             message: str) -> AgentAnswer:
-    """Return the checked, stored answer to one customer message."""
+             message: str, gate: Gate | None = None) -> AgentAnswer:
+    """Return the checked, stored answer to one customer message.
+
+    The turn reads through one session and writes once, at its end (a side effect the customer asked for, such
+    as a price request, is written by its tool in a short transaction of its own): no database lock is held
+    while a planner waits for a model, and ``gate``, when given, is released for those waits.
+    """
     started = time.perf_counter()
     with resources.session() as session:
         company = load_company(session, company_id)
+        session.expunge(company)  # the turn's copy: a tool that changes it writes it through ctx.writing()
         existing = conversations.get_conversation(session, conversation_id=conversation_id)
         default_lang: Literal["pl", "en"] = "pl" if existing is not None and existing.language == "pl" else "en"
         lang = detect_language(message, default=default_lang)
@@ -58,34 +76,36 @@ def run_turn(resources: Resources, *, company_id: int, contact_id: int | None, c
                          contact_id=contact_id, language=lang,
                          order_count=orders.order_count(session, company_id=company_id))
         masked = guard_input(ctx, message)
-        conv = open_conversation(session, conversation_id=conversation_id, company=company, contact_id=contact_id,
-                                 language=lang)
-        conv.language = lang
         past = history(session, conversation_id)
         previous = [p.sku for p in past_recommendations(session, conversation_id=conversation_id,
                                                         company_id=company_id, limit=5)]
-        conversations.add_message(session, conversation_id=conversation_id, role="user",
-                                  masked_text=masked.masked_text)
-        state = TurnState(ctx=ctx, message=masked.masked_text, history=past,
+        state = TurnState(ctx=ctx, message=masked.planner_text, history=past,
                           profile=profile_features(company, ctx.order_count),
                           previous_skus=previous,
-                          latest_list=latest_list(session, conversation_id=conversation_id, company_id=company_id))
-        final, state, answered_by, notes = _plan(resources, state)
+                          latest_list=latest_list(session, conversation_id=conversation_id, company_id=company_id),
+                          deadline=time.monotonic() + resources.settings.llm_turn_budget_s)
+        final, state, answered_by, notes = _plan(resources, state, gate)
         agent = f"llm:{resources.settings.llm_model}" if answered_by == "llm" else "planner"
-        answer = finish(state, final, answered_by, notes, recorded_version(agent, resources.recommender))
-        session.commit()
+        answer = finish(state, final, answered_by, notes, recorded_version(agent, resources.recommender),
+                        user_message=masked.masked_text)
     logger.info("turn answered by %s in %.0f ms (%d tool calls)", answer.answered_by,
                 (time.perf_counter() - started) * 1000, len(answer.tool_calls))
     return answer
 
 
-def _plan(resources: Resources, state: TurnState
+def _plan(resources: Resources, state: TurnState, gate: Gate | None
           ) -> tuple[FinalOutput, TurnState, Literal["llm", "planner"], list[str]]:
     notes: list[str] = []
     if resources.llm is not None:
         try:
-            planner = LLMPlanner(resources.llm, resources.settings)
-            return run_planner(planner, state, resources.settings.agent_max_steps), state, "llm", notes
+            planner = LLMPlanner(resources.llm, resources.settings, breaker=resources.llm_breaker, gate=gate)
+            final = run_planner(planner, state, resources.settings.agent_max_steps)
+            problems = screen_model_answer(state, final)
+            if not problems:
+                return final, state, "llm", notes
+            logger.warning("the model's answer is replaced by the rule planner's (%s)", ", ".join(problems))
+            notes.append(f"replaced by the rule planner: {', '.join(problems)}")
+            state = state.fresh()
         except (LLMUnavailableError, ModelBehaviorError) as err:
             logger.warning("LLM planner gave up (%s); the rule planner answers", err)
             notes.append(f"llm: {err}")

@@ -1,5 +1,5 @@
-"""Masked conversation memory: the conversation row, its messages (stored masked only) and the profile the
-model may see (business segment, funnel stage, consent state; never personal data or protected attributes).
+"""Masked conversation memory: the company, the conversation's messages (stored masked only) and the profile
+the model may see (business segment, funnel stage, consent state; never personal data or protected attributes).
 
 Who may use which conversation is checked once, by the portal (the edge that knows the caller); the agent
 trusts the ids it is given.
@@ -7,27 +7,17 @@ trusts the ids it is given.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from sqlmodel import Session
 
 from core.errors import NotFoundError
 from guardrails.denylist import drop_protected
 from store import companies, conversations
-from store.models import Company, Conversation
+from store.models import Company
 
 HISTORY_MESSAGES = 8
 """How many earlier messages of the conversation the model sees."""
-
-
-def open_conversation(session: Session, *, conversation_id: str, company: Company, contact_id: int | None,
-                      language: Literal["pl", "en"]) -> Conversation:
-    """Return the conversation row, creating it when it does not exist yet."""
-    conv = conversations.get_conversation(session, conversation_id=conversation_id)
-    if conv is None:
-        conv = conversations.add_conversation(session, conversation_id=conversation_id, company_id=company.id,
-                                              contact_id=contact_id, language=language)
-    return conv
 
 
 def load_company(session: Session, company_id: int) -> Company:

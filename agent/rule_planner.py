@@ -27,6 +27,8 @@ from tools.models import OnboardingAnswer, OrderHistorySummary, ProductCard, Pro
 from tools.onboarding import QUESTIONS, next_onboarding_topic
 
 MAX_PICKS = 3
+SEARCH_QUERY_CHARS = 200
+"""The longest query ``search_catalog`` accepts (its schema): a longer description is cut, never refused."""
 ORDER_MONTHS = 24
 """How far back "show our orders" looks."""
 
@@ -103,7 +105,7 @@ class RulePlanner:
         if "recommend_for_customer" not in ran:
             rec_args: dict[str, Any] = {"k": MAX_PICKS}
             if d.query:
-                rec_args["query"] = d.query
+                rec_args["query"] = d.query[:SEARCH_QUERY_CHARS]
             return ToolPlan((_call("recommend_for_customer", rec_args),))
         cards = self._cards(state, "recommend_for_customer")
         if not cards:
@@ -321,7 +323,8 @@ class RulePlanner:
         of each (one search over all of them once answered with RCBOs only)."""
         lang = state.ctx.language
         if "search_catalog" not in ran:
-            return ToolPlan(tuple(_call("search_catalog", {"query": d.query, "k": 2, "category": kind})
+            return ToolPlan(tuple(_call("search_catalog", {"query": d.query[:SEARCH_QUERY_CHARS], "k": 2,
+                                                           "category": kind})
                                   for kind in kinds))
         cards = [c for o in state.outcomes_of("search_catalog") if isinstance(o.output, ProductList)
                  for c in o.output.items[:2]]
@@ -374,7 +377,7 @@ def _call(name: str, args: dict[str, Any]) -> ToolCall:
 
 
 def _search(d: Detected, k: int, *, with_category: bool = True) -> ToolCall:
-    args: dict[str, Any] = {"query": d.query, "k": k}
+    args: dict[str, Any] = {"query": d.query[:SEARCH_QUERY_CHARS], "k": k}
     if with_category and d.category:
         args["category"] = d.category
     return _call("search_catalog", args)

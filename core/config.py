@@ -71,11 +71,24 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     """Model name sent to the endpoint."""
 
-    llm_timeout_s: float = Field(default=30.0, gt=0)
-    """Seconds before one LLM call is abandoned and the planner answers instead."""
+    llm_turn_budget_s: float = Field(default=8.0, gt=0)
+    """The whole time a turn may wait for the model (all its calls and retries together); when it is spent the
+    rule planner answers the turn."""
 
-    llm_max_retries: int = Field(default=2, ge=0, le=10)
-    """Retries with backoff on transient LLM errors."""
+    llm_connect_timeout_s: float = Field(default=2.0, gt=0)
+    """Seconds to open a connection to the endpoint."""
+
+    llm_first_token_timeout_s: float = Field(default=6.0, gt=0)
+    """Seconds one call may wait for the first byte of the model's answer (a hanging endpoint fails here)."""
+
+    llm_max_retries: int = Field(default=1, ge=0, le=10)
+    """Retries of a failed call (connection error, timeout, 5xx), only while the turn's budget lasts."""
+
+    llm_breaker_failures: int = Field(default=3, ge=1)
+    """Consecutive failed calls after which the endpoint is not called at all (the circuit opens) ..."""
+
+    llm_breaker_reset_s: float = Field(default=30.0, gt=0)
+    """... for this many seconds; then one trial call decides whether it is back."""
 
     agent_max_steps: int = Field(default=6, ge=1, le=50)
     """Upper bound on model round trips in one turn."""
@@ -85,6 +98,17 @@ class Settings(BaseSettings):
 
     max_message_chars: int = Field(default=4000, ge=1)
     """Longest chat message accepted; longer ones are refused with HTTP 413."""
+
+    max_word_chars: int = Field(default=64, ge=8)
+    """Longest word of a message the planner searches for: a longer one (pasted data, no spaces) is cut to this
+    length in search queries, never a reason to fail the turn."""
+
+    shop_link_hosts: list[str] = Field(default_factory=list)
+    """Hosts a model-written reply may link to (the shop's own, e.g. ``["sklep.example.pl"]``); any other link
+    makes the reply be replaced by the rule planner's. Empty: no links."""
+
+    max_open_price_requests: int = Field(default=5, ge=1)
+    """Pending price requests a company may have at once; one more is refused with 429 until staff decide."""
 
     approval_ttl_hours: float = Field(default=72.0, gt=0)
     """How long a price approval request (and an approved offer) stays valid."""

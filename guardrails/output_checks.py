@@ -45,6 +45,59 @@ _POLISH = re.compile(r"[ąćęńśźż]|ł(?<!zł)|\b(?:się|jest|proszę|dzień
 
 CheckName = Literal["sku", "price", "pii", "disclosure"]
 
+# --- what a model may not be trusted with (applied to model-written text only) ----------------------------------
+_MONEY_WORDS = r"(?:z[łl]otych|z[łl]ote|z[łl]oty|z[łl]|pln|euro|eur|€|usd|\$|gbp|£|groszy|net|netto|brutto|gross)"
+_LOOSE_AMOUNT = re.compile(
+    rf"(?<![\w.,-])(?P<n>\d{{1,3}}(?:[ \u00a0.,]\d{{3}})*(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?)(?:,-)?"
+    rf"\s?(?={_MONEY_WORDS}(?!\w))"  # "5.00 net", "5 złotych", "5,- zł"
+    rf"|(?<![\w.,-])(?P<d>\d{{1,6}},-)"  # "5,-"
+    rf"|(?:[=≈~]|\bequals|\brówna się|\bwynosi)\s*(?P<c>\d{{1,6}}(?:[.,]\d{{1,2}})?)(?![\d\w.,])"  # "= 12.70"
+    rf"|(?:\b(?:costs?|priced? at|price is|for only|only|kosztuje|koszt|cena|cen[aąę] to|za jedyne|za|po)\s+)"
+    rf"(?P<w>\d+(?:[.,]\d{{1,2}})?)(?![\d.,]*\s?(?:mm|m\b|cm|a\b|ka|ma|v\b|w\b|szt|pcs|x\b|%))",
+    re.IGNORECASE)
+"""Amounts a model may write without a currency sign: "5.00 net", "5 złotych", "5,- zł", "= 12.70", "costs 5"."""
+_PERCENT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{1,2})?)\s?(?:%|proc\.?|procent\w*|percent)", re.IGNORECASE)
+_APPROVAL_CLAIM = re.compile(
+    r"\b(?:approved|applied|granted|authori[sz]ed|confirmed|accepted|"
+    r"zatwierdz\w*|zaakceptowan\w*|przyznan\w*|naliczon\w*|udzielon\w*|zastosowan\w*|potwierdzon\w*)\b",
+    re.IGNORECASE)
+"""Words that claim a price decision was made (only a sales user makes it)."""
+UNSAFE_CONTENT: list[tuple[str, re.Pattern[str]]] = [
+    ("tool_call_syntax", re.compile(r"\bfunctions?\.\w+|<\s*/?\s*tool_call|\"(?:arguments|tool_calls?|function)\"\s*:"
+                                    r"|\b(?:search_catalog|get_product|recommend_for_customer|bought_together|"
+                                    r"similar_products|segment_bestsellers|get_order_history|request_price_change|"
+                                    r"ask_onboarding_question|record_onboarding_answer|explain_recommendations|"
+                                    r"object_to_profiling)\b", re.IGNORECASE)),
+    ("code", re.compile(r"```|^\s*(?:def|class|import|from\s+\S+\s+import|function|const|let|var|return|print\(|"
+                        r"console\.|SELECT\s|<script)\b|=>|\)\s*\{|;\s*$", re.IGNORECASE | re.MULTILINE)),
+    ("raw_json", re.compile(r"[\[{]\s*\"[^\"\n]{1,60}\"\s*:")),
+    ("html_entity", re.compile(r"&#x?[0-9a-f]{1,6};|&(?:quot|amp|lt|gt|apos|nbsp);", re.IGNORECASE)),
+    ("link", re.compile(r"\b(?:https?://|www\.)[^\s)>\]]+", re.IGNORECASE)),
+]
+"""What no reply of ours contains: model-written text showing any of it is replaced, not repaired."""
+
+
+def unsafe_content(text: str, *, shop_hosts: Iterable[str] = (), other_companies: Iterable[str] = ()) -> list[str]:
+    """Return why a model-written reply may not be shown at all (tool-call syntax, code, raw JSON, HTML entities,
+    links outside the shop, another customer company named); empty when it may be checked and repaired."""
+    hosts = {h.lower() for h in shop_hosts}
+    found = []
+    for name, rx in UNSAFE_CONTENT:
+        hits = [m.group() for m in rx.finditer(text)]
+        if name == "link":
+            hits = [h for h in hits if _host(h) not in hosts]
+        if hits:
+            found.append(name)
+    folded = f" {' '.join(text.casefold().split())} "
+    if any(len(n) >= 4 and f" {' '.join(n.casefold().split())} " in folded for n in other_companies):
+        found.append("other_company")
+    return found
+
+
+def _host(link: str) -> str:
+    rest = re.sub(r"^(?:https?://)", "", link, flags=re.IGNORECASE)
+    return rest.split("/", 1)[0].split(":", 1)[0].lower()
+
 
 class AgentReplyDraft(BaseModel):
     """What the agent wants to show: reply text (placeholders or re-inserted details) and recommended SKUs."""
@@ -62,6 +115,12 @@ class ProductFact:
     active: bool
     currency: str = "PLN"
     allowed_prices: frozenset[Decimal] = frozenset()
+    approved_percents: frozenset[Decimal] = frozenset()
+    """Discounts in percent an approved, unexpired offer grants this company on this product."""
+    names: tuple[str, ...] = ()
+    """How a reply may name the product without its SKU (its catalogue name)."""
+    approved: bool = False
+    """The company holds an approved, unexpired offer for this product (a claim of approval may stand)."""
 
 
 @dataclass(frozen=True)
@@ -78,13 +137,20 @@ class CheckContext:
     require_disclosure: bool = True
     shop_contact_values: frozenset[str] = frozenset()
     """The shop's own published contacts (sales e-mail, hotline) that a reply may always mention."""
+    model_written: bool = False
+    """The text (or part of it) was written by a model: every amount, percentage and approval claim it makes must
+    be provably allowed for the product it is about, not only prices written with a currency."""
+    agent_texts: tuple[str, ...] = ()
+    """Texts the agent itself wrote from tool data (templates, premises, product names, the disclosure): exempt
+    from the model-text checks (a premise's "similarity 63%" is no discount claim)."""
 
     @classmethod
     def from_session(cls, session: Session, *, company_id: int | None, draft: AgentReplyDraft,
                      tool_result_skus: Iterable[str], vault: PiiVault | None = None,
-                     masker: PiiMasker | None = None, extra_allowed_prices: Iterable[Decimal] = ()) -> CheckContext:
+                     masker: PiiMasker | None = None, extra_allowed_prices: Iterable[Decimal] = (),
+                     model_written: bool = False) -> CheckContext:
         """Return a context with facts for every SKU the draft or the tools mention (one catalogue query)."""
-        from guardrails.approvals import allowed_prices
+        from guardrails.approvals import CENT, allowed_prices, approved_offers
         from store import catalog
 
         tool_skus = frozenset(tool_result_skus)
@@ -92,12 +158,18 @@ class CheckContext:
         wanted |= {m.group() for m in _SKU_CANDIDATE.finditer(draft.text)}
         products: dict[str, ProductFact] = {}
         if wanted:
+            offers = approved_offers(session, company_id) if company_id is not None else []
             for p in catalog.products_by_sku(session, skus=sorted(wanted), active_only=False).values():
                 prices = allowed_prices(session, company_id, p.sku) if company_id is not None else {
-                    Decimal(p.unit_price).quantize(Decimal("0.01"))}
-                products[p.sku] = ProductFact(p.sku, p.active, p.currency, frozenset(prices))
+                    Decimal(p.unit_price).quantize(CENT)}
+                covering = [o for o in offers if p.sku in (o.product_skus or [])]
+                percents = {Decimal(str(o.proposed_change["discount_percent"])).quantize(CENT) for o in covering
+                            if (o.proposed_change or {}).get("discount_percent") is not None}
+                products[p.sku] = ProductFact(p.sku, p.active, p.currency, frozenset(prices), frozenset(percents),
+                                              names=(p.name,), approved=bool(covering))
         return cls(products=products, tool_result_skus=tool_skus, vault=vault, masker=masker, company_id=company_id,
-                   extra_allowed_prices=frozenset(Decimal(x) for x in extra_allowed_prices))
+                   extra_allowed_prices=frozenset(Decimal(x) for x in extra_allowed_prices),
+                   model_written=model_written)
 
 
 class CheckFinding(BaseModel):
@@ -228,18 +300,71 @@ def _sku_problem(sku: str, ctx: CheckContext) -> str | None:
     return None
 
 
+def _blank(text: str, chunks: Iterable[str]) -> str:
+    """Return ``text`` with every occurrence of ``chunks`` blanked out (same length, so offsets hold)."""
+    for chunk in sorted({c for c in chunks if len(c) > 3}, key=len, reverse=True):
+        text = text.replace(chunk, " " * len(chunk))
+    return text
+
+
+def _referents(w: _Work, ctx: CheckContext, sent: tuple[int, int]) -> list[ProductFact]:
+    """Return the products a sentence is about: those it names (SKU or catalogue name), else the one product the
+    whole reply names when it names exactly one; else none (an amount then refers to nothing provable)."""
+    def named(text: str) -> list[str]:
+        found = [t for _, _, t in find_sku_tokens(text, ctx.products) if t in ctx.products]
+        low = text.casefold()
+        found += [f.sku for f in ctx.products.values() if any(len(n) > 5 and n.casefold() in low for n in f.names)]
+        return list(dict.fromkeys(found))
+
+    here = named(w.text[sent[0]:sent[1]])
+    if not here:
+        everywhere = named(w.text)
+        here = everywhere if len(everywhere) == 1 else []
+    return [ctx.products[s] for s in here]
+
+
+ClaimKind = Literal["price", "percent", "approval"]
+
+
+def find_claims(text: str, *, strict: bool = True) -> list[tuple[int, ClaimKind, Decimal | None, str | None]]:
+    """Return every price-related claim in ``text`` as (start, kind, amount, ISO currency or None): prices with
+    a currency; with ``strict`` (model-written text) also amounts without a currency sign ("5.00 net", "5,-",
+    "= 12.70", "costs 5"), percentages and words claiming a price decision ("approved", "zatwierdzony")."""
+    claims: list[tuple[int, ClaimKind, Decimal | None, str | None]] = [
+        (start, "price", amount, cur) for start, _end, amount, cur in find_prices(text)]
+    if strict:
+        priced = {start for start, *_ in claims}
+        for m in _LOOSE_AMOUNT.finditer(text):
+            group = next(g for g in ("n", "d", "c", "w") if m.group(g))
+            start = m.start(group)
+            if any(s <= start <= s + 12 for s in priced):
+                continue  # the same amount, already read with its currency
+            claims.append((start, "price", parse_amount(m.group(group).rstrip(",-")), None))
+        claims += [(m.start(), "percent", parse_amount(m.group(1)), None) for m in _PERCENT.finditer(text)]
+        claims += [(m.start(), "approval", None, None) for m in _APPROVAL_CLAIM.finditer(text)]
+    return sorted(claims, key=lambda c: c[0])
+
+
 def _check_prices(w: _Work, ctx: CheckContext) -> None:
     sentences = _sentences(w.text)
-    for start, end, amount, cur in find_prices(w.text):
+    scan = _blank(w.text, ctx.agent_texts) if ctx.model_written else w.text
+    for start, kind, amount, cur in find_claims(scan, strict=ctx.model_written):
         sent = next(((s, e) for s, e in sentences if s <= start < e), (0, len(w.text)))
-        in_sentence = [t for _, _, t in find_sku_tokens(w.text[sent[0]:sent[1]], ctx.products) if t in ctx.products]
-        facts = [ctx.products[s] for s in in_sentence] or list(ctx.products.values())
-        ok = amount in ctx.extra_allowed_prices or any(
-            amount in f.allowed_prices and cur == f.currency for f in facts)
+        facts = _referents(w, ctx, sent)
+        if kind == "price":
+            ok = amount is not None and (amount in ctx.extra_allowed_prices or any(
+                amount in f.allowed_prices and (cur is None or cur == f.currency) for f in facts))
+        elif kind == "percent":
+            ok = amount is not None and any(amount in f.approved_percents for f in facts)
+        else:
+            ok = any(f.approved for f in facts)
         if not ok:
             w.drop_sentence_at(start)
-            w.findings.append(CheckFinding(check="price", reason="price_not_allowed", action="repaired", info={
-                "amount": str(amount), "currency": cur, "skus": in_sentence}))
+            reason = {"price": "price_not_allowed", "percent": "discount_not_approved",
+                      "approval": "approval_not_granted"}[kind]
+            w.findings.append(CheckFinding(check="price", reason=reason, action="repaired", info={
+                "amount": str(amount) if amount is not None else None, "currency": cur,
+                "skus": [f.sku for f in facts]}))
     w.apply_drops()
 
 

@@ -32,10 +32,12 @@ def build_llm_client(settings: Settings, http_client: Any = None) -> OpenAI | No
     """
     if not settings.llm_enabled:
         return None
-    from openai import OpenAI
+    from openai import OpenAI, Timeout
 
+    # the planner sets each call's timeouts from the turn's budget and does its own (bounded) retries
     return OpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key or "not-needed",
-                  timeout=settings.llm_timeout_s, max_retries=settings.llm_max_retries, http_client=http_client)
+                  timeout=Timeout(settings.llm_first_token_timeout_s, connect=settings.llm_connect_timeout_s),
+                  max_retries=0, http_client=http_client)
 
 
 def build_resources(settings: Settings, *, engine: Engine | None = None, catalog: CatalogSearch | None = None,
@@ -43,6 +45,7 @@ def build_resources(settings: Settings, *, engine: Engine | None = None, catalog
                     llm: OpenAI | None = None) -> Resources:
     """Return the resources for ``settings``; pass any of them to reuse one already built (tests, the portal)."""
     apply_offline_env(settings)
+    from agent.llm_planner import new_breaker
     from guardrails.pii import VaultStore
     from store.db import make_engine
 
@@ -54,8 +57,9 @@ def build_resources(settings: Settings, *, engine: Engine | None = None, catalog
         recommender = _build_recommender(settings, engine, catalog, notes)
     if masker is None:
         masker = _build_masker(settings, engine, notes)
+    llm = llm if llm is not None else build_llm_client(settings)
     return Resources(settings=settings, engine=engine, catalog=catalog, recommender=recommender, masker=masker,
-                     vaults=VaultStore(), llm=llm if llm is not None else build_llm_client(settings),
+                     vaults=VaultStore(), llm=llm, llm_breaker=new_breaker(settings) if llm is not None else None,
                      notes=notes)
 
 

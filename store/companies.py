@@ -32,6 +32,14 @@ def companies(session: Session) -> list[Company]:
     return list(session.exec(select(Company).order_by(col(Company.id))).all())
 
 
+def company_names(session: Session, *, except_company_id: int | None = None) -> list[str]:
+    """Return the names of the store's companies (all but one when ``except_company_id`` is given)."""
+    query = select(Company.name)
+    if except_company_id is not None:
+        query = query.where(Company.id != except_company_id)
+    return [n for n in session.exec(query).all() if n]
+
+
 def known_industries(session: Session) -> list[str]:
     """Return the distinct industry codes the store's companies have, sorted."""
     rows = session.exec(select(Company.industry).where(col(Company.industry).is_not(None)).distinct()).all()

@@ -76,9 +76,10 @@ def create_all(engine: Engine) -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error (no half-written data)."""
-    with Session(engine) as session:
+def session_scope(engine: Engine, *, expire_on_commit: bool = True) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error (no half-written data);
+    ``expire_on_commit=False`` keeps the written objects readable after the block."""
+    with Session(engine, expire_on_commit=expire_on_commit) as session:
         try:
             yield session
             session.commit()

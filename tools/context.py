@@ -4,6 +4,8 @@ process's resources (built once by ``salesagent.wiring`` and passed in)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -11,11 +13,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.config import Settings
-from store.models import Company
+from store.conversations import add_conversation, get_conversation
+from store.db import session_scope
+from store.models import Company, Conversation
 from tools.models import ApprovalTicket, OnboardingQuestion, ProductCard
 
 if TYPE_CHECKING:
     from openai import OpenAI
+    from pybreaker import CircuitBreaker
 
     from guardrails.pii import PiiMasker, VaultStore
     from ranking import Recommender
@@ -42,12 +47,14 @@ class Resources:
     llm: OpenAI | None = None
     """The OpenAI-compatible client, or None when no endpoint is configured (the rule planner answers). The
     agent's loop uses it; tools never call a model."""
+    llm_breaker: CircuitBreaker | None = None
+    """The endpoint's circuit breaker (one per process, like the client)."""
     notes: list[str] = field(default_factory=list)
     """What was built and how (shown by ``salesagent chat`` with ``--verbose`` and logged by the portal)."""
 
     def session(self) -> Session:
-        """Return a new DB session on the shared engine."""
-        return Session(self.engine)
+        """Return a new DB session on the shared engine (objects stay readable after a commit)."""
+        return Session(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
         """Close the clients (the embedded vector engine must be closed before exit)."""
@@ -68,9 +75,10 @@ class RunContext:
     resources: Resources
     """Everything built once at start-up (engine, catalogue search, recommender, masker, LLM client)."""
     session: Session
-    """The DB session of this turn (committed by the loop at the end)."""
+    """The turn's read session; writes go through :meth:`writing`."""
     company: Company
-    """The customer company; tools read only its business fields (industry, size band, funnel stage)."""
+    """The customer company, detached from the session (a tool that changes it writes it through
+    :meth:`writing`); tools read only its business fields (industry, size band, funnel stage)."""
     conversation_id: str
     """The conversation this turn belongs to."""
     contact_id: int | None = None
@@ -87,6 +95,27 @@ class RunContext:
     """Price approvals created this turn."""
     questions: list[OnboardingQuestion] = field(default_factory=list)
     """Onboarding questions asked this turn."""
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """Yield a short write transaction of its own, committed when the block ends.
+
+        The turn's ``session`` only reads: a side effect the customer asked for (a price request, an onboarding
+        answer, an objection to profiling) is written at once in its own transaction, and the turn's record at
+        its end, so no database lock is held while the turn waits for a model. The read session's snapshot is
+        renewed afterwards, so later reads of the turn see what was written."""
+        with session_scope(self.resources.engine, expire_on_commit=False) as w:
+            yield w
+        self.session.commit()  # nothing pending in the read session: this only ends its snapshot
+
+    def conversation_row(self, w: Session) -> Conversation:
+        """Return this turn's conversation row in the write session ``w``, creating it on the turn's first write
+        (a price request links to it before the turn's messages are written)."""
+        conv = get_conversation(w, conversation_id=self.conversation_id)
+        if conv is None:
+            conv = add_conversation(w, conversation_id=self.conversation_id, company_id=self.company.id,
+                                    contact_id=self.contact_id, language=self.language)
+        return conv
 
     @property
     def returned_skus(self) -> set[str]:

@@ -154,7 +154,8 @@ def record_onboarding_answer(
             note = f"not catalogue groups, left out: {', '.join(unknown)} (the groups are: {', '.join(groups)})"
         value = "; ".join(dict.fromkeys([*named, answer.strip()]))[:500]
         company.interests = value
-    ctx.session.add(company)
-    add_audit(ctx.session, actor=f"contact:{ctx.contact_id}", action="onboarding_answer", entity="company",
-              entity_id=str(company.id), details={"topic": topic, "via": "chat"})
+    with ctx.writing() as w:  # the company object is the turn's (detached): later tools see the answer at once
+        w.add(company)
+        add_audit(w, actor=f"contact:{ctx.contact_id}", action="onboarding_answer", entity="company",
+                  entity_id=str(company.id), details={"topic": topic, "via": "chat"})
     return OnboardingAnswer(topic=topic, recorded=value, note=note)

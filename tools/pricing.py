@@ -68,12 +68,14 @@ def request_price_change(
     row = approvals.find_open_request(ctx.session, company_id=company_id, skus=wanted, kind=kind,
                                       proposed_change=proposed)
     existing = row is not None
-    if row is None:
-        row = approvals.request_price_change(
-            ctx.session, company_id=company_id, conversation_id=ctx.conversation_id, skus=wanted, kind=kind,
-            proposed_change=proposed, reason=reason or "customer asked in chat",
-            ttl_hours=ctx.resources.settings.approval_ttl_hours, commit=False,
-        )
+    if row is None:  # filed at once in its own transaction: the sales team sees it even if the reply fails
+        with ctx.writing() as w:
+            conv = ctx.conversation_row(w)
+            row = approvals.request_price_change(
+                w, company_id=company_id, conversation_id=conv.id, skus=wanted, kind=kind, proposed_change=proposed,
+                reason=reason or "customer asked in chat", ttl_hours=ctx.resources.settings.approval_ttl_hours,
+                commit=False,
+            )
     ctx.referenced.update(wanted)
     status = str(getattr(row.status, "value", row.status))
     prices: dict[str, Decimal] = {}

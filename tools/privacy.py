@@ -13,9 +13,10 @@ def object_to_profiling(ctx: RunContext) -> ProfilingChoice:
     customer asks to stop profiling or opts out ("no profiling"); it cannot be undone here (the account settings
     can).
     """
-    # committed with the turn; the recommender reads the flag on every call, and the portal's chat service also
-    # clears the loaded model's personal rows before it returns the answer
-    changed = record_profiling_choice(ctx.session, ctx.company, opt_out=True, actor=f"contact:{ctx.contact_id}",
-                                      via="chat", commit=False)
+    # written at once in its own transaction; the recommender reads the flag from the company it is given, and
+    # the portal's chat service also clears the loaded model's personal rows before it returns the answer
+    with ctx.writing() as w:
+        changed = record_profiling_choice(w, ctx.company, opt_out=True, actor=f"contact:{ctx.contact_id}",
+                                          via="chat", commit=False)
     return ProfilingChoice(opted_out=True, already=not changed,
                            note="recorded" if changed else "the company had already objected to profiling")

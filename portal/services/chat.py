@@ -41,9 +41,10 @@ def chat(resources: Resources, session: Session, customer: Customer, request: Ch
     """
     conversation_id = conversation_for(session, customer, request.conversation_id)
     session.close()  # the agent opens its own session; do not hold a read transaction during the turn
-    with (gate or TurnGate(None)).admit():
+    gate = gate or TurnGate(None)
+    with gate.admit():  # released by the turn while it waits for a model: a slow endpoint delays no one else
         answer = run_turn(resources, company_id=customer.company_id, contact_id=customer.contact_id,
-                          conversation_id=conversation_id, message=request.message)
+                          conversation_id=conversation_id, message=request.message, gate=gate)
     if "object_to_profiling" in answer.tool_calls:  # "no profiling" in chat, as on the account page:
         refresh_customer_model(resources, customer)  # the loaded model drops the personal rows too
     return AgentAnswerPublic.model_validate(answer.model_dump(include=set(AgentAnswerPublic.model_fields)))

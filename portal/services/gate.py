@@ -1,10 +1,10 @@
 """Admission of agent turns: on SQLite, one turn at a time, first come first served.
 
-A turn writes (conversation, messages, recommendations) from its first steps to its commit, and SQLite allows one
-writer: concurrent turns wait for the database lock by sleeping and polling, which is unfair (measured at 20
-sessions: p95 3.8-5.4 s, max 10-12 s). Queueing them in the process, in arrival order with a direct hand-over,
-gives the same or better throughput with a much shorter tail (see docs/portal.md). Server databases (Postgres)
-get no gate.
+SQLite allows one writer: concurrent turns wait for the database lock by sleeping and polling, which is unfair
+(measured at 20 sessions: p95 3.8-5.4 s, max 10-12 s). Queueing them in the process, in arrival order with a
+direct hand-over, gives the same or better throughput with a much shorter tail (see docs/portal.md). A turn
+gives its place back while it waits for a model (:meth:`TurnGate.released`; it holds no database lock then), so
+a slow endpoint holds up no other customer. Server databases (Postgres) get no gate.
 """
 
 from __future__ import annotations
@@ -56,6 +56,19 @@ class TurnGate:
                 self._waiters.popleft().set()  # the place passes to the oldest waiter
             else:
                 self._free += 1
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """Give back the place an admitted turn holds while it waits on something slow (a model), and queue for
+        one again afterwards, in arrival order. Only inside :meth:`admit`."""
+        if self.width is None:
+            yield
+            return
+        self._release()
+        try:
+            yield
+        finally:
+            self._acquire()
 
     @contextmanager
     def admit(self) -> Iterator[None]:

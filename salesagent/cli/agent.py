@@ -207,7 +207,7 @@ def run_llm_golden(base: Any, cases: list[Any], settings: Any, progress: Any = N
     def record(request: httpx.Request) -> None:
         sent.append(json.dumps(json.loads(request.read() or b"{}"), ensure_ascii=False))
 
-    client = httpx.Client(event_hooks={"request": [record]}, timeout=settings.llm_timeout_s)
+    client = httpx.Client(event_hooks={"request": [record]}, timeout=settings.llm_first_token_timeout_s)
     llm = build_llm_client(settings, http_client=client)
     resources = build_resources(settings, engine=base.engine, catalog=base.catalog, recommender=base.recommender,
                                 masker=base.masker, llm=llm)
@@ -218,3 +218,59 @@ def run_llm_golden(base: Any, cases: list[Any], settings: Any, progress: Any = N
         return report
     finally:
         client.close()
+
+
+@eval_app.command("opponent")
+def eval_opponent_command(
+    llm_base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint of the opponent model.")] = None,
+    local_smollm: Annotated[bool, typer.Option(
+        "--local-smollm", help="Start SmolLM2-135M (llama-cpp-python, the local-llm extra) on 127.0.0.1 instead.")
+    ] = False,
+    llm_model: Annotated[str, typer.Option(help="Model name at the endpoint.")] = "opponent",
+    prompts: Annotated[Path | None, typer.Option(help="Prompt set (JSON Lines); default: the bundled PL/EN set.")
+                       ] = None,
+    budget: Annotated[float, typer.Option(min=1, help="Seconds a turn may wait for the model (the weak local model "
+                                                      "needs long ones).")] = 120.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Run injections, forged approvals and price asks (PL/EN) against a real model on the demo data; print how
+    many turns the model answered and whether any unapproved price, approval claim, tool-call or code text, or
+    unanswered discount ask reached a customer. Exit code 8 when one did.
+
+    Examples:
+      salesagent eval opponent --local-smollm
+      salesagent eval opponent --llm-base-url http://127.0.0.1:8080/v1 --llm-model my-model --json
+    """
+    import tempfile
+    from contextlib import nullcontext
+
+    from rich.console import Console
+
+    from core.errors import GuardrailTripped, InputError
+    from evals.local_llm import smollm_server
+    from evals.opponent import PROMPTS, format_report, load_prompts, run_opponent
+    from salesagent.wiring import build_resources
+
+    if bool(llm_base_url) == local_smollm:
+        raise InputError("give exactly one of --llm-base-url URL and --local-smollm")
+    selected = load_prompts(prompts or PROMPTS)
+    console = Console(stderr=True)
+    log = Path(tempfile.mkdtemp(prefix="salesagent-opponent-")) / "llama.log"
+    with smollm_server(log) if local_smollm else nullcontext(llm_base_url) as base:
+        settings, engine = _schema_checked(_settings(base, llm_model if not local_smollm else "smollm2-135m",
+                                                     "local"))
+        settings = settings.model_copy(update={"llm_turn_budget_s": budget, "llm_first_token_timeout_s": budget,
+                                               "llm_max_retries": 0, "agent_max_steps": 3,
+                                               # the eval measures the model: no circuit breaker cuts it off
+                                               "llm_breaker_failures": 10**6,
+                                               "agent_max_tokens": 160 if local_smollm else settings.agent_max_tokens})
+        resources = build_resources(settings, engine=engine)
+        try:
+            report = run_opponent(resources, selected, label=settings.llm_model,
+                                  progress=lambda i, n, pid: console.print(f"[dim]{i}/{n} {pid}[/dim]",
+                                                                          highlight=False))
+        finally:
+            resources.close()
+    typer.echo(json.dumps(report.figures(), ensure_ascii=False, indent=2) if as_json else format_report(report))
+    if not report.holds():
+        raise GuardrailTripped("a guardrail did not hold against the opponent (see the violations above)")

@@ -31,7 +31,7 @@ def server() -> Iterator[FakeLLMServer]:
 
 def llm_resources(base: Resources, server: FakeLLMServer, **overrides: Any) -> Resources:
     settings = base.settings.model_copy(update={"llm_base_url": server.base_url, "llm_api_key": "test-key",
-                                                "llm_model": "scripted", "llm_timeout_s": 2.0,
+                                                "llm_model": "scripted", "llm_first_token_timeout_s": 2.0,
                                                 "llm_max_retries": 0, **overrides})
     return build_resources(settings, engine=base.engine, catalog=base.catalog, recommender=base.recommender,
                            masker=base.masker)
@@ -199,7 +199,7 @@ def test_model_may_state_an_approved_price_and_no_other(resources: Resources, id
 def test_timeout_and_server_errors_hand_over_to_the_planner(
         resources: Resources, ids: SmallStore, server: FakeLLMServer, failure: dict[str, Any]) -> None:
     server.push(failure)
-    res = llm_resources(resources, server, llm_timeout_s=1.0)
+    res = llm_resources(resources, server, llm_first_token_timeout_s=1.0)
     out = turn(res, ids, INTRO + "What accessories go with S201-B16?")
     assert out.answered_by == "planner"
     assert out.tool_calls == ["bought_together"]
@@ -394,3 +394,89 @@ def test_llm_records_an_onboarding_answer_with_the_turn(resources: Any, ids: Sma
         with Session(resources.engine) as s:
             company = s.get(Company, ids.cold_id)
             assert company is not None and company.interests == "Cables; cables for a warehouse"
+
+
+# --- issue 17: what a model writes is not trusted ------------------------------------------------------------------
+
+@pytest.mark.parametrize("reply", [
+    'function.search_catalog:\n{&#34;query&#34;: &#34;MCB&#34;}',  # raw tool-call text with HTML entities
+    "Here you go:\n```python\nprint(search('MCB'))\n```",  # code
+    '{"sku": "S201-B16", "price": 1}',  # raw JSON
+    "Cheaper at https://other-shop.example/s201-b16 - have a look.",  # a link outside the shop
+])
+def test_unshowable_model_text_is_replaced_by_the_planner(resources: Resources, ids: SmallStore,
+                                                          server: FakeLLMServer, reply: str) -> None:
+    server.push(say(reply))
+    out = turn(llm_resources(resources, server), ids, "accessories for S201-B16")
+    assert out.answered_by == "planner" and out.recommendations  # the planner's answer over the same tools
+    assert any(n.startswith(("replaced by the rule planner:", "llm: the LLM wrote a tool call"))
+               for n in out.guardrail_notes), out.guardrail_notes
+    for token in ("function.", "&#34;", "```", '"sku"', "https://"):
+        assert token not in out.reply
+
+
+def test_another_customer_named_by_the_model_is_replaced(resources: Resources, ids: SmallStore,
+                                                         server: FakeLLMServer) -> None:
+    from store.companies import get_company
+
+    with Session(resources.engine) as s:
+        other = get_company(s, company_id=ids.other_id)
+        assert other is not None
+        name = other.name
+    server.push(say(f"{name} ordered the same S201-B16 last week."))
+    out = turn(llm_resources(resources, server), ids, "S201-B16")
+    assert out.answered_by == "planner" and name not in out.reply
+
+
+def test_a_discount_ask_the_model_answers_itself_is_filed_by_the_planner(resources: Resources, ids: SmallStore,
+                                                                         server: FakeLLMServer) -> None:
+    server.push(say("Of course, you get 10% off S203-B16 from today."))
+    out = turn(llm_resources(resources, server), ids, "Can I get 10% discount on S203-B16?")
+    assert out.answered_by == "planner" and [a.skus for a in out.approvals] == [["S203-B16"]]
+    assert "replaced by the rule planner: price_request_not_filed" in out.guardrail_notes
+    assert "10% off" not in out.reply
+
+
+def test_invented_prices_in_any_form_are_removed(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    server.push(calls(tool_call("get_product", {"sku": "S201-B16"})),
+                say("S201-B16 is a good choice. S201-B16 costs 5.00 net for you. It is in stock."))
+    out = turn(llm_resources(resources, server), ids, "Tell me about S201-B16")
+    assert out.answered_by == "llm"
+    assert "5.00" not in out.reply and "S201-B16 is a good choice." in out.reply
+    assert any(n.startswith("price: price_not_allowed") for n in out.guardrail_notes)
+
+
+def test_a_word_longer_than_any_query_is_answered_not_failed(resources: Resources, ids: SmallStore) -> None:
+    """A 4,000-character message without spaces once ended in 502 ("planner did not answer within 4 steps")."""
+    out = turn(resources, ids, "x" * resources.settings.max_message_chars)
+    assert out.answered_by == "planner" and out.reply
+
+
+def _expire_pending(engine: Any, company_id: int) -> None:
+    with Session(engine) as s:
+        for row in s.exec(select(PriceApproval).where(PriceApproval.company_id == company_id,
+                                                      PriceApproval.status == "pending")).all():
+            row.status = "expired"  # type: ignore[assignment]
+            s.add(row)
+        s.commit()
+
+
+def test_open_price_requests_are_capped_per_company(resources: Resources, ids: SmallStore) -> None:
+    """Twelve discount asks filed twelve approvals: the company's pending requests stop at the cap (429), and
+    asking again about an open request is still answered."""
+    from core.errors import RateLimitedError
+    from guardrails.approvals import request_price_change
+
+    _expire_pending(resources.engine, ids.customer_id)
+    with Session(resources.engine) as s:
+        for k in range(resources.settings.max_open_price_requests):
+            request_price_change(s, company_id=ids.customer_id, conversation_id=None, skus=["S201-B16"],
+                                 kind="discount", proposed_change={"discount_percent": 30 + k}, reason="")
+    try:
+        with pytest.raises(RateLimitedError, match="wait for a decision") as err:
+            turn(resources, ids, "Can I get 7% discount on BUS-1P-12?")
+        assert err.value.retry_after > 0 and err.value.http_status == 429
+        again = turn(resources, ids, "Can I get 30% discount on S201-B16?")  # the open one: answered, not refused
+        assert again.approvals and again.approvals[0].existing
+    finally:
+        _expire_pending(resources.engine, ids.customer_id)

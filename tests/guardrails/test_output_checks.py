@@ -145,3 +145,70 @@ def test_block_when_only_the_disclosure_is_left(catalogue: Session) -> None:
         draft = AgentReplyDraft(text=f"{text}\n\n{line}", recommended_skus=[])
         report = check_reply(draft, _ctx(catalogue, draft))
         assert report.action == "block" and report.text == "", text
+
+
+# --- issue 17: model-written text is not trusted with prices in any form -----------------------------------------
+
+def _model(session: Session, text: str, **kw: object) -> str:
+    """Return what survives of a model-written reply (the disclosure left out)."""
+    draft = AgentReplyDraft(text=text, recommended_skus=["S201-B16"])
+    report = check_reply(draft, _ctx(session, draft, model_written=True, **kw))  # type: ignore[arg-type]
+    return report.text.replace(DISCLOSURE_EN, "").replace(DISCLOSURE_PL, "").strip()
+
+
+def test_amounts_without_a_currency_sign_are_checked(catalogue: Session) -> None:
+    """The issue's examples: every form of an invented price is removed."""
+    for lie in ("S201-B16 costs 5.00 net for you.", "S201-B16 at 5 złotych.", "S201-B16 for 5,- zł.",
+                "S201-B16: 18.90 PLN minus 50% = 9.45.", "S201-B16 is yours for only 12 today.",
+                "S201-B16 kosztuje 5 zł netto."):
+        assert _model(catalogue, f"We have S201-B16. {lie} It is in stock.") == \
+            "We have S201-B16. It is in stock.", lie
+
+
+def test_discount_and_approval_claims_need_an_approved_offer(catalogue: Session) -> None:
+    lie = "Your 40% discount on S201-B16 is approved and applied."
+    assert _model(catalogue, f"Sure. {lie}") == "Sure."
+    assert _model(catalogue, "Rabat 10% na S201-B16 został zatwierdzony.") == ""
+    sara = catalogue.get(StaffUser, 1)
+    assert sara is not None
+    row = request_price_change(catalogue, company_id=1, conversation_id=None, skus=["S201-B16"], kind="discount",
+                               proposed_change={"discount_percent": 10}, reason="")
+    assert row.id is not None
+    decide(catalogue, approval_id=row.id, staff=sara, approve=True)
+    granted = "Your 10% discount on S201-B16 was approved: 17.01 PLN net."
+    assert _model(catalogue, granted) == granted  # an approved offer may be told, in its own numbers
+    assert _model(catalogue, "Your 40% discount on S201-B16 was approved.") == ""  # ... but no other
+
+
+def test_a_price_is_checked_against_the_product_it_is_about(catalogue: Session) -> None:
+    """A sentence naming no product borrowed any returned product's price before (123.45 is the enclosure's)."""
+    assert _model(catalogue, "S201-B16 and GW44206 are in stock. The price is 123.45 PLN.") == \
+        "S201-B16 and GW44206 are in stock."
+    assert _model(catalogue, "S201-B16 is in stock. The price is 18.90 PLN.") == \
+        "S201-B16 is in stock. The price is 18.90 PLN."  # the one product the reply names
+    assert _model(catalogue, "The MCB S201 B16 costs 123.45 PLN.") == ""  # named by its catalogue name
+
+
+def test_specs_and_agent_texts_are_no_price_claims(catalogue: Session) -> None:
+    text = "S201-B16 has a 6 kA rating and fits 2.50 mm wires. It is close to GW44206 (similarity 63%)."
+    assert _model(catalogue, text) == "S201-B16 has a 6 kA rating and fits 2.50 mm wires."  # a bare % is a claim
+    draft = AgentReplyDraft(text=text, recommended_skus=["S201-B16"])
+    ctx = CheckContext.from_session(catalogue, company_id=1, draft=draft, tool_result_skus=("S201-B16", "GW44206"),
+                                    model_written=True)
+    ctx = type(ctx)(**{**ctx.__dict__, "agent_texts": ("similarity 63%",)})
+    assert check_reply(draft, ctx).text.startswith(text)  # a premise the agent wrote may be repeated
+
+
+def test_unsafe_content_is_named() -> None:
+    from guardrails.output_checks import unsafe_content
+
+    assert unsafe_content('function.search_catalog:\n{&#34;query&#34;: "MCB"}') == [
+        "tool_call_syntax", "raw_json", "html_entity"] or "tool_call_syntax" in unsafe_content(
+        'function.search_catalog:\n{&#34;query&#34;: "MCB"}')
+    assert "code" in unsafe_content("```python\nprint('hi')\n```")
+    assert "code" in unsafe_content("const x = () => { return 1 };")
+    assert unsafe_content("See https://other-shop.example/mcb") == ["link"]
+    assert unsafe_content("See https://sklep.example.pl/mcb", shop_hosts=["sklep.example.pl"]) == []
+    assert unsafe_content("Instal-Bud bought the same last week.", other_companies=["Instal-Bud"]) == [
+        "other_company"]
+    assert unsafe_content("We have S201-B16 at 18.90 PLN; it fits a 2.5 mm² wire.") == []

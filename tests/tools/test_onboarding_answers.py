@@ -43,12 +43,13 @@ def test_an_answer_names_a_size_band(answer: str, band: str | None) -> None:
 
 @pytest.fixture
 def new_company(resources: Any, ids: SmallStore) -> Iterator[tuple[RunContext, Company]]:
-    with Session(resources.engine) as s:
+    """A new company and a turn's context over it as the loop builds one (read session, company detached)."""
+    with Session(resources.engine, expire_on_commit=False) as s:
         company = Company(external_id=f"NEW-{uuid.uuid4().hex[:8]}", name="Fresh")
         s.add(company)
-        s.flush()
+        s.commit()
+        s.expunge(company)
         yield RunContext(resources=resources, session=s, company=company, conversation_id=str(uuid.uuid4())), company
-        s.rollback()
 
 
 def call(ctx: RunContext, name: str, **args: Any) -> Any:

@@ -10,20 +10,20 @@ import pytest
 from sqlmodel import Session
 
 from core.errors import ToolInputError
-from store.models import Company, Conversation, PriceApproval
+from store.models import Company, PriceApproval
 from tests.support.small_store import SmallStore
 from tools import TOOLS, RunContext
 
 
 @pytest.fixture
 def ctx(resources: Any, ids: SmallStore) -> Iterator[RunContext]:
-    with Session(resources.engine) as s:
-        conv = Conversation(id=str(uuid.uuid4()), company_id=ids.customer_id)
-        s.add(conv)
-        s.flush()
-        yield RunContext(resources=resources, session=s, company=s.get(Company, ids.customer_id),
-                         conversation_id=conv.id)
-        s.rollback()
+    """A turn's context as the loop builds it: a read session, the company detached from it (a tool that
+    writes does so in a short transaction of its own, ``ctx.writing()``)."""
+    with Session(resources.engine, expire_on_commit=False) as s:
+        company = s.get(Company, ids.customer_id)
+        assert company is not None
+        s.expunge(company)
+        yield RunContext(resources=resources, session=s, company=company, conversation_id=str(uuid.uuid4()))
 
 
 def call(ctx: RunContext, name: str, **args: Any) -> Any:
