@@ -10,6 +10,7 @@ from agent.guards import grounding, guard_output
 from agent.models import AgentAnswer, FinalOutput, Pick, RecommendationPublic
 from agent.templates import approval_text, justification, product_lines, t
 from guardrails.output_checks import DISCLOSURE_EN, DISCLOSURE_PL, find_sku_tokens, record_report
+from measurement.impressions import record_impressions
 from store import conversations
 from tools._cards import products_by_sku
 from tools.context import RunContext
@@ -126,6 +127,8 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
                                              category=card.category, premises=[p.text for p in card.premises],
                                              justification=by_sku[sku].justification or why if sku in by_sku
                                              else why, recommendation_id=row.id))
+        record_impressions(w, company=ctx.company, session_id=ctx.conversation_id, surface="chat",
+                           skus=[r.sku for r in recs])  # measurement: in the same transaction as the rows
         conversations.add_message(w, conversation_id=ctx.conversation_id, role="assistant",
                                   masked_text=remask(ctx, checked.text), answered_by=answered_by)
         for report in state.reports:

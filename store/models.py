@@ -181,6 +181,72 @@ class Event(SQLModel, table=True):
     legal_basis: LegalBasis = LegalBasis.none
 
 
+# --- measurement (issue 18): what was shown, clicked and bought, and the A/B experiment ------------------------
+
+
+class MeasurementEventType(str, enum.Enum):
+    """The kinds of measurement event: an item shown, clicked, put in the cart, or ordered."""
+
+    impression = "impression"
+    click = "click"
+    add_to_cart = "add_to_cart"
+    order = "order"
+
+
+class Variant(str, enum.Enum):
+    """The experiment arm a measurement event belongs to; ``outside``: no experiment ran, or the company objected
+    to profiling (reported separately)."""
+
+    treatment = "treatment"
+    control = "control"
+    outside = "outside"
+
+
+class MeasurementEvent(SQLModel, table=True):
+    """One event of the recommendation measurement log (docs/measurement.md). Keyed by business keys (company
+    external id, SKU) like the event files, and never read by ranking: behaviour signals live in ``Event``."""
+
+    __tablename__ = "measurement_event"
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(unique=True, index=True, max_length=64)
+    """The producer's id; importing the same id again changes nothing."""
+    ts: datetime = Field(index=True)
+    session_id: str = Field(index=True, max_length=64)
+    company: str = Field(index=True, max_length=64)
+    """The company's external id."""
+    type: MeasurementEventType
+    sku: str | None = Field(default=None, max_length=64)
+    rec_request_id: str | None = Field(default=None, index=True, max_length=64)
+    """The shown list an impression belongs to (one id per list, all surfaces)."""
+    position: int | None = None
+    """1-based position in the shown list (impressions)."""
+    surface: str | None = Field(default=None, max_length=32)
+    """Where the list was shown: chat | widget | email."""
+    revenue: Decimal | None = Field(default=None, sa_column=Column(Numeric(14, 2), nullable=True))
+    currency: str | None = Field(default=None, max_length=3)
+    variant: Variant | None = None
+    """The arm at the time of the event; empty: computed from the experiment's hash when the KPIs are read."""
+    legal_basis: LegalBasis = LegalBasis.legitimate_interest
+    """Measurement is processed under legitimate interest; the rows never feed ranking."""
+    source: str = Field(default="portal", max_length=32, index=True)
+    """Who wrote the row: ``portal`` (chat, widget), ``import`` or ``demo`` (the synthetic simulation)."""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Experiment(SQLModel, table=True):
+    """A recorded A/B experiment: companies are split by hashing their external id with ``salt``; one runs at a
+    time (``started_at`` <= now < ``ended_at`` or no end)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True, max_length=64)
+    salt: str = Field(max_length=64)
+    control_share: float = 0.10
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+    created_by: str = Field(default="", max_length=64)
+    note: str = Field(default="", max_length=500)
+
+
 # --- conversations, recommendations, approvals --------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from core.errors import ToolInputError
+from measurement.experiment import arm_of
 from tools._cards import anchor_card, cards_from_ranked, products_by_sku
 from tools.catalog import Sku, TopK
 from tools.context import RunContext
@@ -33,7 +34,10 @@ def recommend_for_customer(
     # the company as this turn sees it: an onboarding answer recorded a moment ago counts already
     customer = Customer.of(ctx.company, has_ordered=ctx.order_count > 0)
     context = RecContext(product_sku=product_sku, cart_skus=[], query=query)
-    ranked = ctx.resources.recommender.recommend_for_customer(customer, context, k=k)
+    if arm_of(ctx.session, ctx.company) == "control":  # the experiment's baseline: bestsellers, same layout
+        ranked = ctx.resources.recommender.segment_bestsellers(ctx.company.industry, ctx.company.size_band, k=k)
+    else:
+        ranked = ctx.resources.recommender.recommend_for_customer(customer, context, k=k)
     cards = cards_from_ranked(ctx, ranked, exclude=[product_sku] if product_sku else [])
     return ProductList(items=cards, note="" if cards else "no recommendation available")
 

@@ -6,6 +6,8 @@ from sqlmodel import Session
 
 from agent import RecommendationPublic
 from core.errors import NotFoundError
+from measurement.experiment import arm_of
+from measurement.impressions import record_impressions, widget_session
 from portal.auth import Customer, Principal
 from portal.schemas import RecommendationList, RecommendationQuery, WhyPublic, premise_texts
 from portal.services._access import ensure_own_company
@@ -41,9 +43,12 @@ def recommend(resources: Resources, session: Session, customer: Customer,
     context = RecContext(product_sku=query.sku if query.context == "product" else None,
                          cart_skus=list(query.cart) if query.context == "cart" else [])
     ranked_for = RankedFor.of(company, has_ordered=orders.has_ordered(session, company_id=customer.company_id))
-    ranked = [r for r in resources.recommender.recommend_for_customer(ranked_for, context,
-                                                                      k=query.k + len(context_skus))
-              if r.sku not in context_skus]
+    if arm_of(session, company) == "control":  # the experiment's baseline: bestsellers, same layout
+        candidates = resources.recommender.segment_bestsellers(company.industry, company.size_band,
+                                                               k=query.k + len(context_skus))
+    else:
+        candidates = resources.recommender.recommend_for_customer(ranked_for, context, k=query.k + len(context_skus))
+    ranked = [r for r in candidates if r.sku not in context_skus]
     products = catalog.products_by_sku(session, skus=[r.sku for r in ranked])
     out: list[RecommendationPublic] = []
     for item in ranked:
@@ -60,6 +65,8 @@ def recommend(resources: Resources, session: Session, customer: Customer,
                                         category=product.category,
                                         premises=[p.text.strip() for p in item.premises if p.text.strip()],
                                         justification=why))
+    record_impressions(session, company=company, session_id=widget_session(company), surface=WIDGET_SURFACE,
+                       skus=[r.sku for r in out])
     session.commit()
     return RecommendationList(data=out, count=len(out))
 

@@ -22,6 +22,7 @@ from salesagent.cli import search as _search  # noqa: F401
 from salesagent.cli import ranking as _ranking  # noqa: F401
 from salesagent.cli import guard as _guard  # noqa: F401
 from salesagent.cli import agent as _agent  # noqa: F401
+from salesagent.cli import measurement as _measurement  # noqa: F401
 from salesagent.cli import serve as _serve  # noqa: F401
 
 

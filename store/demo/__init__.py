@@ -33,6 +33,7 @@ from store.demo.load import (
     wipe_demo,
     write_catalog_csv,
 )
+from store.demo.responses import simulate_responses, write_events_csv, write_responses
 from store.models import Event, Order, OrderLine
 
 __all__ = ["WELL_KNOWN_SKU", "DemoReport", "Progress", "demo_loaded_seed", "generate_demo"]
@@ -67,6 +68,8 @@ class DemoReport:
     history_end: datetime
     catalog_csv: Path
     seconds: float
+    measurement_events: int = 0
+    """Synthetic impressions, clicks, carts and orders of the demo's experiment (``store.demo.responses``)."""
 
 
 def generate_demo(settings: Settings, engine: Engine, *, seed: int, progress: Progress | None = None,
@@ -116,6 +119,10 @@ def generate_demo(settings: Settings, engine: Engine, *, seed: int, progress: Pr
             "query": e["query"], "occurred_at": e["occurred_at"], "legal_basis": e["legal_basis"],
         } for e in act.events])
         csv_path = write_catalog_csv(catalog.products, settings.data_dir / "demo" / "catalog.csv")
+        # measurement (issue 18): synthetic responses to shown recommendations, from a random stream of their own
+        responses = simulate_responses(seed, catalog.products, companies, profiles, act, anchor)
+        measured = write_responses(conn, responses, demo_companies=[c["external_id"] for c in companies])
+        write_events_csv(responses, settings.data_dir / "demo" / "events.csv.gz")
         report = DemoReport(
             seed=seed,
             products=len(catalog.products),
@@ -135,6 +142,7 @@ def generate_demo(settings: Settings, engine: Engine, *, seed: int, progress: Pr
             history_end=anchor,
             catalog_csv=csv_path,
             seconds=0.0,
+            measurement_events=measured,
         )
         record_run(conn, seed=seed, details={k: v for k, v in report.__dict__.items()
                                              if isinstance(v, int) and not isinstance(v, bool)}
