@@ -3,10 +3,11 @@ time budget.
 
 Each call gets the time left of the turn's budget (``llm_turn_budget_s``), a connect timeout and a first-byte
 timeout; a call still running when the budget is spent is abandoned (it ends in the background within its own
-timeouts). A circuit breaker (pybreaker) stops calling an endpoint after ``llm_breaker_failures`` failures in a
-row and tries it again after ``llm_breaker_reset_s``. While a call waits, the turn lets go of its admission
-gate, so other customers are served meanwhile. Transport failures become :class:`LLMUnavailableError`;
-unusable output becomes :class:`ModelBehaviorError`. Either way the loop hands the turn to the rule planner.
+timeouts). A circuit breaker (:class:`CircuitBreaker`) stops calling an endpoint after ``llm_breaker_failures``
+failures in a row and tries it again after ``llm_breaker_reset_s``. While a call waits, the turn lets go of its
+admission gate, so other customers are served meanwhile. Transport failures (and an answer that is no
+completion) become :class:`LLMUnavailableError`; unusable output becomes :class:`ModelBehaviorError`. Either way
+the loop hands the turn to the rule planner.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ import time
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-import pybreaker
-
 from agent._state import TurnState
 from agent.models import AnswerPlan, Plan, ToolCall, ToolPlan
 from agent.prompt import system_prompt
+from core.breaker import CircuitBreaker
 from core.config import Settings
 from core.errors import LLMUnavailableError, ModelBehaviorError
 from tools import TOOLS
@@ -41,10 +41,9 @@ class Releasable(Protocol):
     def released(self) -> AbstractContextManager[None]: ...
 
 
-def new_breaker(settings: Settings) -> pybreaker.CircuitBreaker:
+def new_breaker(settings: Settings) -> CircuitBreaker:
     """Return the circuit breaker of one endpoint (built once per process, with the client)."""
-    return pybreaker.CircuitBreaker(fail_max=settings.llm_breaker_failures, reset_timeout=settings.llm_breaker_reset_s,
-                                    name=settings.llm_base_url or "llm")
+    return CircuitBreaker(fail_max=settings.llm_breaker_failures, reset_timeout=settings.llm_breaker_reset_s)
 
 
 class LLMPlanner:
@@ -52,7 +51,7 @@ class LLMPlanner:
 
     name = "llm"
 
-    def __init__(self, client: OpenAI, settings: Settings, *, breaker: pybreaker.CircuitBreaker | None = None,
+    def __init__(self, client: OpenAI, settings: Settings, *, breaker: CircuitBreaker | None = None,
                  gate: Releasable | None = None) -> None:
         self.client = client
         self.model = settings.llm_model
@@ -118,17 +117,24 @@ class LLMPlanner:
         """Return the completion, retrying a transport failure while the budget lasts; through the breaker."""
         attempts = 0
         while True:
+            if self.breaker is not None:
+                self.breaker.admit()  # CircuitOpenError: not retried, the planner answers
             try:
-                if self.breaker is None:
-                    return self._once(request, deadline)
-                return self.breaker.call(self._once, request, deadline)
-            except pybreaker.CircuitBreakerError as err:
-                raise LLMUnavailableError("the LLM endpoint keeps failing; it is not called for a while "
-                                          f"({self.breaker.reset_timeout if self.breaker else 0:.0f} s)") from err
+                response = self._once(request, deadline)
             except LLMUnavailableError:
+                if self.breaker is not None:
+                    self.breaker.failed()
                 attempts += 1
                 if attempts > self.max_retries or deadline - time.monotonic() < MIN_CALL_SECONDS:
                     raise
+                continue
+            except BaseException:
+                if self.breaker is not None:
+                    self.breaker.failed()  # an unexpected error must not leave a half-open trial running forever
+                raise
+            if self.breaker is not None:
+                self.breaker.succeeded()
+            return response
 
     def _once(self, request: dict[str, Any], deadline: float) -> ChatCompletion:
         """One call with the time left; the gate is let go while it waits."""
@@ -165,4 +171,7 @@ class LLMPlanner:
             raise LLMUnavailableError(f"the LLM endpoint answered HTTP {err.status_code}") from err
         if isinstance(err, openai.OpenAIError):
             raise LLMUnavailableError(f"the LLM call failed ({type(err).__name__})") from err
+        if isinstance(err, ValueError | TypeError | KeyError | AttributeError):  # a 200 that is no completion
+            raise LLMUnavailableError(f"the LLM endpoint answered something that is not a completion "
+                                      f"({type(err).__name__})") from err
         raise err

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.breaker import CircuitBreaker
 from core.config import Settings
 from store.conversations import add_conversation, get_conversation
 from store.db import session_scope
@@ -20,7 +21,6 @@ from tools.models import ApprovalTicket, OnboardingQuestion, ProductCard
 
 if TYPE_CHECKING:
     from openai import OpenAI
-    from pybreaker import CircuitBreaker
 
     from guardrails.pii import PiiMasker, VaultStore
     from ranking import Recommender

@@ -113,3 +113,89 @@ def test_a_refused_message_leaves_no_row(resources: Resources, ids: SmallStore) 
     with Session(resources.engine) as s:
         assert s.get(Conversation, conv) is None
         assert not s.exec(select(Message).where(Message.conversation_id == conv)).all()
+
+
+def test_two_customers_call_the_model_side_by_side(resources: Resources, ids: SmallStore,
+                                                   server: FakeLLMServer) -> None:
+    """The breaker and the gate let concurrent turns wait for the model at the same time: the fake model answers
+    only once both requests are in (pybreaker, holding its lock across the call, deadlocked here)."""
+    both_in = threading.Barrier(2, timeout=20)
+
+    def answer_when_both_are_in(_body: dict[str, Any]) -> dict[str, Any]:
+        both_in.wait()
+        return say("We have DIN rails in the catalogue: which length do you need?")
+
+    server.default = answer_when_both_are_in
+    llm = with_llm(resources, server, llm_turn_budget_s=30.0, llm_first_token_timeout_s=30.0)
+    gate = TurnGate(1)
+    answers: list[AgentAnswer] = []
+
+    def customer() -> None:
+        with gate.admit():
+            answers.append(turn(llm, ids, "Do you have a DIN rail?", gate=gate))
+
+    threads = [threading.Thread(target=customer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert [a.answered_by for a in answers] == ["llm", "llm"]
+
+
+def test_an_answer_that_is_no_completion_hands_over_to_the_planner(resources: Resources, ids: SmallStore) -> None:
+    """A 200 whose body is not JSON once ended the turn in 500 (json.JSONDecodeError was not mapped)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Garbage(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            return None
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b"<html>not a completion</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    garbage = ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=garbage.serve_forever, daemon=True).start()
+    try:
+        settings = resources.settings.model_copy(update={
+            "llm_base_url": f"http://127.0.0.1:{garbage.server_address[1]}/v1", "llm_api_key": "k",
+            "llm_max_retries": 0})
+        res = build_resources(settings, engine=resources.engine, catalog=resources.catalog,
+                              recommender=resources.recommender, masker=resources.masker)
+        out = turn(res, ids, "accessories for S201-B16")
+        assert out.answered_by == "planner" and out.recommendations
+        assert any("not a completion" in n for n in out.guardrail_notes), out.guardrail_notes
+    finally:
+        garbage.shutdown()
+        garbage.server_close()
+
+
+def test_the_breaker_opens_waits_and_lets_one_trial_through() -> None:
+    from core.breaker import CircuitBreaker, CircuitOpenError
+
+    now = [0.0]
+    breaker = CircuitBreaker(fail_max=2, reset_timeout=10.0, clock=lambda: now[0])
+    breaker.admit()
+    breaker.failed()
+    breaker.admit()  # one failure: still closed
+    breaker.failed()
+    assert breaker.state == "open"
+    with pytest.raises(CircuitOpenError):
+        breaker.admit()
+    now[0] = 10.5
+    assert breaker.state == "half-open"
+    breaker.admit()  # the trial
+    with pytest.raises(CircuitOpenError):
+        breaker.admit()  # a second caller waits for the trial's outcome
+    breaker.failed()  # the trial failed: open again for the full timeout
+    assert breaker.state == "open"
+    now[0] = 21.0
+    breaker.admit()
+    breaker.succeeded()
+    assert breaker.state == "closed"
+    breaker.admit()
