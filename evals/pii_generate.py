@@ -8,12 +8,13 @@ Names: the masker's default lexicon *is* Faker's name lists, so the "main" split
 knows. The "heldout" split draws names only from a seeded 20 % of those lists (:func:`heldout_names`); the
 evaluation masks it with a lexicon from which exactly those names were removed, so it measures unseen names.
 
-Run: ``.venv/bin/python -m evals.pii_generate`` (writes evals/data/pii_chat.jsonl and pii_catalogue.txt).
+The issue-22 splits (``names``, ``names_fresh``, ``intl``, ``intl_fresh``) come from :mod:`evals.pii_generate_intl`.
+
+Run: ``.venv/bin/python -m evals.pii_dataset [--all]`` (writes evals/data/pii_chat.jsonl and pii_catalogue.txt).
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from faker import Faker
 
-from guardrails.pii.names import feminine_surname
+from guardrails.pii.lexicon import faker_names, feminine_surname
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = 20261127
@@ -282,10 +283,17 @@ def name_lists() -> dict[str, list[str]]:
     from faker.providers.person.en_US import Provider as En
     from faker.providers.person.pl_PL import Provider as Pl
 
-    return {"pl_first_m": sorted({n for n in Pl.first_names_male if " " not in n}),
-            "pl_first_f": sorted({n for n in Pl.first_names_female if " " not in n}),
-            "pl_last": sorted(set(Pl.unisex_last_names) | set(Pl.male_last_names)),
-            "en_first": sorted(set(En.first_names)), "en_last": sorted(set(En.last_names))}
+    lists = {"pl_first_m": sorted({n for n in Pl.first_names_male if " " not in n}),
+             "pl_first_f": sorted({n for n in Pl.first_names_female if " " not in n}),
+             "pl_last": sorted(set(Pl.unisex_last_names) | set(Pl.male_last_names)),
+             "en_first": sorted(set(En.first_names)), "en_last": sorted(set(En.last_names))}
+    # added for issue 22 (after the keys above, so their held-out samples stay the same)
+    for key, locale in (("de", "de_DE"), ("cs", "cs_CZ"), ("sk", "sk_SK"), ("uk", "uk_UA"), ("lt", "lt_LT"),
+                        ("gb", "en_GB")):
+        first, last = faker_names(locale)
+        lists[f"{key}_first"] = sorted(n for n in first if " " not in n)
+        lists[f"{key}_last"] = sorted(n for n in last if " " not in n)
+    return lists
 
 
 def heldout_names(seed: int = SEED) -> dict[str, list[str]]:
@@ -316,20 +324,3 @@ def generate(n_main: int = 400, n_heldout: int = 150, n_fresh: int = 120, seed: 
             records.append({"id": f"{split}-{i:04d}", "split": split, "lang": lang, "text": b.text,
                             "spans": b.spans, "product_tokens": b.products})
     return records, cat[0] + cat[1]
-
-
-def main() -> None:
-    """Write evals/data/pii_chat.jsonl and evals/data/pii_catalogue.txt."""
-    records, codes = generate()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    with (DATA_DIR / "pii_chat.jsonl").open("w", encoding="utf-8") as fh:
-        for r in records:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    (DATA_DIR / "pii_catalogue.txt").write_text("\n".join(codes) + "\n", encoding="utf-8")
-    n_spans = sum(len(r["spans"]) for r in records)
-    n_tok = sum(len(r["product_tokens"]) for r in records)
-    print(f"wrote {len(records)} messages, {n_spans} PII spans, {n_tok} product tokens to {DATA_DIR}")
-
-
-if __name__ == "__main__":
-    main()

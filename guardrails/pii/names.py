@@ -1,27 +1,47 @@
-"""Person names in Polish and English text from name lexicons, honorifics and context words.
+"""Person names in any case, with or without diacritics, from name lexicons, honorifics and context words.
 
 spaCy's small English model tags most Polish names as ORG or misses them; this recognizer closes that gap
 without a model: a capitalised word that is a known first name followed by a surname (known, or with a Polish
 surname ending), a surname followed by a first name, a capitalised word after an honorific ("Pan", "Pani",
 "Mr", "Dr"), or a lone first name in a greeting or signature. Inflected Polish forms ("Anną Kowalską",
-"Piotra Nowaka") are reduced to their nominative before the lexicon look-up.
+"Piotra Nowaka") are reduced to their nominative before the lexicon look-up; folded forms ("Lukasz Wojcik")
+match the written ones. The same rules run on names in capitals ("JAN KOWALSKI", lexicon-backed only), and
+lower-case names are found as a known first name plus a surname or an unknown word ("jan kowalski", "matthew
+pušaver") or after a strong cue ("my name is olena"). A known first name that is no common word counts alone
+("Georgina", "Why is Alena ..."), and so does every item of a list of names once one item is a name.
 
-The default lexicon comes from Faker's ``pl_PL`` and ``en_US`` name lists (see :func:`default_lexicon`); an
+The default lexicon comes from Faker's name lists of many locales (:mod:`guardrails.pii.lexicon`); an
 evaluation that generates names from the same lists must also report names held out of the lexicon.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any
 
+import regex as re
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
-from guardrails.pii.recognizers import LOWER, UPPER
+from guardrails.pii.lexicon import (
+    NAME_STOPWORDS,
+    NameLexicon,
+    ambiguous_first_names,
+    common_capitalised,
+    common_words,
+    default_lexicon,
+    feminine_surname,
+    fold,
+    stop_words,
+)
 
-_WORD = re.compile(rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?|[{UPPER}]['’][{UPPER}][{LOWER}]+")
+_WORD = re.compile(r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\p{Lu}['’]\p{Lu}\p{Ll}+")
+_UPPER_WORD = re.compile(r"(?<![\w-])\p{Lu}{2,}(?:-\p{Lu}{2,})?(?![\w-])")
+_LOWER_WORD = re.compile(r"(?<![\w-])\p{Ll}{2,}(?:-\p{Ll}{2,})?(?![\w-])")
+_LIST = re.compile(r"\p{Lu}\p{Ll}+(?:,\s+\p{Lu}\p{Ll}+)*,?\s+(?:and|i|oraz|und|a|or)\s+\p{Lu}\p{Ll}+")
+_LETTERS = re.compile(r"[\p{L}'’-]+")
+_CAP_ITEM = re.compile(r"\p{Lu}\p{Ll}+")
+_PREV_WORD = re.compile(r"([\wąćęłńóśźż]+)\.?\s*$")
+_FROM_AFTER = re.compile(r"\s+(?:z firmy|from|z\s)")
+_PAIR_END = re.compile(r"\s*[,:;.!?)(]|\s*$|\s+[a-ząćęłńóśźż(]")
 _SURNAME_SUFFIX = re.compile(
     r"(?:ski|ska|cki|cka|dzki|dzka|wicz|owicz|ewicz|czyk|czak|ńczyk|iak|yak|ak|ek|uk|yk|ik|ko|arz|ło|an|ny|na"
     r"|skiego|skiej|skim|ską|skiemu|ckiego|ckiej|ckim|cką|wicza|czyka|aka|ka)$"
@@ -29,6 +49,11 @@ _SURNAME_SUFFIX = re.compile(
 HONORIFICS = frozenset(
     ["pan", "pani", "panem", "panią", "pana", "panu", "państwo", "mr", "mrs", "ms", "miss", "mister", "dr", "doctor", "inż", "mgr", "prof", "sir", "madam"]
 )
+STRONG_CUE = re.compile(
+    r"(?i:(?:my name is|name is|nazywam się|mam na imię|z tej strony|this is|it's|i am|i'm|jestem|tu|mówi|"
+    r"pozdrawiam|pozdrowienia|regards|cheers|thanks|dzięki|dziękuję|signed|podpisano|user|name|imię i nazwisko|"
+    r"mein name ist|ich bin|jmenuji se|volám sa|мене звати|mano vardas)[\s,:!.(-]*)$")
+"""Cues strong enough for a name written in lower case ("tu jan kowalski", "my name is olena")."""
 GREETING_CONTEXT = re.compile(
     r"(?i:(?:pozdrawiam|pozdrowienia|z poważaniem|dziękuję|dzięki|regards|best|cheers|thanks|thank you|"
     r"sincerely|dzień dobry|witam|cześć|hello|hi|hey|dear|z tej strony|nazywam się|my name is|this is|"
@@ -36,9 +61,17 @@ GREETING_CONTEXT = re.compile(
     r"odbiera|zamawia|zamawiający|kierownik\w*(?: budowy)?|w imieniu|attention|attn|ask for|buyer is|"
     r"customer is|from|od|dla|przez|by)[\s,:!.(-]*)$"
 )
-NAME_STOPWORDS = frozenset(
-    ["dzień", "dobry", "proszę", "please", "thanks", "hello", "dear", "witam", "cześć", "pan", "pani", "mr", "mrs", "ms", "the", "this", "that", "we", "our", "your", "i", "you", "he", "she", "it", "they", "firma", "firmy", "company", "order", "zamówienie", "faktura", "invoice", "oferta", "offer", "poland", "polska", "warszawa", "kraków", "gdańsk", "wrocław", "poznań", "łódź", "katowice", "lublin", "szczecin", "bydgoszcz", "monday", "tuesday", "poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień", "wrzesień", "październik", "listopad", "grudzień", "schneider", "legrand", "hager", "siemens", "eaton", "abb", "philips", "osram", "hi", "hey", "regards", "best", "thanks", "our", "we", "is", "are", "does", "do", "can", "could", "would", "will", "order", "delivery", "contact", "refund", "mobile", "call", "phone", "is", "czy", "nasz", "nasza", "nasze", "dane", "zamówienie", "dostawa", "reklamacja", "potrzebuję", "potrzebujemy", "przelew", "osoba", "numer", "mój", "moja", "pytam", "kierownik", "dziękuję", "pozdrawiam", "szukam", "mamy", "jest", "są", "electric", "electrical", "elektro", "energy", "energo", "group", "grupa", "team", "zespół", "sp", "spółka", "ltd", "inc", "gmbh", "acme", "instal", "bud", "mont", "tel", "email", "mail", "faktura", "vat", "regon", "nip", "pesel", "iban", "konto", "account", "street", "ulica", "aleja", "plac", "rondo", "osiedle", "ledvance", "kanlux", "spamel", "wago", "phoenix", "rittal", "ospel", "simon", "noark", "orno", "pawbol", "lapp", "helukabel", "nkt", "tele-fonika", "elektro-plast", "legrand", "volta", "acti"]
-)
+VIEW_CUE = re.compile(
+    r"(?i:(?:pozdrawiam|pozdrowienia|z poważaniem|dziękuję|dzięki|regards|best regards|kind regards|cheers|thanks|"
+    r"thank you|sincerely|dear|z tej strony|nazywam się|mam na imię|my name is|name is|this is|it's|i am|i'm|"
+    r"jestem|tu|mówi|kontakt z|contact|osoba kontaktowa|contact person|podpisano|signed|odbierze|odbiera|zamawia|"
+    r"zamawiający|w imieniu|attention|attn|ask for|buyer is|customer is|pan|pani|panem|panią|pana|panu|mr|mrs|ms|"
+    r"dr|user|name)[\s,:!.(-]*)$")
+"""Cues for a name in lower case or capitals that the lexicon does not know (no bare prepositions: "dla nowej
+budowy" is no name)."""
+VIEW_CUE_ANY = re.compile(VIEW_CUE.pattern.replace(")$", ")").replace("(?i:(?:", "(?i:(?<!\\w)(?:", 1))
+VIEW_SURNAME = re.compile(r"(?:ski|ska|cki|cka|dzki|dzka|wicz|czyk|enko|chuk|auskas|ienė|iene|aitė|aite|ytė|yte|ová)$")
+"""Surname endings distinctive enough to count without a cue in lower case or capitals ("kacper tomaszewski")."""
 ORG_AFTER = re.compile(r"^\s*(?:sp\.|spółka|s\.a\.|sa\b|ltd|inc|gmbh|llc|plc|s\.c\.|group|grupa)", re.IGNORECASE)
 STRONG_SURNAME = re.compile(r"(?:ski|ska|cki|cka|dzki|dzka|wicz|czyk|czak|ńczyk|iak|ak|ek|uk|yk|ik|ło|arz)$")
 
@@ -52,81 +85,35 @@ _INFLECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class NameLexicon:
-    """Known first names and surnames, stored lower-case."""
-
-    first: frozenset[str]
-    last: frozenset[str]
-
-    def without(self, first: Iterable[str] = (), last: Iterable[str] = ()) -> NameLexicon:
-        """Return a copy without the given names (used to evaluate on held-out names)."""
-        return NameLexicon(self.first - {f.lower() for f in first}, self.last - {x.lower() for x in last})
-
-
-def feminine_surname(last: str) -> str:
-    """Return the feminine form of a Polish surname ("Kowalski" -> "Kowalska"); other surnames unchanged."""
-    for m, f in (("ski", "ska"), ("cki", "cka"), ("dzki", "dzka")):
-        if last.endswith(m):
-            return last[: -len(m)] + f
-    return last
-
-
-def _faker_names(module: str) -> tuple[set[str], set[str]]:
-    import importlib
-
-    prov = importlib.import_module(f"faker.providers.person.{module}").Provider
-    first: set[str] = set()
-    last: set[str] = set()
-    for attr in ("first_names", "first_names_male", "first_names_female"):
-        first.update(getattr(prov, attr, ()) or ())
-    for attr in ("last_names", "last_names_male", "last_names_female", "unisex_last_names", "male_last_names"):
-        last.update(getattr(prov, attr, ()) or ())
-    last |= {feminine_surname(n) for n in last}
-    split_first = {part for name in first for part in name.split()}
-    return split_first, last
-
-
-@lru_cache(maxsize=1)
-def common_capitalised() -> frozenset[str]:
-    """Return capitalised words that are not names: Polish city names (Faker pl_PL) and the stoplist."""
-    from faker.providers.address.pl_PL import Provider as Addr
-
-    words = {p.lower() for city in getattr(Addr, "cities", ()) for p in city.replace("-", " ").split()}
-    return frozenset(words) | NAME_STOPWORDS
-
-
-@lru_cache(maxsize=1)
-def default_lexicon() -> NameLexicon:
-    """Return the lexicon built from Faker's pl_PL and en_US (plus en_GB) first-name and surname lists."""
-    first: set[str] = set()
-    last: set[str] = set()
-    for module in ("pl_PL", "en_US", "en_GB"):
-        f, la = _faker_names(module)
-        first |= f
-        last |= la
-    stop = NAME_STOPWORDS
-    last.discard("Doe")
-    return NameLexicon(frozenset(n.lower() for n in first if n.lower() not in stop),
-                       frozenset(n.lower() for n in last if n.lower() not in stop))
-
-
 class PersonNameRecognizer(LocalRecognizer):
     """Presidio recognizer for PERSON based on a :class:`NameLexicon` and context; no model needed."""
 
     def __init__(self, lexicon: NameLexicon | None = None) -> None:
         self.lexicon = lexicon or default_lexicon()
+        self._ambiguous = ambiguous_first_names()
+        self._common_words = common_words()
+        self._stop = stop_words()
+        self._cache: dict[tuple[str, bool], bool] = {}
         super().__init__(supported_entities=["PERSON"], supported_language="en", name="PersonNameRecognizer")
 
     def load(self) -> None:
-        pass
+        """Nothing to load (the lexicon is built in ``__init__``)."""
 
     def _in(self, word: str, names: frozenset[str]) -> bool:
+        key = (word, names is self.lexicon.first)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._lookup(word, names)
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+        return hit
+
+    def _lookup(self, word: str, names: frozenset[str]) -> bool:
         w = word.lower()
-        if w in names:
+        if w in names or fold(w) in names:
             return True
         if "-" in w:
-            return all(self._in(p, names) for p in w.split("-"))
+            return all(self._lookup(p, names) for p in w.split("-"))
         for suffix, repl in _INFLECTIONS:
             if w.endswith(suffix) and len(w) - len(suffix) >= 2 and (w[: -len(suffix)] + repl) in names:
                 return True
@@ -142,8 +129,23 @@ class PersonNameRecognizer(LocalRecognizer):
             return False
         return self._in(word, self.lexicon.last) or bool(_SURNAME_SUFFIX.search(word.lower()))
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
-        """Return PERSON results for name-like runs of capitalised words."""
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult("PERSON", start, end, score, recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,  # type: ignore[has-type]
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        })
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        """Return PERSON results: capitalised names, then names in capitals, in lower case, alone and in lists."""
+        results = self._capitalised(text)
+        results += self._upper(text)
+        results += self._view(text, _LOWER_WORD)
+        results += self._lower(text)
+        results += self._lone_first_names(text, results)
+        results += self._lists(text, results)
+        return results
+
+    def _capitalised(self, text: str) -> list[RecognizerResult]:
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         results: list[RecognizerResult] = []
         i = 0
@@ -153,12 +155,139 @@ class PersonNameRecognizer(LocalRecognizer):
                 i += 1
                 continue
             start, end, score, used = span
-            results.append(RecognizerResult("PERSON", start, end, score, recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,  # type: ignore[has-type]
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            }))
+            results.append(self._result(start, end, score))
             i += used
         return results
+
+    def _upper(self, text: str) -> list[RecognizerResult]:
+        """Names in capitals ("JAN KOWALSKI", "ZAMAWIA VILIUS ŽUKAUSKAS"): see :meth:`_view`."""
+        return self._view(text, _UPPER_WORD)
+
+    def _view(self, text: str, word_re: Any) -> list[RecognizerResult]:
+        """Run the capitalised rules on a copy with ``word_re``'s words title-cased (same offsets).
+
+        A result must touch one of those words and either be backed by the lexicon (a known first name or
+        surname) or follow a :data:`VIEW_CUE`, with no word of it a common word: "YDY PVC" or "kabel zielony" is
+        no name, "VILIUS ŽUKAUSKAS" after "Zamawia" is.
+        """
+        runs = list(word_re.finditer(text))
+        if not runs:
+            return []
+        lex = self.lexicon
+        cue_ends = {m.end() for m in VIEW_CUE_ANY.finditer(text)}
+        hot = [k for k, m in enumerate(runs)
+               if (w := m.group().lower()) in lex.first or w in lex.last or (f := fold(w)) in lex.first
+               or f in lex.last or VIEW_SURNAME.search(w) or m.start() in cue_ends
+               or (w.endswith(("ą", "ę", "owi", "iem")) and self._in(w, lex.first))]
+        if not hot:
+            return []
+        chosen = sorted({j for k in hot for j in (k - 1, k, k + 1) if 0 <= j < len(runs)})
+        runs = [runs[j] for j in chosen]
+        chars = list(text)
+        for m in runs:
+            chars[m.start():m.end()] = list(m.group().title())
+        view = "".join(chars)
+        inside = [(m.start(), m.end()) for m in runs]
+        out = []
+        for r in self._capitalised(view):
+            if not any(s <= r.start < e for s, e in inside):
+                continue
+            words = [w.lower() for w in _LETTERS.findall(text[r.start:r.end])]
+            common = [self._is_common(w) for w in words]
+            if all(common) or any(w in NAME_STOPWORDS or w in self._stop or w in self._ambiguous for w in words):
+                continue
+            lex = self.lexicon
+            backed = any(self._exact(w, lex.first) or self._exact(w, lex.last) for w in words) or (
+                any(w.endswith(("ą", "ę", "owi", "iem")) and self._in(w, lex.first) for w in words))
+            if backed and r.score >= 0.75:
+                out.append(r)
+            elif not any(common) and ((len(words) >= 2 and VIEW_SURNAME.search(words[-1]))
+                                      or VIEW_CUE.search(text[max(0, r.start - 30):r.start])):
+                out.append(r)   # a name the lexicon does not know: only words no word list knows
+        return out
+
+    def _lower(self, text: str) -> list[RecognizerResult]:
+        """Names in lower case ("jan kowalski", "anną nowak", "matthew pušaver"; "tu olena" after a strong cue).
+
+        A known first name (not one that is also an English word, such as "will" or "mark") followed by a known
+        surname, a Polish surname ending or a word no word list knows; or a known first name right after a
+        strong cue ("my name is", "nazywam się", "pozdrawiam").
+        """
+        words = [(m.start(), m.end(), m.group()) for m in _LOWER_WORD.finditer(text)]
+        out: list[RecognizerResult] = []
+        i = 0
+        while i < len(words):
+            s, e, w = words[i]
+            first = w not in self._ambiguous and w not in NAME_STOPWORDS and (
+                self._exact(w, self.lexicon.first)
+                or (w.endswith(("ą", "ę", "owi", "iem")) and self.is_first(w)))   # "any" must not reach "ana"
+            if not first:
+                i += 1
+                continue
+            nxt = words[i + 1] if i + 1 < len(words) and text[e:words[i + 1][0]] == " " else None
+            if nxt is not None and self._lower_surname(nxt[2]):
+                out.append(self._result(s, nxt[1], 0.8))
+                i += 2
+                continue
+            if STRONG_CUE.search(text[max(0, s - 30):s]):
+                out.append(self._result(s, e, 0.7))
+            i += 1
+        return out
+
+    @staticmethod
+    def _exact(word: str, names: frozenset[str]) -> bool:
+        return word in names or fold(word) in names
+
+    def _is_common(self, word: str) -> bool:
+        """True for an ordinary word, also in its English -s/-es/-ed/-ing/-ly forms ("appears", "incorrectly")."""
+        cw = self._common_words
+        if word in cw or fold(word) in cw:
+            return True
+        for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                             ("ing", "e"), ("ly", ""), ("ily", "y")):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3 and word[: -len(suffix)] + repl in cw:
+                return True
+        return False
+
+    def _lower_surname(self, word: str) -> bool:
+        if word in NAME_STOPWORDS or word in self._ambiguous:
+            return False
+        if self._in(word, self.lexicon.last):
+            return True
+        if self._is_common(word):
+            return False
+        return bool(_SURNAME_SUFFIX.search(word)) or len(word) >= 4
+
+    def _lone_first_names(self, text: str, found: list[RecognizerResult]) -> list[RecognizerResult]:
+        """A capitalised known first name on its own ("Georgina", "Why is Alena ...") that is no common word."""
+        out: list[RecognizerResult] = []
+        for m in _WORD.finditer(text):
+            if any(r.start <= m.start() < r.end for r in found):
+                continue
+            w = m.group().lower()
+            if (w in self._ambiguous or w in NAME_STOPWORDS or w in common_capitalised() or "-" in w
+                    or not (w in self.lexicon.first or fold(w) in self.lexicon.first)):
+                continue   # exact forms only: "Marka" (a brand, in Polish) must not reach "Marek" by inflection
+            if ORG_AFTER.match(text[m.end():m.end() + 8]):
+                continue
+            out.append(self._result(m.start(), m.end(), 0.6))
+        return out
+
+    def _lists(self, text: str, found: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Every item of "Kovalev, Lee and Phillips" once one item is a name and the others are no common words."""
+        out: list[RecognizerResult] = []
+        for m in _LIST.finditer(text):
+            items = [(w.start(), w.end(), w.group()) for w in _CAP_ITEM.finditer(m.group())]
+            items = [(s + m.start(), e + m.start(), w) for s, e, w in items]
+            named = [it for it in items if any(r.start <= it[0] < r.end for r in found)]
+            if not named:
+                continue
+            for s, e, w in items:
+                low = w.lower()
+                if _inside(s, found) or low in self._common_words or low in NAME_STOPWORDS:
+                    continue
+                out.append(self._result(s, e, 0.6))
+        return out
 
     def _adjacent(self, text: str, words: list[tuple[int, int, str]], i: int) -> bool:
         """True when word ``i+1`` follows word ``i`` separated by one space only."""
@@ -167,7 +296,7 @@ class PersonNameRecognizer(LocalRecognizer):
     def _match_at(self, text: str, words: list[tuple[int, int, str]], i: int) -> tuple[int, int, float, int] | None:
         s, e, w = words[i]
         before = text[max(0, s - 40):s]
-        prev_word = re.search(r"([\wąćęłńóśźż]+)\.?\s*$", before)
+        prev_word = _PREV_WORD.search(before)
         after_honorific = bool(prev_word and prev_word.group(1).lower() in HONORIFICS)
         if w.lower() in HONORIFICS or w.lower() in NAME_STOPWORDS:
             return None
@@ -182,7 +311,7 @@ class PersonNameRecognizer(LocalRecognizer):
                 return s, words[j][1], 0.9, j - i + 1
             if self._adjacent(text, words, i) and not self._common(words[i + 1][2]):
                 return s, words[i + 1][1], 0.8 if cue else 0.6, 2
-            if cue or re.match(r"\s+(?:z firmy|from|z\s)", text[e:e + 12]):
+            if cue or _FROM_AFTER.match(text[e:e + 12]):
                 return s, e, 0.75, 1
             return None
         if self.is_last(w) and self._adjacent(text, words, i) and self.is_first(words[i + 1][2]):
@@ -204,7 +333,7 @@ class PersonNameRecognizer(LocalRecognizer):
         w1, w2 = words[i][2], words[i + 1][2]
         if self._common(w1) or self._common(w2) or ORG_AFTER.match(text[words[i + 1][1]:words[i + 1][1] + 8]):
             return None
-        if re.match(r"\s*[,:;.!?)(]|\s*$|\s+[a-ząćęłńóśźż(]", text[words[i + 1][1]:words[i + 1][1] + 3]) is None:
+        if _PAIR_END.match(text[words[i + 1][1]:words[i + 1][1] + 3]) is None:
             return None   # a third capitalised word follows: more likely a company or a title
         score = 0.55
         if GREETING_CONTEXT.search(before):
@@ -216,4 +345,13 @@ class PersonNameRecognizer(LocalRecognizer):
     def _common(self, word: str) -> bool:
         w = word.lower()
         return w in NAME_STOPWORDS or w in common_capitalised()
+
+
+def _inside(start: int, found: list[RecognizerResult]) -> bool:
+    """True when ``start`` lies inside one of ``found``."""
+    return any(r.start <= start < r.end for r in found)
+
+
+__all__ = ["NAME_STOPWORDS", "NameLexicon", "PersonNameRecognizer", "common_capitalised", "default_lexicon",
+           "feminine_surname"]
 

@@ -27,7 +27,7 @@ SPEC_PATTERNS: tuple[tuple[str, str], ...] = (
     # quantities with units: "400 V", "30mA", "2,5 mm2", "100 m", "25 szt."
     ("unit_value", r"(?<![\w/])\d+(?:[.,]\d+)?\s?" + _UNITS + r"(?![\w])"),
     # order, invoice and delivery numbers: "ZAM/2026/11/0042", "FV 2026/10/118", "WZ-2026-00123"
-    ("order_number", (r"\b(?:ZAM|ZAMÓWIENIE|ZO|ZK|FV|FVS|FA|FK|KOR|WZ|PZ|PRO|PF|INV|ORD|PO|RMA|REK|OF)"
+    ("order_number", (r"\b(?i:ZAM|ZAMÓWIENIE|ZO|ZK|FV|FVS|FA|FK|KOR|WZ|PZ|PRO|PF|INV|ORD|PO|RMA|REK|OF)"
                       r"[\s/#.-]{0,2}\d{1,4}(?:[/.-]\d{1,6}){1,3}\b")),
     ("order_hash", r"(?<![\w])#\d{3,10}\b"),
     # generic SKU shape: letters and digits, at least one of each, often dashed: "S201-B16", "2CDS251001R0164"
@@ -43,6 +43,11 @@ PRICE_PATTERN = (rf"(?P<c1>{CURRENCY_PATTERN})\s?(?P<n1>{AMOUNT_PATTERN})(?![\d]
                  rf"|(?<![\w.,])(?P<n2>{AMOUNT_PATTERN})\s?(?P<c2>{CURRENCY_PATTERN})(?!\w)")
 """An amount with its currency, PL or EN style: "16,49 zł", "16.49 PLN", "1 234,56 zł", "PLN 1,234.56", "$19.99".
 The output checks read prices with it; the shield protects the same spans (a price is never a phone number)."""
+
+
+_CODE_CHARS = re.compile(r"\w(?:[\w./+-]*\w)?")
+_TOKEN = re.compile(r"(?<![\w-])\w(?:[\w./+-]*\w)?(?![\w-])")
+_PIECE_SEP = re.compile(r"[./+]")
 
 
 @dataclass(frozen=True)
@@ -65,23 +70,48 @@ class ProductShield:
     def __init__(self, known_product_codes: Iterable[str] = ()) -> None:
         codes = sorted({c.strip() for c in known_product_codes if c and c.strip()}, key=len, reverse=True)
         self.known_codes: frozenset[str] = frozenset(c.upper() for c in codes)
+        # codes made of word characters and . / + - are looked up token by token in a set (a catalogue of
+        # thousands of codes as one regex alternation cost ~2.5 ms per message); any other code stays a regex
+        self._token_codes = frozenset(c.upper() for c in codes if _CODE_CHARS.fullmatch(c))
+        odd = [c for c in codes if not _CODE_CHARS.fullmatch(c)]
         self._known_re = (
-            re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in codes) + r")(?![\w-])", re.IGNORECASE)
-            if codes else None
+            re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in odd) + r")(?![\w-])", re.IGNORECASE)
+            if odd else None
         )
         self._spec_res = [(name, re.compile(rx)) for name, rx in (*SPEC_PATTERNS, ("price", PRICE_PATTERN))]
 
-    def spans(self, text: str) -> list[ProtectedSpan]:
-        """Return every product token span in ``text`` (catalogue codes first, then patterns)."""
+    def _catalogue_spans(self, text: str) -> list[ProtectedSpan]:
+        """Catalogue codes as whole tokens, or as a run of a token's pieces split at . / + ("S201-B16/C")."""
         out: list[ProtectedSpan] = []
+        if self._token_codes:
+            for m in _TOKEN.finditer(text):
+                token = m.group()
+                if token.upper() in self._token_codes:
+                    out.append(ProtectedSpan(m.start(), m.end(), "catalogue"))
+                    continue
+                cuts = [0, *(c.start() for c in _PIECE_SEP.finditer(token)), len(token)]
+                if len(cuts) <= 2 or len(cuts) > 12:
+                    continue
+                for i in range(len(cuts) - 1):
+                    for j in range(len(cuts) - 1, i, -1):
+                        a = cuts[i] + (1 if i else 0)
+                        piece = token[a:cuts[j]]
+                        if piece and piece.upper() in self._token_codes:
+                            out.append(ProtectedSpan(m.start() + a, m.start() + cuts[j], "catalogue"))
+                            break
         if self._known_re is not None:
             out.extend(ProtectedSpan(m.start(), m.end(), "catalogue") for m in self._known_re.finditer(text))
+        return out
+
+    def spans(self, text: str) -> list[ProtectedSpan]:
+        """Return every product token span in ``text`` (catalogue codes first, then patterns)."""
+        out: list[ProtectedSpan] = self._catalogue_spans(text)
         for name, rx in self._spec_res:
             for m in rx.finditer(text):
                 if name == "ean" and not is_valid_ean(m.group()):
                     continue
-                if name == "sku" and m.group().isdigit():
-                    continue
+                if name == "sku" and not any(c.isalpha() for c in m.group()):
+                    continue   # "50-98-28-96" before "-Office": the letter the look-ahead saw is not in the token
                 out.append(ProtectedSpan(m.start(), m.end(), name))
         return out
 

@@ -3,15 +3,17 @@
 All of them are :class:`presidio_analyzer.PatternRecognizer` subclasses with ``validate_result`` doing the
 checksum, so a number with a wrong check digit is never reported. Regexes are written for case-sensitive
 matching (the masker passes ``regex_flags`` without IGNORECASE); ``(?i:...)`` marks the parts that are not.
+The same numbers written any other way, and the foreign identifiers, are :mod:`guardrails.pii.identifiers`';
+phones beyond the Polish shapes are :mod:`guardrails.pii.phones`'.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import regex as re
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer, PlPeselRecognizer
+from presidio_analyzer.predefined_recognizers import PlPeselRecognizer
 
 from guardrails.pii.checksums import digits_of, is_valid_iban, is_valid_nip, is_valid_regon
 
@@ -151,30 +153,7 @@ class PlAddressRecognizer(PatternRecognizer):
                          supported_language="en", global_regex_flags=FLAGS, name="PlAddressRecognizer")
 
 
-class IntlPhoneRecognizer(PhoneRecognizer):
-    """Presidio's phonenumbers-based recognizer for US, UK and German numbers; Polish ones are ours.
-
-    Each region costs ~0.1 ms per message (nine regions cost 1.2 ms), hence only three.
-
-    Its base score is raised from 0.4 to 0.55 so a number counts without a context word; product tokens are
-    still protected by the shield (a generic pattern overlapping half the candidate drops it).
-    """
-
-    SCORE = 0.55
-    _PREFILTER = re.compile(r"\+?\(?\d[\d\s().-]{8,}\d")
-
-    def __init__(self) -> None:
-        super().__init__(supported_regions=("US", "GB", "DE"),
-                         name="IntlPhoneRecognizer")
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
-        """Run phonenumbers only when the text has a long enough digit run (most chat messages do not)."""
-        if not self._PREFILTER.search(text):
-            return []
-        return super().analyze(text, entities, nlp_artifacts)  # type: ignore[no-any-return]
-
-
 def polish_recognizers() -> list[EntityRecognizer]:
     """Return fresh instances of every recognizer this module defines."""
-    return [IntlPhoneRecognizer(), PlNipRecognizer(), PlRegonRecognizer(), PeselRecognizer(), PlPhoneRecognizer(), PlIbanRecognizer(),
+    return [PlNipRecognizer(), PlRegonRecognizer(), PeselRecognizer(), PlPhoneRecognizer(), PlIbanRecognizer(),
             PlAddressRecognizer()]

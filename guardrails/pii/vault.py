@@ -15,17 +15,24 @@ import unicodedata
 from collections.abc import Iterator
 
 PLACEHOLDER_RE = re.compile(r"<([A-Z_]+)_(\d+)>")
+_NUMBER_KINDS = frozenset({"PHONE", "NIP", "REGON", "PESEL", "IBAN", "CREDIT_CARD", "VAT", "NATIONAL_ID", "NHS",
+                           "NINO", "SSN", "ITIN", "ID_CARD", "PASSPORT", "DRIVER_LICENSE", "BANK_ACCOUNT"})
+"""Labels compared without separators: "4405 1401 359" and "44051401359" get one placeholder."""
+_AT = re.compile(r"\s*[\[({<]\s*(?:at|@|małpa|malpa)\s*[\])}>]\s*|\s+(?:at|małpa|malpa)\s+|\s*@\s*")
+_DOT = re.compile(r"\s*[\[({<]\s*(?:dot|kropka)\s*[\])}>]\s*|\s+(?:dot|kropka)\s+")
 
 
 def _normal_key(kind: str, value: str) -> str:
     """Return the comparison key: same person/number written differently -> same placeholder."""
     v = unicodedata.normalize("NFC", value).strip()
-    if kind in {"PHONE", "NIP", "REGON", "PESEL", "IBAN", "CREDIT_CARD"}:
-        v = re.sub(r"[\s\-()./]", "", v).upper()
+    if kind in _NUMBER_KINDS:
+        v = re.sub(r"[\s\-\u2013()./]", "", v).upper()
         if kind == "PHONE":
             v = re.sub(r"^(?:\+48|0048)", "", v)
         if kind == "NIP":
             v = v.removeprefix("PL")
+    elif kind == "EMAIL":
+        v = _AT.sub("@", _DOT.sub(".", v.casefold())).replace(" ", "")
     else:
         v = re.sub(r"\s+", " ", v).casefold()
     return f"{kind}:{v}"
