@@ -10,6 +10,14 @@
 With ``--catalog`` (a catalogue CSV, e.g. the demo's) the products are embedded for real, so the ingestion rate is
 end to end (text rendering, MiniLM, BM25, upsert), not implied. Every line carries the 1-minute load average.
 
+``--reranker`` also measures the query latency with the learned reranker on (issue 20: p95 <= 25 ms at 50k on 2
+cores): a LambdaRank model with the shipped parameters and the largest number of rounds the cross-validation may
+choose (``retrieval.rerank.ROUNDS``: the slowest model it can ship) is trained on synthetic judgments (each
+generated query's source product 2, the rest 0), then 200 *distinct* generated queries (so the per-product
+feature cache is not simply warm) run with the reranker off and on:
+
+    .venv/bin/python benchmarks/bench_search.py --sizes 50000 --engines edge --reranker
+
 Embedding dominates ingestion, and on a shared 2-core machine embedding 50k texts takes many minutes, so the
 script measures the two costs apart: (1) the embedder's throughput on a sample of real product texts, (2) the
 engine path (node building, BM25 vectors, upsert, HNSW build) at full size with dense vectors taken from the
@@ -80,6 +88,8 @@ def main() -> None:
                     help="embed every synthetic product for real (end-to-end rate measured, not implied)")
     ap.add_argument("--batches", type=int, nargs="*", default=[],
                     help="also print the embedder's throughput on the sample for each model batch size")
+    ap.add_argument("--reranker", action="store_true",
+                    help="also time distinct queries with the learned reranker off and on (trained here)")
     args = ap.parse_args()
 
     from retrieval import build_catalog_search
@@ -144,6 +154,8 @@ def main() -> None:
                 t = time.perf_counter()
                 search.engine.query(plan)
                 eng.append(time.perf_counter() - t)
+            if args.reranker:
+                _bench_reranker(search, docs, args.queries)
             what = "sync incl. embedding" if real_path else "engine write"
             print(f"{kind:5s} n={n:>6}: {what} {engine_rate:6.0f} products/s ({write_s:5.1f} s) [load {load_write}], "
                   f"index build {index_s:5.1f} s, end-to-end {'' if real_path else '≈'}{e2e:4.0f} products/s | "
@@ -151,6 +163,51 @@ def main() -> None:
                   f"{pct(eng, 50):6.1f} ms p95 {pct(eng, 95):6.1f} ms [load {_load()}]", flush=True)
             search.engine.drop()
             search.close()
+
+
+def _generated_queries(docs: list, n: int, seed: int) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    """Return up to ``n`` distinct (query, source SKU) pairs: 2-4 words of a product's name in their order, as a
+    buyer types them."""
+    rng = np.random.default_rng(seed)
+    out: dict[str, str] = {}
+    for _ in range(50 * n):
+        if len(out) >= n:
+            break
+        doc = docs[int(rng.integers(len(docs)))]
+        words = doc.name.split()
+        size = int(rng.integers(2, min(4, len(words)) + 1))
+        picked = sorted(rng.choice(len(words), size=size, replace=False).tolist())
+        out.setdefault(" ".join(words[i] for i in picked), doc.sku)
+    return list(out.items())
+
+
+def _bench_reranker(search, docs: list, n_queries: int) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Train a worst-case reranker on synthetic judgments and time distinct queries with it off and on."""
+    from retrieval.features import clear_caches
+    from retrieval.rerank import ROUNDS, fit_reranker
+    from retrieval.tuning import Judged, candidate_groups
+
+    train = _generated_queries(docs, 300, seed=1)
+    judged = Judged(queries={f"t{i}": q for i, (q, _) in enumerate(train)},
+                    qrels={f"t{i}": {sku: 2} for i, (_, sku) in enumerate(train)})
+    t0 = time.perf_counter()
+    groups = candidate_groups(search, judged, judged.qids)
+    model = fit_reranker(list(groups.values()), max(ROUNDS))
+    print(f"  reranker: {max(ROUNDS)} rounds trained on {len(groups)} synthetic queries in "
+          f"{time.perf_counter() - t0:.1f} s [load {_load()}]")
+    queries = [q for q, _ in _generated_queries(docs, n_queries, seed=2)]
+    for label, reranker in (("off", None), ("on", model)):
+        search.reranker = reranker
+        clear_caches()
+        lat = []
+        for q in queries:
+            t = time.perf_counter()
+            result = search.search_result(q, k=10)
+            lat.append(time.perf_counter() - t)
+            assert result.reranked == (reranker is not None)
+        print(f"  reranker {label:3s}: {len(queries)} distinct queries, search p50 {pct(lat, 50):6.1f} ms "
+              f"p95 {pct(lat, 95):6.1f} ms [load {_load()}]", flush=True)
+    search.reranker = None
 
 
 if __name__ == "__main__":

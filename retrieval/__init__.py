@@ -15,11 +15,15 @@ EngineKind = Literal["edge", "local", "memory", "server"]
 
 
 def build_catalog_search(settings: Settings, embedder: Embedder | None = None,
-                         engine: EngineKind | None = None) -> CatalogSearch:
+                         engine: EngineKind | None = None, learned: bool = True) -> CatalogSearch:
     """Return the catalogue search for ``settings``: a Qdrant server when ``qdrant_url`` is set, else the
     embedded engine (``embedded_engine``: qdrant-edge by default) on disk in the data dir.
 
-    ``engine`` overrides the choice ("memory" is qdrant-client's in-memory local mode, for tests).
+    ``engine`` overrides the choice ("memory" is qdrant-client's in-memory local mode, for tests). With
+    ``learned`` (the default) the search uses what ``salesagent train-search`` last learned for this data dir
+    (fusion setting, reranker, "no match" model); without a trained model, or with a stale one (other feature
+    code or other encoders: logged), the shipped defaults and no reranker. The eval commands pass
+    ``learned=False``: they measure the catalogue they index, not the shop's.
     """
     from retrieval.catalog import CatalogSearch
     from retrieval.embeddings import configure_llama_index, load_embedder
@@ -27,7 +31,22 @@ def build_catalog_search(settings: Settings, embedder: Embedder | None = None,
     kind = engine or ("server" if settings.qdrant_url else settings.embedded_engine)
     embedder = embedder or load_embedder(settings)
     configure_llama_index(embedder)  # type: ignore[arg-type]
-    return CatalogSearch(_make_engine(settings, kind), embedder)
+    search = CatalogSearch(_make_engine(settings, kind), embedder)
+    if learned:
+        search.use_model(_learned_model(settings, search.encoders))
+    return search
+
+
+def _learned_model(settings: Settings, encoders: str):  # type: ignore[no-untyped-def]
+    import logging
+
+    from retrieval.search_model import StaleSearchModelError, load_current, models_root
+
+    try:
+        return load_current(models_root(settings.data_dir), encoders)
+    except StaleSearchModelError as err:
+        logging.getLogger(__name__).warning("%s; searching with the shipped defaults", err)
+        return None
 
 
 def _make_engine(settings: Settings, kind: str):  # type: ignore[no-untyped-def]

@@ -136,7 +136,7 @@ class ClientEngine:
             return fuse_hybrid(self.query, self.points, plan) if searches else []
         res = self._client.query_points(self.collection, query=searches[0][0], using=searches[0][1],
                                         query_filter=flt, limit=plan.limit, with_payload=not plan.bare,
-                                        with_vectors=False if plan.bare else [DENSE])
+                                        with_vectors=False if plan.bare else [DENSE, SPARSE])
         return [hit_from_point(p) for p in res.points]
 
     def lookup(self, conditions: list[Cond], limit: int) -> list[EngineHit]:
@@ -150,7 +150,8 @@ class ClientEngine:
     def points(self, ids: list[str]) -> list[EngineHit]:
         if not ids or not self._exists():
             return []
-        records = self._client.retrieve(self.collection, ids=list(ids), with_payload=True, with_vectors=[DENSE])
+        records = self._client.retrieve(self.collection, ids=list(ids), with_payload=True,
+                                       with_vectors=[DENSE, SPARSE])
         return [hit_from_point(r, score=0.0) for r in records]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:

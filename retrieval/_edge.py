@@ -115,7 +115,7 @@ class EdgeEngine:
         if len(searches) != 1:
             return fuse_hybrid(self.query, self.points, plan) if searches else []
         request = qe.QueryRequest(limit=plan.limit, query=searches[0], filter=flt, with_payload=not plan.bare,
-                                  with_vector=False if plan.bare else [DENSE])
+                                  with_vector=False if plan.bare else [DENSE, SPARSE])
         return [hit_from_point(p) for p in self._shard.query(request)]
 
     def lookup(self, conditions: list[Cond], limit: int) -> list[EngineHit]:
@@ -130,7 +130,7 @@ class EdgeEngine:
     def points(self, ids: list[str]) -> list[EngineHit]:
         if self._shard is None or not ids:
             return []
-        records = self._shard.retrieve(list(ids), with_payload=True, with_vector=[DENSE])
+        records = self._shard.retrieve(list(ids), with_payload=True, with_vector=[DENSE, SPARSE])
         return [hit_from_point(r, score=0.0) for r in records]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from retrieval.fusion import rrf_term
 from retrieval.models import CatalogFilters, SearchMode
 from retrieval.sparse import Sparse
 from retrieval.text import normalise
@@ -60,6 +61,8 @@ class EngineHit:
     score: float
     payload: dict[str, Any]
     dense: np.ndarray | None = None
+    terms: frozenset[int] | None = None
+    """The term ids of the point's sparse vector (when fetched): every word the product's sparse text holds."""
 
 
 class VectorEngine(Protocol):
@@ -134,12 +137,6 @@ def ranked(hits: list[EngineHit]) -> list[EngineHit]:
     return sorted(hits, key=lambda h: (-round(h.score, 6), str(h.payload.get("sku", h.id))))
 
 
-def rrf_term(position: int, weight: float, k: int) -> float:
-    """Return Qdrant's weighted RRF contribution of a 0-based list position: ``1 / ((position+1)/weight + k - 1)``
-    (the weight stretches the rank; weight 1 gives the classic ``1 / (k + rank)``)."""
-    return 1.0 / ((position + 1) / weight + k - 1)
-
-
 def fuse_hybrid(search: Callable[[QueryPlan], list[EngineHit]], fetch: Callable[[list[str]], list[EngineHit]],
                 plan: QueryPlan) -> list[EngineHit]:
     """Run the dense and the sparse list of a hybrid ``plan`` through ``search`` (each under the plan's filter, top
@@ -171,6 +168,8 @@ def fuse_hybrid(search: Callable[[QueryPlan], list[EngineHit]], fetch: Callable[
 def hit_from_point(point: Any, score: float | None = None) -> EngineHit:
     """Return an :class:`EngineHit` from a point of either engine (qdrant-client and qdrant-edge share the shape)."""
     vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
+    sparse = point.vector.get(SPARSE) if isinstance(point.vector, dict) else None
     return EngineHit(id=str(point.id), score=float(point.score if score is None else score),
                      payload=dict(point.payload or {}),
-                     dense=None if vec is None else np.asarray(vec, dtype=np.float32))
+                     dense=None if vec is None else np.asarray(vec, dtype=np.float32),
+                     terms=None if sparse is None else frozenset(int(i) for i in sparse.indices))

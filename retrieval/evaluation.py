@@ -12,12 +12,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.config import Settings
 from core.errors import InputError
 from retrieval.ingest import parse_price
 from retrieval.models import ProductDoc, SearchMode
+
+if TYPE_CHECKING:
+    from retrieval.catalog import CatalogSearch
 
 _ALIASES = {"unit_price": "price", "product_name": "name", "title": "name", "gtin": "ean"}
 
@@ -88,6 +91,22 @@ def load_qrels(path: Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
+def load_nomatch(path: Path) -> list[tuple[str, str, bool]]:
+    """Return (query_id, query, carried?) from a CSV with ``query_id``, ``query`` and ``in_catalogue``
+    (true/false) columns (``evals/data/search_nomatch/queries.csv``)."""
+    out = []
+    for line, row in enumerate(_read_csv(path, ("query_id", "query", "in_catalogue"), "no-match queries"), start=2):
+        flag = row["in_catalogue"].strip().lower()
+        if flag not in ("true", "false", "1", "0", "yes", "no"):
+            raise InputError(f"no-match queries {path.name} line {line}: in_catalogue must be true or false, "
+                             f"not {row['in_catalogue']!r}")
+        if row.get("query_id") and row.get("query"):
+            out.append((row["query_id"], row["query"], flag in ("true", "1", "yes")))
+    if not out:
+        raise InputError(f"no-match queries {path.name} has no queries")
+    return out
+
+
 @dataclass
 class EvalResult:
     """What one eval run produced."""
@@ -99,21 +118,37 @@ class EvalResult:
     search_ms_p50: float
 
 
+def open_eval_index(settings: Settings, docs: list[ProductDoc],
+                    progress: Callable[[int, int], None] | None = None) -> CatalogSearch:
+    """Return a search over a fresh collection ``eval_<random>`` of the configured engine holding ``docs``
+    (the caller drops it: ``search.engine.drop(); search.close()``). The shop's learned setting is not used:
+    an eval measures the catalogue it indexes."""
+    from retrieval import build_catalog_search
+
+    eval_settings = settings.model_copy(update={"qdrant_collection": f"eval_{uuid.uuid4().hex[:10]}"})
+    search = build_catalog_search(eval_settings, learned=False)
+    if docs:
+        try:
+            search.sync(docs, progress)
+        except BaseException:
+            search.engine.drop()
+            search.close()
+            raise
+    return search
+
+
 def run_eval(settings: Settings, *, catalog: Path, queries: Path, out: Path, k: int = 10,
              mode: SearchMode = "hybrid", qrels: Path | None = None,
              progress: Callable[[int, int], None] | None = None) -> EvalResult:
     """Index ``catalog`` into a fresh collection, write one JSON line per query to ``out``, score if qrels."""
     import time
 
-    from retrieval import build_catalog_search
-
     if k < 1:
         raise InputError(f"--k must be at least 1, got {k}")
     docs = load_catalog_csv(catalog)
     qs = load_queries(queries)
     judged = load_qrels(qrels) if qrels else None
-    eval_settings = settings.model_copy(update={"qdrant_collection": f"eval_{uuid.uuid4().hex[:10]}"})
-    search = build_catalog_search(eval_settings)
+    search = open_eval_index(settings, [], None)
     try:
         report = search.sync(docs, progress)
         run: dict[str, dict[str, float]] = {}

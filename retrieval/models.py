@@ -69,6 +69,23 @@ class SearchHit(BaseModel):
     premises: list[str] = Field(default_factory=list)
 
 
+class SearchResult(BaseModel):
+    """The hits of one query and the "no match" call: ``no_match`` is True when the best hit most likely is not
+    the product type asked for, so an answer should say the shop does not carry it rather than list the hits.
+
+    ``no_match_probability`` is the calibrated P(not carried) (``retrieval.nomatch``; None when no model is
+    loaded, and then ``no_match`` is only True for an empty list); ``unknown_words`` are the query's content words
+    that no product contains at all ("powerwall"), which an answer can name. An exact SKU/EAN match is never "no
+    match". ``reranked`` says whether the learned reranker ordered the hits."""
+
+    query: str
+    hits: list[SearchHit] = Field(default_factory=list)
+    no_match: bool = False
+    no_match_probability: float | None = None
+    unknown_words: list[str] = Field(default_factory=list)
+    reranked: bool = False
+
+
 class IngestReport(BaseModel):
     """What one ingestion run changed."""
 

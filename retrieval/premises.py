@@ -70,7 +70,8 @@ def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> li
 
 
 def matched_terms(query: str, doc_text: str, encoder: SparseEncoder, skip: set[str]) -> list[str]:
-    """Return the query's words (as typed, codes whole) that the product text contains, stemming aside."""
+    """Return the query's words (as typed, codes whole) that the product text contains, stemming and Polish
+    inflection aside."""
     doc_ids = set(encoder.encode_document(doc_text).indices)
     out: list[str] = []
     for word in re.findall(r"\S+", query):
@@ -78,8 +79,8 @@ def matched_terms(query: str, doc_text: str, encoder: SparseEncoder, skip: set[s
         tokens = tokenize(word)
         if not tokens or normalise(word) in _STOP or normalise(word) in skip:
             continue
-        ids = encoder.term_ids(" ".join(tokens[:1]))
-        if ids and ids <= doc_ids and word not in out:
+        surface, lemma_ids = encoder.word_ids(word)
+        if ((surface and surface <= doc_ids) or (lemma_ids and lemma_ids <= doc_ids)) and word not in out:
             out.append(word)
     return out
 

@@ -23,6 +23,9 @@ BM25_AVG_LEN = 40.0
 """Typical token count of a product's sparse text (codes and their parts included)."""
 BIGRAMS = True
 """Add word-pair terms ("bar stool" → ``bar_stool``) from the product name and the query (see ``bigrams``)."""
+MORPHOLOGY = "pl1"
+"""Polish lemmas added next to the surface tokens of products and queries (``retrieval.morphology``); "" turns it
+off. The value is part of the encoder fingerprint, so changing it re-indexes the catalogue."""
 
 _WORD = re.compile(r"[a-z0-9]+(?:[./][0-9]+)?")
 _STOPWORDS = frozenset({"a", "an", "and", "the", "with", "for", "of", "in", "on", "to", "by", "or", "from", "at",
@@ -41,21 +44,43 @@ class SparseEncoder:
     """Turns product and query text into BM25 sparse vectors (see the module docstring)."""
 
     def __init__(self, k: float = BM25_K, b: float = BM25_B, avg_len: float = BM25_AVG_LEN,
-                 bigrams: bool = BIGRAMS) -> None:
+                 bigrams: bool = BIGRAMS, morphology: str = MORPHOLOGY) -> None:
         from qdrant_edge import Bm25, Bm25Config, TokenizerType
 
         self._bm25 = Bm25(Bm25Config(k=k, b=b, avg_len=avg_len, tokenizer=TokenizerType.Whitespace,
                                      language="english"))
         self.bigrams = bigrams
-        self.fingerprint = f"bm25 k={k} b={b} len={avg_len} pairs={bigrams}"
+        self.morphology = morphology
+        self.fingerprint = f"bm25 k={k} b={b} len={avg_len} pairs={bigrams}" + (
+            f" morph={morphology}" if morphology else "")
         """The settings that shape document vectors (part of the content hash)."""
+
+    def tokens(self, text: str) -> list[str]:
+        """Return the word tokens of ``text`` (``retrieval.text.tokenize``) plus, with morphology on, the folded
+        Polish lemmas of its words ("opraw hermetycznych" adds ``oprawa``, ``hermetyczny``)."""
+        tokens = tokenize(text)
+        if self.morphology:
+            from retrieval.morphology import lemma_words
+
+            tokens += [t for word in lemma_words(text) for t in tokenize(word)]
+        return tokens
+
+    def pairs(self, text: str) -> list[str]:
+        """Return the word pairs of ``text`` (see ``bigrams``), with morphology on also those of its lemmas."""
+        out = bigrams(text)
+        if self.morphology:
+            from retrieval.morphology import lemmatised
+
+            seen = set(out)
+            out += [p for p in bigrams(lemmatised(text)) if p not in seen]
+        return out
 
     def encode_document(self, text: str, phrase_text: str | None = None) -> Sparse:
         """Return the document vector of ``text`` (BM25 tf weights; IDF is applied by the engine), plus the
         word pairs of ``phrase_text`` (the product name) when bigrams are on."""
-        tokens = tokenize(text)
+        tokens = self.tokens(text)
         if self.bigrams and phrase_text:
-            tokens += bigrams(phrase_text)
+            tokens += self.pairs(phrase_text)
         vec = self._bm25.embed_document(" ".join(tokens))
         return Sparse(list(vec.indices), list(vec.values))
 
@@ -66,21 +91,34 @@ class SparseEncoder:
 
     def encode_query(self, text: str) -> Sparse:
         """Return the query vector of ``text`` (1.0 per unique term, word pairs included)."""
-        tokens = tokenize(text)
+        tokens = self.tokens(text)
         if self.bigrams:
-            tokens += bigrams(text)
+            tokens += self.pairs(text)
         vec = self._bm25.embed_query(" ".join(tokens))
         return Sparse(list(vec.indices), list(vec.values))
 
     def word_terms(self, text: str) -> list[Sparse]:
-        """Return one single-term query vector per word term of ``text`` (no word pairs), to probe how many
-        products contain each word."""
-        ids = dict.fromkeys(self._bm25.embed_query(" ".join(tokenize(text))).indices)
+        """Return one single-term query vector per word term of ``text`` (lemmas included, no word pairs), to
+        probe how many products contain each word."""
+        ids = dict.fromkeys(self._bm25.embed_query(" ".join(self.tokens(text))).indices)
         return [Sparse([int(i)], [1.0]) for i in ids]
 
     def term_ids(self, token: str) -> set[int]:
         """Return the term ids one token maps to (empty for a stopword)."""
         return set(self._bm25.embed_query(token).indices)
+
+    def word_ids(self, word: str) -> tuple[set[int], set[int]]:
+        """Return the term ids of one query word as typed (its first token: a code stays whole) and of its
+        Polish lemma (empty without one): a product holding either contains the word, inflection aside."""
+        tokens = tokenize(word)
+        surface = self.term_ids(tokens[0]) if tokens else set()
+        lemma_ids: set[int] = set()
+        if self.morphology:
+            from retrieval.morphology import lemma_words
+
+            lemmas = [t for w in lemma_words(word) for t in tokenize(w)]
+            lemma_ids = self.term_ids(lemmas[0]) if lemmas else set()
+        return surface, lemma_ids
 
 
 def bigrams(text: str) -> list[str]:

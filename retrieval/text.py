@@ -16,8 +16,9 @@ from typing import Any
 
 from retrieval.models import ProductDoc
 
-TEXT_VERSION = "4"
-"""Bump when rendering or tokenisation changes: every product's content hash changes and re-ingests."""
+TEXT_VERSION = "5"
+"""Bump when rendering, tokenisation or the payload's shape changes: every product's content hash changes and
+re-ingests (5: the short fields' term ids in the payload, for the reranker)."""
 
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "×": "x", "²": "2", "³": "3"})
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
