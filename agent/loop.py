@@ -24,6 +24,8 @@ import time
 from contextlib import AbstractContextManager
 from typing import Literal, Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from agent._answer import finish
 from agent._run import run_planner
 from agent._state import TurnState
@@ -34,7 +36,7 @@ from agent.memory import history, load_company, profile_features
 from agent.models import AgentAnswer, FinalOutput
 from agent.rule_planner import RulePlanner
 from core.errors import LLMUnavailableError, ModelBehaviorError
-from store import conversations, orders
+from store import conversations, orders, oversight
 from tools.context import Resources, RunContext
 from tools.explain import latest_list, past_recommendations
 
@@ -88,9 +90,29 @@ def run_turn(resources: Resources, *, company_id: int, contact_id: int | None, c
         agent = f"llm:{resources.settings.llm_model}" if answered_by == "llm" else "planner"
         answer = finish(state, final, answered_by, notes, recorded_version(agent, resources.recommender),
                         user_message=masked.masked_text)
+        _record_signals(state, answer)  # issue 23: the drift monitor's per-turn signals
     logger.info("turn answered by %s in %.0f ms (%d tool calls)", answer.answered_by,
                 (time.perf_counter() - started) * 1000, len(answer.tool_calls))
     return answer
+
+
+def _record_signals(state: TurnState, answer: AgentAnswer) -> None:
+    """Store what the drift monitor compares per turn (tools called, the scores of what was recommended, catalogue
+    searches and how many found nothing shown: semantic search always returns something, so a search counts as
+    empty when none of its items reached the answer) in a short transaction after the turn's (issue 23). A failure
+    is logged, never the customer's: the answer is already stored."""
+    ctx = state.ctx
+    shown = {r.sku for r in answer.recommendations}
+    searches = [o for o in state.outcomes if o.call.name == "search_catalog"]
+    empty = sum(1 for o in searches if not shown & {c.sku for c in getattr(o.output, "items", None) or ()})
+    cards = [ctx.returned.get(r.sku) for r in answer.recommendations]
+    scores = [c.score for c in cards if c is not None and c.score is not None]
+    try:
+        with ctx.writing() as w:
+            oversight.record_turn_signals(w, conversation_id=ctx.conversation_id, tool_calls=answer.tool_calls,
+                                          scores=scores, searches=len(searches), no_result_searches=empty)
+    except SQLAlchemyError as err:
+        logger.warning("the turn's monitoring signals were not stored (%s)", type(err).__name__)
 
 
 def _plan(resources: Resources, state: TurnState, gate: Gate | None

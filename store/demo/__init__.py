@@ -33,6 +33,7 @@ from store.demo.load import (
     wipe_demo,
     write_catalog_csv,
 )
+from store.demo.price_requests import simulate_price_requests, write_price_requests
 from store.demo.responses import simulate_responses, write_events_csv, write_responses
 from store.models import Event, Order, OrderLine
 
@@ -70,6 +71,8 @@ class DemoReport:
     seconds: float
     measurement_events: int = 0
     """Synthetic impressions, clicks, carts and orders of the demo's experiment (``store.demo.responses``)."""
+    price_requests: int = 0
+    """Decided price requests of the last six months, with the documented bias (``store.demo.price_requests``)."""
 
 
 def generate_demo(settings: Settings, engine: Engine, *, seed: int, progress: Progress | None = None,
@@ -123,6 +126,9 @@ def generate_demo(settings: Settings, engine: Engine, *, seed: int, progress: Pr
         responses = simulate_responses(seed, catalog.products, companies, profiles, act, anchor)
         measured = write_responses(conn, responses, demo_companies=[c["external_id"] for c in companies])
         write_events_csv(responses, settings.data_dir / "demo" / "events.csv.gz")
+        # oversight (issue 23): decided price requests with one documented bias, from a random stream of their own
+        requests = write_price_requests(conn, simulate_price_requests(seed, catalog.products, companies, profiles,
+                                                                      act, anchor), company_ids)
         report = DemoReport(
             seed=seed,
             products=len(catalog.products),
@@ -143,6 +149,7 @@ def generate_demo(settings: Settings, engine: Engine, *, seed: int, progress: Pr
             catalog_csv=csv_path,
             seconds=0.0,
             measurement_events=measured,
+            price_requests=requests,
         )
         record_run(conn, seed=seed, details={k: v for k, v in report.__dict__.items()
                                              if isinstance(v, int) and not isinstance(v, bool)}

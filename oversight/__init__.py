@@ -1,0 +1,1 @@
+"""Oversight: the guardrails that look at the system from outside."""
