@@ -14,7 +14,7 @@ from measurement.experiment import arm_of
 from store import measurement as store
 from store.models import Company
 
-SURFACES = ("chat", "widget", "email")
+SURFACES = ("chat", "widget", "email", "home")  # home: the personalised portal home (issue 24)
 
 
 def new_request_id() -> str:

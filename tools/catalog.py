@@ -72,8 +72,11 @@ def search_catalog(
 
     filters = CatalogFilters(category=category, brand=brand, max_price=max_price,
                              in_stock=True if in_stock_only else None)
-    hits = ctx.resources.catalog.search(query, filters=filters, k=k)
-    cards = cards_from_ranked(ctx, hits)
+    from tools._merchandising import merch_context, merchandised_cards  # merchandising rules (issue 24)
+
+    cards = merchandised_cards(ctx, lambda n: ctx.resources.catalog.search(query, filters=filters, k=n),
+                               merch_context(ctx, "search", query=query, category=category,
+                                             in_stock_only=in_stock_only), k=k)
     note = "" if cards else "no product matched; try other words or fewer filters"
     return ProductList(items=cards, note=note)
 

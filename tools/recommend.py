@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -34,11 +34,18 @@ def recommend_for_customer(
     # the company as this turn sees it: an onboarding answer recorded a moment ago counts already
     customer = Customer.of(ctx.company, has_ordered=ctx.order_count > 0)
     context = RecContext(product_sku=product_sku, cart_skus=[], query=query)
-    if arm_of(ctx.session, ctx.company) == "control":  # the experiment's baseline: bestsellers, same layout
-        ranked = ctx.resources.recommender.segment_bestsellers(ctx.company.industry, ctx.company.size_band, k=k)
-    else:
-        ranked = ctx.resources.recommender.recommend_for_customer(customer, context, k=k)
-    cards = cards_from_ranked(ctx, ranked, exclude=[product_sku] if product_sku else [])
+    from tools._merchandising import merch_context, merchandised_cards  # merchandising rules (issue 24)
+
+    def ranked(n: int) -> list[Any]:
+        if arm_of(ctx.session, ctx.company) == "control":  # the experiment's baseline: bestsellers, same layout
+            return list(ctx.resources.recommender.segment_bestsellers(ctx.company.industry, ctx.company.size_band,
+                                                                      k=n))
+        return list(ctx.resources.recommender.recommend_for_customer(customer, context, k=n))
+
+    anchor = products_by_sku(ctx, [product_sku]).get(product_sku) if product_sku else None
+    cards = merchandised_cards(ctx, ranked, merch_context(ctx, "recommendations", query=query,
+                                                          category=anchor.category if anchor else None),
+                               k=k, exclude=[product_sku] if product_sku else [])
     return ProductList(items=cards, note="" if cards else "no recommendation available")
 
 
