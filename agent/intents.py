@@ -1,10 +1,13 @@
-"""Intent detection for the rule planner (Polish and English): keyword rules, SKUs, percentages, quantities."""
+"""Keyword screens and product words (Polish and English): the category hints, list positions and search-word
+cleaning the planner uses, and ``detect``, the cheap keyword reading kept for the portal's price-ask rate limit
+and for checking a model-written reply. The rule planner's intent comes from ``agent.intent_model`` (issue 21)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Intent = Literal["opt_out", "identity", "explain", "popular", "alternatives", "price", "accessories", "orders", "out_of_scope",
@@ -88,7 +91,7 @@ _RULES: list[tuple[Intent, tuple[str, ...]]] = [
 
 _FILLER = re.compile(
     r"\b(?:i'?m|i am|we are|we'?re|we|looking for|i need|we need|need|do you have|have you got|please|can you|could "
-    r"you|show me|find me|find|search|szukam|szukamy|potrzebuj[eę]|potrzebujemy|czy macie|czy jest|czy s[aą]|"
+    r"you|show me|find me|find|search|szukam|szukamy|potrzebuj[eę]|potrzebujemy|czy macie|czy jest|czy s[aą]|masz|"
     r"prosz[eę] o|prosz[eę]|poprosz[eę]|pokaż|poka[zż]|znajd[zź]|mam|mamy|some|a|an|the|any|jaki[sś]|jakie[sś]|"
     r"jak[aą][sś]|jaki|jakie|jak[aą]|czego[sś]|co[sś]|something|anything|hi|hello|dzie[nń] dobry|witam|thanks|"
     r"dzi[eę]kuj[eę]|for a|for|do|dla|i|oraz|"
@@ -160,6 +163,8 @@ CATEGORY_WORDS: list[tuple[tuple[str, ...], str]] = [
     (("inverter", "falownik", "pv module", "solar panel", "panel pv", "fotowolt", "mc4"), "Photovoltaics"),
     (("contactor", "stycznik", "relay", "przekaznik"), "Contactors & relays"),
     (("emergency", "exit sign", "awaryjn", "ewakuacyj"), "Emergency lighting"),
+    (("hermetyczn", "hermetic", "vapour proof", "vapour-proof", "vapor-proof", "vapor proof"),
+     "LED lighting > Hermetic luminaires"),
     (("led panel", "panel led", "downlight", "floodlight", "naswietlacz", "led lamp", "zarowk", "oprawa"),
      "LED lighting"),
     (("power strip", "extension cord", "listwa zasilaj", "przedluzacz"), "Power strips & extension cords"),
@@ -177,20 +182,26 @@ def category_hints(text: str) -> list[str]:
     for words, category in CATEGORY_WORDS:
         hit = False
         for w in words:
-            if w in folded:
-                hit, folded = True, folded.replace(w, " " * len(w))
+            rx = _word_rx(w)
+            if rx.search(folded):
+                hit, folded = True, rx.sub(lambda m: " " * len(m.group()), folded)
         if hit:
             found.append(category)
-    return list(dict.fromkeys(found))
+    unique = list(dict.fromkeys(found))
+    # "oprawa hermetyczna": the hermetic luminaires, not also all of LED lighting
+    return [c for c in unique if not any(o != c and o.startswith(f"{c} >") for o in unique)]
+
+
+@lru_cache(maxsize=512)
+def _word_rx(word: str) -> re.Pattern[str]:
+    """A category word matches at the start of a word ("łącznik", not the "łącznik" inside "wyłącznik")."""
+    return re.compile(r"(?<![a-z0-9])" + re.escape(word.strip()) + (r"(?![a-z0-9])" if word.endswith(" ") else ""))
 
 
 def category_hint(text: str) -> str | None:
     """Return the category path prefix the message's product words point to, or None."""
-    folded = f" {fold(text)} "
-    for words, category in CATEGORY_WORDS:
-        if any(w in folded for w in words):
-            return category
-    return None
+    found = category_hints(text)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

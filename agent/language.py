@@ -15,13 +15,20 @@ _PL_WORDS = {
 }
 _PL_SHAPE = re.compile(r"(?:rz|cz|sz|ów|ych|ami|owy|owa|owe|iu|ia)$|^(?:prz|wsz|szcz|zw|dw)|[^s]cz|rz")
 _EN_WORDS = {"the", "is", "i", "need", "looking", "for", "what", "which", "you", "have", "please", "price",
-             "discount", "why", "recommend", "accessories", "with", "and", "my", "we", "our", "can", "hello"}
+             "discount", "why", "recommend", "accessories", "with", "and", "my", "we", "our", "can", "hello",
+             "in", "of", "an", "are", "does", "how", "when", "where", "will", "it", "tomorrow", "today",
+             "me", "your", "there", "about", "this", "that", "to", "be", "don't", "want"}
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]*[ąćęłńóśźż][a-ząćęłńóśźż]*")
+"""A capitalised word with a Polish letter inside a sentence ("the weather in Kraków"): a place or a name,
+weak evidence of the writer's language."""
 
 
 def detect_language(text: str, default: Literal["pl", "en"] = "en") -> Literal["pl", "en"]:
     """Return ``"pl"`` or ``"en"`` from diacritics and common words; ``default`` when undecided."""
-    words = re.findall(r"[a-ząćęłńóśźż]+", text.lower())
-    pl = sum(w in _PL_WORDS for w in words) + 2 * len(_PL_CHARS.findall(text))
+    names = _NAME.findall(text)
+    plain = _NAME.sub(" ", text)
+    words = re.findall(r"[a-ząćęłńóśźż]+", plain.lower())
+    pl = sum(w in _PL_WORDS for w in words) + 2 * len(_PL_CHARS.findall(plain)) + (1 if names else 0)
     pl += sum(1 for w in words if _PL_SHAPE.search(w))
     en = sum(w in _EN_WORDS for w in words)
     if pl == en:

@@ -135,6 +135,81 @@ T: dict[str, dict[str, str]] = {
                        "requests to our sales team. What do you need?",
                  "pl": "Dzień dobry! Mogę przeszukać katalog, zaproponować produkty i akcesoria oraz przekazać "
                        "prośbę o cenę do działu handlowego. Czego Państwo potrzebują?"},
+    # issue 21: honest answers of the intent handlers
+    "clarify": {"en": "I am not sure what you need. Are you looking for a product, a price, or something else? A "
+                      "product code or a short description helps.",
+                "pl": "Nie jestem pewien, czego Państwo potrzebują. Chodzi o produkt, cenę, czy coś innego? Pomoże "
+                      "kod produktu lub krótki opis."},
+    "clarify_two": {"en": "Just to be sure: do you want {a} or {b}?", "pl": "Upewnię się: chodzi o {a} czy {b}?"},
+    "intent_find": {"en": "to find a product", "pl": "znalezienie produktu"},
+    "intent_product_info": {"en": "details of a product", "pl": "szczegóły produktu"},
+    "intent_price_question": {"en": "the catalogue price", "pl": "cenę katalogową"},
+    "intent_discount_request": {"en": "a special price from our sales team", "pl": "cenę specjalną od działu handlowego"},
+    "intent_cheaper": {"en": "a cheaper product", "pl": "tańszy produkt"},
+    "intent_alternatives": {"en": "a similar product or a substitute", "pl": "podobny produkt lub zamiennik"},
+    "intent_accessories": {"en": "accessories for a product", "pl": "akcesoria do produktu"},
+    "intent_stock": {"en": "the stock level", "pl": "stan magazynowy"},
+    "intent_recommend": {"en": "suggestions for you", "pl": "propozycje dla Państwa"},
+    "intent_popular": {"en": "what companies like yours buy", "pl": "to, co kupują podobne firmy"},
+    "intent_orders": {"en": "your order history", "pl": "historię zamówień"},
+    "intent_place_order": {"en": "placing an order", "pl": "złożenie zamówienia"},
+    "intent_explain": {"en": "why I suggested something", "pl": "uzasadnienie propozycji"},
+    "intent_project_need": {"en": "materials for a project", "pl": "materiały do inwestycji"},
+    "intent_out_of_scope": {"en": "something outside the catalogue", "pl": "sprawę spoza katalogu"},
+    "did_you_mean": {"en": "There is no product {code}. Did you mean {skus}?",
+                     "pl": "Nie mamy produktu {code}. Czy chodziło o {skus}?"},
+    "did_you_mean_qty": {"en": "(You asked for {quantity} pieces.)", "pl": "(Pytali Państwo o {quantity} szt.)"},
+    "not_carried": {"en": "We do not carry “{query}”: nothing in our catalogue is that kind of product. If you tell me "
+                          "what it is for, I can suggest the closest category.",
+                    "pl": "Nie mamy w ofercie „{query}”: w katalogu nie ma takiego rodzaju produktu. Jeśli napiszą "
+                          "Państwo, do czego ma służyć, zaproponuję najbliższą kategorię."},
+    "variant": {"en": "The version you asked for (“{query}”):", "pl": "Wersja, o którą Państwo pytają („{query}”):"},
+    "price_answer": {"en": "The catalogue price (net) of the product you mean:",
+                     "pl": "Cena katalogowa (netto) produktu, o który Państwo pytają:"},
+    "discount_which": {"en": "I can pass a request for a better price to our sales team. Which products is it about? "
+                             "Please give the product codes or pick them from a list I showed.",
+                       "pl": "Mogę przekazać prośbę o lepszą cenę do działu handlowego. Których produktów dotyczy? "
+                             "Proszę podać kody produktów lub wskazać je z mojej listy."},
+    "discount_whole_order": {"en": "A discount on a whole order is agreed with your sales representative, not in the "
+                                   "chat. For particular products, give me their codes and I will pass the request "
+                                   "to our sales team.",
+                             "pl": "Rabat na całe zamówienie ustala opiekun handlowy, nie czat. Dla konkretnych "
+                                   "produktów proszę podać ich kody, a przekażę prośbę do działu handlowego."},
+    "project_head": {"en": "For an installation like this you will usually need the following (one example of each; "
+                           "the quantities depend on your plan):",
+                     "pl": "Do takiej instalacji zwykle potrzeba (po jednym przykładzie; ilości zależą od "
+                           "projektu):"},
+    "project_questions_installation": {
+        "en": "To size it: how many circuits and rooms, flush or surface mounting, and which socket series or colour?",
+        "pl": "Aby to policzyć: ile obwodów i pomieszczeń, montaż podtynkowy czy natynkowy, jaka seria i kolor "
+              "osprzętu?"},
+    "project_questions_pv": {"en": "To size it: the array power (kWp), roof type, and one or three phases?",
+                             "pl": "Aby to policzyć: jaka moc instalacji (kWp), rodzaj dachu, jedna czy trzy fazy?"},
+    "project_questions_ev": {"en": "To size it: the charging power (kW), the distance from the board, and indoor or "
+                                   "outdoor mounting?",
+                             "pl": "Aby to policzyć: jaka moc ładowania (kW), odległość od rozdzielnicy, montaż "
+                                   "wewnątrz czy na zewnątrz?"},
+    "project_questions_lighting": {"en": "To size it: the floor area, ceiling height and the light level you need?",
+                                   "pl": "Aby to policzyć: jaka powierzchnia, wysokość sufitu i wymagane natężenie "
+                                         "światła?"},
+    "spec_unmet": {"en": "None of our products matching this has {specs}; the nearest ones are:",
+                   "pl": "Żaden pasujący produkt nie ma parametru {specs}; najbliższe to:"},
+    "cheapest": {"en": "The lowest-priced products for “{query}” in our catalogue:",
+                 "pl": "Najtańsze produkty dla zapytania „{query}” w naszym katalogu:"},
+    "bom_sockets": {"en": "Sockets", "pl": "Gniazda"},
+    "bom_boxes": {"en": "Flush boxes", "pl": "Puszki"},
+    "bom_cable": {"en": "Cable", "pl": "Przewód"},
+    "bom_mcb": {"en": "Circuit breakers (MCB)", "pl": "Wyłączniki nadprądowe"},
+    "bom_rcd": {"en": "Residual current device (RCD)", "pl": "Wyłącznik różnicowoprądowy"},
+    "bom_board": {"en": "Distribution board", "pl": "Rozdzielnica"},
+    "bom_pv_modules": {"en": "PV modules", "pl": "Moduły PV"},
+    "bom_inverter": {"en": "Inverter", "pl": "Falownik"},
+    "bom_dc_cable": {"en": "Solar cable", "pl": "Przewód solarny"},
+    "bom_dc_spd": {"en": "DC surge protection", "pl": "Ochrona przepięciowa DC"},
+    "bom_mounting": {"en": "Mounting system", "pl": "Konstrukcja montażowa"},
+    "bom_wallbox": {"en": "Wallbox", "pl": "Wallbox"},
+    "bom_luminaires": {"en": "Luminaires", "pl": "Oprawy"},
+    "bom_emergency": {"en": "Emergency lighting", "pl": "Oświetlenie awaryjne"},
     "fallback_products": {"en": "These products from our catalogue match your request:",
                           "pl": "Te produkty z naszego katalogu pasują do zapytania:"},
 }

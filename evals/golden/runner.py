@@ -37,7 +37,8 @@ from store.models import Company, Contact, Product
 CASES = Path(__file__).with_name("conversations.jsonl")
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure", "language")
 EXPECTED = ("category", "accessory_for", "approval", "no_approval", "stock", "no_products", "onboarding", "recommendations",
-            "from_tool", "explains", "explains_position", "cheaper_than", "about_position", "categories")
+            "from_tool", "explains", "explains_position", "cheaper_than", "about_position", "categories",
+            "all_category", "no_category", "reply_has", "tools_not")
 _PLACEHOLDER = re.compile(r"\{(top:[^}]+|prev_rec|contact_name|contact_email|contact_phone)\}")
 
 
@@ -276,6 +277,21 @@ def _check_expected(res: CaseResult, case: Case, answer: AgentAnswer, world: Wor
         ok = len(listed) >= n and listed[n - 1] in answer.reply and not any(
             s in answer.reply for i, s in enumerate(listed) if i != n - 1)
         res.record("explains_position", ok, f"listed {listed}, reply {answer.reply[:120]!r}")
+    if "all_category" in exp:  # every product shown is of that type ("wyłącznik nadprądowy": no sockets)
+        cats = [r.category for r in answer.recommendations]
+        res.record("all_category", bool(cats) and all(exp["all_category"].lower() in c.lower() for c in cats),
+                   f"categories {cats}")
+    if "no_category" in exp:  # a misreading to rule out ("łącznik" inside "wyłącznik")
+        cats = [r.category for r in answer.recommendations]
+        res.record("no_category", not any(exp["no_category"].lower() in c.lower() for c in cats),
+                   f"categories {cats}")
+    if "reply_has" in exp:  # any of these words in the reply ("S201-B16" for "did you mean", "do not carry")
+        words = [_fill(w, world, None, prev) for w in exp["reply_has"]]
+        res.record("reply_has", any(w.lower() in answer.reply.lower() for w in words),
+                   f"none of {words} in {answer.reply[:160]!r}")
+    if "tools_not" in exp:  # e.g. no request_price_change for a cheaper product, no search for the weather
+        called = [c for c in answer.tool_calls if c in exp["tools_not"]]
+        res.record("tools_not", not called, f"called {called}")
     if exp.get("explains"):
         shown = {r.sku for r in prev.recommendations} if prev else set()
         res.record("explains", bool(shown) and any(s in answer.reply for s in shown),

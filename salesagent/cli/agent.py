@@ -1,4 +1,5 @@
-"""CLI of the agent: ``chat`` (interactive or one turn), ``customers`` (whom to chat as), ``eval golden``."""
+"""CLI of the agent: ``chat`` (interactive or one turn), ``customers`` (whom to chat as), ``eval golden``,
+``eval intents``."""
 
 from __future__ import annotations
 
@@ -165,14 +166,20 @@ def eval_golden_command(
     limit: Annotated[int | None, typer.Option(help="Run only the first N cases.")] = None,
     planner: Annotated[bool, typer.Option(help="Run the rule planner column.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    baseline: Annotated[Path | None, typer.Option(help="Gate: compare with this stored `--json` result; exit 1 on "
+                                                       "a regression (evals/golden_gate.py).")] = None,
+    tolerance: Annotated[float, typer.Option(min=0.0, max=1.0, help="Gate: allowed drop of a pass rate (a share).")
+                         ] = 0.0,
 ) -> None:
     """Run the golden conversations on the demo data; print pass rates per property (planner vs LLM)."""
     from rich.console import Console
 
+    from evals import golden_gate
     from evals.golden.runner import CASES, format_reports, load_cases, run_golden
     from salesagent.wiring import build_resources
 
     selected = load_cases(cases or CASES)[:limit]
+    baselines = golden_gate.load_runs(baseline) if baseline is not None else None  # a bad file fails before the run
     console = Console(stderr=True)
     settings = _settings()
     base_settings, engine = _schema_checked(settings.model_copy(update={"llm_base_url": None}))
@@ -193,6 +200,38 @@ def eval_golden_command(
         typer.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
         typer.echo(format_reports(reports))
+    if baselines is not None:  # the golden-set gate (issue 23)
+        results = golden_gate.gate(golden_gate.parse_runs([r.as_dict() for r in reports], source="this run"),
+                                   baselines, tolerance=tolerance)
+        typer.echo(golden_gate.format_results(results), err=as_json)
+        if not all(r.passed for r in results):
+            raise typer.Exit(1)
+
+
+@eval_app.command("intents")
+def eval_intents_command(
+    cv: Annotated[bool, typer.Option("--cv", help="5-fold CV on the training files instead (model selection).")] = False,
+    heldout: Annotated[Path | None, typer.Option(help="Labelled JSON Lines to score; default: the held-out split.")
+                       ] = None,
+    confusion: Annotated[bool, typer.Option(help="Print the confusion matrix.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Score the intent classifier: accuracy, macro-F1 and F1 per intent on the held-out split, and the
+    confusion matrix (fitted on train + extra examples; the held-out split is never tuned on)."""
+    from core.errors import InputError
+    from evals.intents_eval import HELDOUT, cross_validate, format_report, score_heldout
+    from retrieval.embeddings import load_embedder
+
+    path = heldout or HELDOUT
+    if not path.is_file():
+        raise InputError(f"no labelled examples at {path}")
+    embedder = load_embedder(_settings())
+    try:
+        report = cross_validate(embedder) if cv else score_heldout(embedder, path)
+    except (KeyError, ValueError) as err:
+        raise InputError(f"{path}: not labelled intent examples ({err})") from None
+    typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if as_json
+               else format_report(report, confusion=confusion))
 
 
 def run_llm_golden(base: Any, cases: list[Any], settings: Any, progress: Any = None) -> Any:
@@ -274,3 +313,4 @@ def eval_opponent_command(
     typer.echo(json.dumps(report.figures(), ensure_ascii=False, indent=2) if as_json else format_report(report))
     if not report.holds():
         raise GuardrailTripped("a guardrail did not hold against the opponent (see the violations above)")
+

@@ -1,0 +1,333 @@
+"""One small handler per intent: the tools it runs and the answer it writes from their results.
+
+A handler takes the :class:`~agent._planning.Turn` (state, reading, tools run so far) and returns the next
+:class:`~agent.models.ToolPlan` or the :class:`~agent.models.AnswerPlan`. ``rule_planner.HANDLERS`` maps each
+intent to its handler; a new intent is labelled examples plus one function here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent._planning import MAX_PICKS, ORDER_MONTHS, Turn, call, list_answer
+from agent.models import AnswerPlan, Pick, Plan, ToolPlan
+from agent.templates import (
+    T,
+    approval_text,
+    order_history_text,
+    premise_text,
+    product_lines,
+    t,
+)
+from tools.catalog import named_by_query
+from tools.explain import NO_SUCH_POSITION
+from tools.models import OrderHistorySummary, ProductList, ProfilingChoice
+
+
+def which_product(turn: Turn) -> AnswerPlan:
+    """Ask which product is meant (a position the latest list does not have, or nothing named)."""
+    pos = turn.reading.position
+    return AnswerPlan(t("explain_no_position", turn.lang, position=pos) if pos else t("which_product", turn.lang),
+                      picks=())
+
+
+def identity(turn: Turn) -> Plan:
+    """"Am I talking to a human?": the AI disclosure in words."""
+    return AnswerPlan(t("identity", turn.lang), picks=())
+
+
+def out_of_scope(turn: Turn) -> Plan:
+    """Weather, deliveries, invoices, jobs: a short polite answer in the customer's language, no products."""
+    return AnswerPlan(t("out_of_scope", turn.lang), picks=())
+
+
+def thanks(turn: Turn) -> Plan:
+    """A closing line, nothing else asked."""
+    return AnswerPlan(t("thanks", turn.lang), picks=())
+
+
+def clarify(turn: Turn) -> Plan:
+    """Not sure what the customer means: ask back, naming the two likeliest readings."""
+    g = turn.reading.guess
+    options = [t(f"intent_{i}", turn.lang) for i in (g.intent, g.runner_up) if i and f"intent_{i}" in T]
+    if len(options) == 2 and options[0] != options[1]:
+        return AnswerPlan(t("clarify_two", turn.lang, a=options[0], b=options[1]), picks=())
+    return AnswerPlan(t("clarify", turn.lang), picks=())
+
+
+def opt_out(turn: Turn) -> Plan:
+    """An objection to profiling in any words: record it with the tool and say what changes."""
+    if "object_to_profiling" not in turn.ran:
+        return ToolPlan((call("object_to_profiling", {}),))
+    done = [o.output for o in turn.state.outcomes_of("object_to_profiling") if isinstance(o.output, ProfilingChoice)]
+    if not done:
+        return AnswerPlan(t("opt_out_failed", turn.lang), picks=())
+    return AnswerPlan(t("opt_out_already" if done[0].already else "opt_out_done", turn.lang), picks=())
+
+
+def explain(turn: Turn) -> Plan:
+    """"Why did you recommend these / the second one?": the stored premises of earlier recommendations."""
+    if "explain_recommendations" not in turn.ran:
+        args: dict[str, Any] = {"limit": MAX_PICKS}
+        codes = turn.known_codes()
+        if codes:
+            args["sku"] = codes[0]
+        elif turn.reading.position:
+            args["position"] = turn.reading.position
+        return ToolPlan((call("explain_recommendations", args),))
+    outputs = [o.output for o in turn.state.outcomes_of("explain_recommendations")]
+    items = [i for o in outputs for i in getattr(o, "items", [])]
+    if not items and turn.reading.position and any(
+            getattr(o, "note", "").startswith(NO_SUCH_POSITION) for o in outputs):
+        return which_product(turn)
+    if not items:
+        return AnswerPlan(t("explain_none", turn.lang), picks=())
+    lines = [t("explain", turn.lang, name=i.name, sku=i.sku,
+               premises="; ".join(premise_text(p, turn.lang) for p in i.premises) or i.justification)
+             for i in items]
+    return AnswerPlan("\n".join(lines), picks=())
+
+
+def popular(turn: Turn) -> Plan:
+    """"What do companies like mine buy?": the segment's bestsellers (overall ones when the segment is small or
+    the company objected to profiling; the premises say which)."""
+    if "segment_bestsellers" not in turn.ran:
+        return ToolPlan((call("segment_bestsellers", {"k": MAX_PICKS}),))
+    cards = turn.cards("segment_bestsellers")
+    if not cards:
+        return AnswerPlan(t("recommend_none", turn.lang), picks=())
+    overall = all(p.text.startswith("popular overall") for p in cards[0].premises)
+    return list_answer(t("popular_all" if overall else "popular", turn.lang), cards, turn.lang)
+
+
+def orders(turn: Turn) -> Plan:
+    """"Show our recent orders": the order-history summary in words."""
+    if "get_order_history" not in turn.ran:
+        return ToolPlan((call("get_order_history", {"months": ORDER_MONTHS}),))
+    summaries = [o.output for o in turn.state.outcomes_of("get_order_history")
+                 if isinstance(o.output, OrderHistorySummary)]
+    return AnswerPlan(order_history_text(summaries[0] if summaries else None, ORDER_MONTHS, turn.lang), picks=())
+
+
+def recommend(turn: Turn) -> Plan:
+    """"What would you recommend?": personal picks (the words of the message steer them when there are any)."""
+    if "recommend_for_customer" not in turn.ran:
+        args: dict[str, Any] = {"k": MAX_PICKS}
+        if turn.reading.query:
+            args["query"] = turn.reading.query[:200]
+        return ToolPlan((call("recommend_for_customer", args),))
+    cards = turn.cards("recommend_for_customer")
+    if not cards:
+        return AnswerPlan(t("greeting" if turn.reading.intent == "greeting" else "recommend_none", turn.lang),
+                          picks=())
+    return list_answer(t("recommend", turn.lang), cards, turn.lang)
+
+
+def greeting(turn: Turn) -> Plan:
+    """A greeting with nothing else asked."""
+    return AnswerPlan(t("greeting", turn.lang), picks=())
+
+
+def anchor_product(turn: Turn, k: int = 1) -> tuple[str | None, ToolPlan | None]:
+    """Return the product a question is about: a code written, else the top search hit when it is what the
+    words describe (searching first), else the product meant by position or in focus."""
+    codes = turn.known_codes()
+    if codes:
+        return codes[0], None
+    if turn.reading.query and turn.reading.position is None and turn.reading.names_product:
+        retry = turn.search_again(k)
+        if retry is not None:
+            return None, retry
+        hit = next((c.sku for c in turn.cards("search_catalog")[:1] if named_by_query(c)), None)
+        if hit:
+            return hit, None
+    return turn.meant(), None
+
+
+def accessories(turn: Turn) -> Plan:
+    """"What goes with X?": what is bought together with it, and its catalogue accessories."""
+    anchor, plan = anchor_product(turn)
+    if plan is not None:
+        return plan
+    if anchor is None:
+        return which_product(turn)
+    if "bought_together" not in turn.ran:
+        return ToolPlan((call("bought_together", {"sku": anchor, "k": MAX_PICKS}),))
+    cards = turn.cards("bought_together")
+    if not cards:
+        return AnswerPlan(t("accessories_none", turn.lang, anchor=anchor), picks=())
+    return list_answer(t("accessories", turn.lang, anchor=anchor), cards, turn.lang)
+
+
+def alternatives(turn: Turn) -> Plan:
+    """"Something cheaper than S201-B16" / "a substitute for it" / "something similar": products like the one
+    named. Cheaper and substitutes share its specification; never a price request."""
+    kind = "cheaper" if turn.reading.intent == "cheaper" else turn.reading.alternative
+    if kind == "cheaper" and not turn.known_codes() and not turn.reading.position and turn.reading.query:
+        return cheapest_of_type(turn)
+    anchor, plan = anchor_product(turn)
+    if plan is not None:
+        return plan
+    if anchor is None:
+        return which_product(turn)
+    lists = [o.output for o in turn.state.outcomes_of("similar_products") if isinstance(o.output, ProductList)]
+    if not lists and "similar_products" in turn.ran:  # the tool refused the product
+        return which_product(turn)
+    if not lists:
+        return ToolPlan((call("similar_products", {"sku": anchor, "k": MAX_PICKS, "kind": kind}),))
+    named = lists[0].anchor
+    if named is None:
+        return which_product(turn)
+    price = f"{named.price:.2f} {named.currency}"
+    if lists[0].items:
+        head = {"cheaper": "cheaper", "substitute": "same_spec"}.get(kind, "alternatives")
+        return list_answer(t(head, turn.lang, anchor=named.sku, price=price), lists[0].items, turn.lang)
+    if kind == "substitute" and len(lists) == 1:  # none with its specification: the closest ones
+        return ToolPlan((call("similar_products", {"sku": named.sku, "k": MAX_PICKS}),))
+    if kind == "substitute" and lists[-1].items:
+        return list_answer(t("same_spec_none", turn.lang, anchor=named.sku), lists[-1].items, turn.lang)
+    none = "cheaper_none" if kind == "cheaper" else "alternatives_none"
+    return AnswerPlan(t(none, turn.lang, anchor=named.sku, price=price), picks=())
+
+
+CHEAPEST_POOL = 10
+"""How many search hits "a cheaper RCD" looks at before listing the lowest-priced."""
+
+
+def cheapest_of_type(turn: Turn) -> Plan:
+    """"Do you have a cheaper RCD?" with no product named: the lowest-priced products of that type (what the
+    words search finds), never a discount request."""
+    retry = turn.search_again(CHEAPEST_POOL)
+    if retry is not None:
+        return retry
+    cards = [c for c in turn.cards("search_catalog") if named_by_query(c)] or turn.cards("search_catalog")
+    if not cards:
+        return which_product(turn)
+    cards = sorted(cards, key=lambda c: (c.price, c.sku))
+    return list_answer(t("cheapest", turn.lang, query=turn.reading.query), cards, turn.lang)
+
+
+def product_facts(turn: Turn, head: str) -> Plan:
+    """One product meant (a code, a position, the one in focus, or the words' top hit), with its catalogue
+    price and stock from ``get_product``; files nothing."""
+    codes = turn.known_codes()
+    skus = codes[:MAX_PICKS] if codes else []
+    if not skus:
+        meant = turn.meant() if (turn.reading.position or not turn.reading.names_product) else None
+        if meant is None and turn.reading.position:
+            return which_product(turn)
+        if meant is not None:
+            skus = [meant]
+    if not skus:
+        if not turn.reading.query:
+            return which_product(turn)
+        retry = turn.search_again(MAX_PICKS)
+        if retry is not None:
+            return retry
+        cards = [c for c in turn.cards("search_catalog") if named_by_query(c)] or turn.cards("search_catalog")
+        if not cards:
+            return which_product(turn)
+        return list_answer(t(head, turn.lang), cards, turn.lang, stock=True)
+    if "get_product" not in turn.ran:
+        return ToolPlan(tuple(call("get_product", {"sku": sku}) for sku in skus))
+    cards = [turn.state.ctx.returned[s] for s in skus if s in turn.state.ctx.returned]
+    if not cards:
+        return which_product(turn)
+    return list_answer(t(head, turn.lang), cards, turn.lang, stock=True)
+
+
+def price_question(turn: Turn) -> Plan:
+    """"Ile kosztuje S201-B16?" / "How much is the second one?": the catalogue price; files nothing. When the
+    company has an open request for that product ("what is my price now?"), its status or approved price."""
+    if turn.state.ctx.approvals or "request_price_change" in turn.ran:
+        return discount_request(turn)
+    skus = turn.known_codes() or ([m] if (m := turn.meant()) and turn.reading.position else [])
+    if skus and has_open_request(turn, skus):
+        return ToolPlan((call("request_price_change", {"skus": skus, "reason": "customer asked about the price"}),))
+    return product_facts(turn, "price_answer")
+
+
+def has_open_request(turn: Turn, skus: list[str]) -> bool:
+    """Return True when the company has an approved, unexpired offer for exactly these products (then "what is
+    my price?" is that offer; a pending request leaves the catalogue price, which the answer states)."""
+    from guardrails.approvals import find_open_request
+
+    company = turn.state.ctx.company.id or 0
+    rows = [find_open_request(turn.state.ctx.session, company_id=company, skus=skus, kind=kind, proposed_change={})
+            for kind in ("discount", "quote")]
+    return any(r is not None and str(getattr(r.status, "value", r.status)) == "approved" for r in rows)
+
+
+def product_info(turn: Turn) -> Plan:
+    """"Tell me more about the second one": that product's card (price, stock, premises)."""
+    return product_facts(turn, "meant")
+
+
+def stock(turn: Turn) -> Plan:
+    """"Czy S201-B16 jest dostępny?" / "Is it in stock?": the product's stock level."""
+    return product_facts(turn, "meant")
+
+
+def place_order(turn: Turn) -> Plan:
+    """"Chcę zamówić 10 szt. S201-B16": the chat cannot order; say where to, with the product meant."""
+    plan = product_facts(turn, "meant")
+    if isinstance(plan, AnswerPlan):
+        head = t("order_howto", turn.lang)
+        if not plan.picks:
+            return AnswerPlan(f"{head} {t('which_product', turn.lang)}", picks=())
+        lines = plan.reply.split("\n")
+        return AnswerPlan("\n".join([head, *lines[1:]]), picks=plan.picks)
+    return plan
+
+
+def discount_request(turn: Turn) -> Plan:
+    """A discount, a better price or a quote: files an approval for the products named (by code, position,
+    the one in focus, or words search really matches). A whole-order discount, or one naming no product, is
+    asked about, never attached to a product the search happened to return."""
+    state = turn.state
+    r = turn.reading
+    if state.ctx.approvals:
+        ticket = state.ctx.approvals[-1]
+        found = [c for c in turn.cards("search_catalog") if c.sku in ticket.skus][:1]
+        return AnswerPlan("\n".join([*product_lines(found, turn.lang), approval_text(ticket, turn.lang)]),
+                          picks=tuple(Pick(c.sku) for c in found))
+    if "request_price_change" in turn.ran:  # the request failed (unknown SKU, gate refused)
+        return which_product(turn)
+    skus = turn.known_codes()
+    if not skus and r.whole_order:
+        return AnswerPlan(t("discount_whole_order", turn.lang), picks=())
+    if not skus and (r.position or not r.names_product):
+        meant = turn.meant()
+        if meant is None:
+            return which_product(turn) if r.position else AnswerPlan(t("discount_which", turn.lang), picks=())
+        skus = [meant]
+    if not skus:
+        retry = turn.search_again(1)
+        if retry is not None:
+            return retry
+        skus = [c.sku for c in turn.cards("search_catalog")[:1] if named_by_query(c)]
+    if not skus:
+        return AnswerPlan(t("discount_which", turn.lang), picks=())
+    quantity = r.slots.quantity or next((n for n, _ in r.slots.counts if n > 1), None)
+    args: dict[str, Any] = {"skus": skus, "kind": "quote" if quantity and not r.slots.percent else "discount",
+                            "reason": "customer asked for a better price in chat"}
+    if r.slots.percent and 0 < r.slots.percent <= 50:
+        args["discount_percent"] = r.slots.percent
+    if quantity:
+        args["quantity"] = quantity
+    return ToolPlan((call("request_price_change", args),))
+
+
+def discount_and_accessories(turn: Turn) -> Plan:
+    """"What goes with X, and 5% off it?": the price request first, then the accessories, one answer."""
+    price = discount_request(turn)
+    if isinstance(price, ToolPlan):
+        return price
+    acc = accessories(turn)
+    if isinstance(acc, ToolPlan):
+        return acc
+    if acc.reply == price.reply or not (acc.picks or price.picks or turn.state.ctx.approvals):
+        return which_product(turn)  # neither found the product: ask once
+    shown = tuple(acc.picks or ())
+    picks = shown + tuple(p for p in price.picks or () if p.sku not in {q.sku for q in shown})
+    return AnswerPlan(f"{acc.reply}\n{price.reply}", picks=picks)

@@ -1,0 +1,108 @@
+"""What one message asks, as the rule planner reads it: the classifier's intent, the slots of its tokens, the
+search words left once the asking words are gone, the list position it names.
+
+Only two things are decided without the classifier, both promises made elsewhere: the disclosure line says that
+writing "no profiling" / "bez profilowania" opts out, so those words always do; and a message that is nothing
+but product codes is a search for them. Below :data:`CLARIFY_BELOW` confidence, and with no product named, the
+planner asks a short question back instead of guessing (intent ``clarify``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from agent.intent_model import IntentClassifier, IntentGuess, fold
+from agent.intents import category_hints, clean_query, detect, position_named
+from agent.slots import Slots, extract
+
+CLARIFY_BELOW = 0.3
+"""Below this probability of the best intent the planner does not trust it: it searches for what the message
+names (a code, a product type, any search words left) and otherwise asks back."""
+
+_PROMISED_OPT_OUT = ("no profiling", "bez profilowania")
+_WHOLE_ORDER = re.compile(r"\b(?:cal[eay]\w* zamowien\w*|cal[aey]\w* (?:koszyk|faktur)\w*|wszystk\w+ produkt\w*|"
+                          r"whole order|entire order|full order|all products|everything|all items|"
+                          r"cale zakupy|calosc)\b")
+_CHEAPER = ("cheaper", "taniej", "tansz", "lower price", "nizszej cenie", "budget")
+_SUBSTITUTE = ("alternatyw", "alternative", "zamiennik", "odpowiednik", "substitute", "replacement",
+               "instead of", "zamiast", "other brand", "innej marki", "innego producenta", "equivalent")
+_NOT_SEARCH = re.compile(r"(?<![\w-])\d{1,3}(?:[ \u00a0]?\d{3})*(?:[.,]\d+)?\s?(?:%|proc\w*|percent|zł|zl|pln|eur|"
+                         r"€|złotych|zlotych)(?!\w)", re.IGNORECASE)
+_STOCK = ("dostepn", "na stanie", "na magazynie", "w magazynie", "stan magazyn", "in stock", "available",
+          "availability", "ile macie", "how many do you have", "stock")
+
+_BETTER_PRICE = ("best price", "better price", "special price", "najlepsz", "lepsz", "specjaln", "best you can")
+_PRICE_ASKS = ("price_question", "orders", "explain", "product_info", "find", "clarify", "discount_request")
+"""Readings a percentage off a named product overrides (a discount ask, whatever else the words suggest)."""
+
+Alternative = Literal["similar", "substitute", "cheaper"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The planner's reading of one (masked) message."""
+
+    intent: str
+    """A label of ``agent.intent_model.INTENTS``, or ``clarify``."""
+    guess: IntentGuess
+    slots: Slots
+    query: str
+    """Search words: asking words, filler, placeholders, percentages and money removed."""
+    categories: tuple[str, ...]
+    """Category path prefixes the product words point to, in rule order."""
+    position: int | None
+    alternative: Alternative
+    asks_stock: bool
+    whole_order: bool
+    """A discount on the whole order ("na całe zamówienie"), not on one product."""
+    also: tuple[str, ...] = ()
+    """A second ask in the same message ("what goes with X, and 5% off it?"): ``discount_request`` or
+    ``accessories``."""
+
+    @property
+    def category(self) -> str | None:
+        """Return the first category hint, or None."""
+        return self.categories[0] if self.categories else None
+
+    @property
+    def names_product(self) -> bool:
+        """Return True when the message names a product: a code, a product type or a specification."""
+        return bool(self.slots.codes or self.categories or self.slots.specs)
+
+
+def read(message: str, classifier: IntentClassifier) -> Reading:
+    """Return the reading of a (masked) customer message."""
+    slots = extract(message)
+    folded = fold(message)
+    query = clean_query(_NOT_SEARCH.sub(" ", message))
+    categories = tuple(category_hints(query)) if query else ()
+    guess = classifier.classify(message)
+    intent = guess.intent
+    words = re.findall(r"[^\W_]+", folded)
+    if any(p in f" {folded} " for p in _PROMISED_OPT_OUT):
+        intent = "opt_out"
+    elif slots.codes and len(words) <= 2 * len(slots.codes) + 1 and intent in ("greeting", "thanks", "clarify"):
+        intent = "find"
+    elif slots.percent and (slots.codes or position_named(message)) and intent in _PRICE_ASKS:
+        intent = "discount_request"  # "any news on my 7% discount for S201-B16?": a percentage off a product
+    elif intent == "price_question" and slots.quantity and any(w in folded for w in _BETTER_PRICE):
+        intent = "discount_request"  # labels.md: a volume with "best / better / special price" asks for an offer
+    elif guess.confidence < CLARIFY_BELOW:  # unsure: search what it names, else ask back
+        described = len(re.findall(r"[^\W\d_]{4,}", query)) >= 2  # "nowej hali produkcyjnej"
+        intent = "find" if (slots.codes or categories or slots.specs or described) else "clarify"
+        intent = "project_need" if guess.intent == "project_need" and query else intent
+    keyword = detect(message)
+    also: list[str] = []
+    if intent == "accessories" and ("price" in keyword.also or keyword.intent == "price") and slots.percent:
+        also.append("discount_request")
+    if intent == "discount_request" and ("accessories" in keyword.also or keyword.intent == "accessories"):
+        also.append("accessories")
+    alternative: Alternative = ("cheaper" if intent == "cheaper" or any(k in folded for k in _CHEAPER) and
+                                intent == "alternatives" else
+                                "substitute" if any(k in folded for k in _SUBSTITUTE) else "similar")
+    return Reading(intent=intent, guess=guess, slots=slots, query=query, categories=categories,
+                   position=position_named(message), alternative=alternative,
+                   asks_stock=intent == "stock" or any(k in folded for k in _STOCK),
+                   whole_order=bool(_WHOLE_ORDER.search(folded)), also=tuple(also))

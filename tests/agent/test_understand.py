@@ -1,0 +1,68 @@
+"""The planner's reading of a message: the few decisions taken around the classifier, with a classifier that
+answers what each test needs (the protocol is all ``read`` depends on)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pytest
+
+from agent.intent_model import INTENTS, IntentGuess
+from agent.templates import T
+from agent.understand import CLARIFY_BELOW, read
+
+
+@dataclass
+class Fixed:
+    """An ``IntentClassifier`` that always gives one guess."""
+
+    intent: str
+    confidence: float
+    runner_up: str = "find"
+    version: str = "fixed"
+
+    def classify(self, text: str) -> IntentGuess:
+        return IntentGuess(self.intent, self.confidence, self.runner_up, min(self.confidence, 0.1))
+
+    def classify_many(self, texts: Sequence[str]) -> list[IntentGuess]:
+        return [self.classify(t) for t in texts]
+
+
+def test_unsure_with_nothing_named_asks_back() -> None:
+    assert read("hmm, no i co?", Fixed("recommend", CLARIFY_BELOW - 0.05)).intent == "clarify"
+
+
+@pytest.mark.parametrize("text", ["Czy jest coś do ładowania samochodu elektrycznego?", "S201-B16 hmm"])
+def test_unsure_with_a_product_named_searches(text: str) -> None:
+    assert read(text, Fixed("company_info", CLARIFY_BELOW - 0.1)).intent == "find"
+
+
+def test_the_promised_opt_out_words_always_opt_out() -> None:
+    assert read("Bez profilowania, proszę.", Fixed("find", 0.9)).intent == "opt_out"
+    assert read("no profiling please", Fixed("thanks", 0.9)).intent == "opt_out"
+
+
+def test_a_percentage_off_a_named_product_is_a_discount_request() -> None:
+    r = read("Any news on my 7% discount for S201-B16?", Fixed("orders", 0.6))
+    assert r.intent == "discount_request" and r.slots.percent == 7 and r.slots.codes == ("S201-B16",)
+
+
+def test_a_volume_at_the_best_price_is_a_discount_request() -> None:
+    r = read("Jaka jest najlepsza cena za 200 szt. YDY-3x2.5-100?", Fixed("price_question", 0.6))
+    assert r.intent == "discount_request" and r.slots.quantity == 200
+    plain = read("Ile kosztuje YDY-3x2.5-100?", Fixed("price_question", 0.9))
+    assert plain.intent == "price_question"
+
+
+def test_a_confident_guess_is_kept_and_the_position_read() -> None:
+    r = read("Tell me more about the second one", Fixed("product_info", 0.9))
+    assert r.intent == "product_info" and r.position == 2 and not r.names_product
+
+
+def test_every_intent_the_clarifying_question_may_name_has_words_in_both_languages() -> None:
+    for intent in INTENTS:
+        key = f"intent_{intent}"
+        if key in T:
+            assert set(T[key]) == {"en", "pl"}
+    assert {"en", "pl"} == set(T["clarify"]) == set(T["clarify_two"])
