@@ -38,7 +38,7 @@ test: install $(LLM_STAMP)
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy core messages store retrieval ranking guardrails measurement tools agent portal evals salesagent
+	$(BIN)/mypy core messages store retrieval merchandising ranking guardrails measurement advisor personalisation followups oversight tools agent portal evals salesagent
 
 clean:
 	rm -rf var .pytest_cache

@@ -37,6 +37,18 @@ class InputTooLargeError(InputError):
     http_status = 413
 
 
+class RateLimitedError(SalesAgentError):
+    """Too many requests of one kind from one caller (token, IP or company) in a window: HTTP 429 with
+    ``Retry-After``. ``retry_after`` is the number of seconds after which the same request can succeed."""
+
+    exit_code = 9
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, math.ceil(retry_after))
+
+
 class NotFoundError(SalesAgentError):
     """A referenced entity (product, company, approval, recommendation) does not exist."""
 
@@ -88,18 +100,6 @@ class GuardrailTripped(SalesAgentError):
     def __init__(self, message: str, result: Any = None) -> None:
         super().__init__(message)
         self.result = result
-
-
-class RateLimitedError(SalesAgentError):
-    """Too many requests of one kind from one caller (token, IP or company) in a window: HTTP 429 with
-    ``Retry-After``. ``retry_after`` is the number of seconds after which the same request can succeed."""
-
-    exit_code = 9
-    http_status = 429
-
-    def __init__(self, message: str, retry_after: float = 1.0) -> None:
-        super().__init__(message)
-        self.retry_after = max(1, math.ceil(retry_after))
 
 
 class ModelFitError(SalesAgentError):

@@ -1,13 +1,15 @@
 """The one place domain errors become HTTP: a handler for ``SalesAgentError`` and one for request validation.
 
-API callers get ``{"detail": "..."}`` with the error's ``http_status``; page routes (``/ui``) get a small HTML
-page instead, or a redirect to the login page when they are not authenticated. Unexpected exceptions become a
+API callers get ``{"detail": "..."}`` with the error's ``http_status`` (plus ``WWW-Authenticate`` on 401 and
+``Retry-After`` on 429, ``core.errors.RateLimitedError``); page routes (``/ui``) get a small HTML page instead,
+with the same headers, or a redirect to the login page when they are not authenticated. Unexpected exceptions become a
 generic 500 without a traceback in the body.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.errors import SalesAgentError
+from core.errors import RateLimitedError, SalesAgentError
 from portal.auth import AuthenticationError
 
 log = logging.getLogger("salesagent.portal")
@@ -41,10 +43,19 @@ def _is_ui(request: Request) -> bool:
     return request.url.path.startswith(UI_PREFIX)
 
 
-def _ui_page(request: Request, status: int, message: str) -> Response:
+def _ui_page(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
-                                      status_code=status)
+                                      status_code=status, headers=headers)
+
+
+def _headers_for(exc: SalesAgentError) -> dict[str, str] | None:
+    """Return the headers an error's status promises: ``WWW-Authenticate`` on 401, ``Retry-After`` on 429."""
+    if isinstance(exc, AuthenticationError):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, RateLimitedError):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
 
 
 async def domain_error_handler(request: Request, exc: Exception) -> Response:
@@ -53,11 +64,11 @@ async def domain_error_handler(request: Request, exc: Exception) -> Response:
     status = exc.http_status
     if status >= 500:
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+    headers = _headers_for(exc)
     if _is_ui(request):
         if isinstance(exc, AuthenticationError):
             return RedirectResponse("/", status_code=303)
-        return _ui_page(request, status, str(exc))
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else None
+        return _ui_page(request, status, str(exc), headers)
     return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
 
@@ -72,10 +83,11 @@ async def validation_error_handler(request: Request, exc: Exception) -> Response
 
 
 async def http_error_handler(request: Request, exc: Exception) -> Response:
-    """Framework errors (unknown path, wrong method) keep their status, as HTML on pages."""
+    """Framework errors (unknown path, wrong method, a body over the limit) keep their status and headers, as
+    HTML on pages."""
     assert isinstance(exc, StarletteHTTPException)
     if _is_ui(request):
-        return _ui_page(request, exc.status_code, str(exc.detail))
+        return _ui_page(request, exc.status_code, str(exc.detail), exc.headers)
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 

@@ -18,6 +18,10 @@ from agent import RecommendationPublic
 from store.models import ApprovalStatus, EventType, LegalBasis
 
 ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+DB_INT_MAX = 2**31 - 1
+"""The largest value every supported database holds in an ``INTEGER`` column (Postgres: int32; SQLite: int64).
+Ids and versions from a client are checked against it at the edge: a larger one is 422, not an overflow (500)
+deep in the driver."""
 
 
 def premise_texts(premises: list[Any]) -> list[str]:
@@ -105,6 +109,9 @@ class EventCreate(BaseModel):
     session_id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
     sku: str | None = Field(default=None, min_length=1, max_length=64)
     query: str | None = Field(default=None, min_length=1, max_length=500)
+    rec_request_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=ID_PATTERN)
+    """The recommendation list the click came from, when the shop knows it (measurement only; without it the
+    click is attributed to the last impression of the same product for the company)."""
 
     @model_validator(mode="after")
     def _needs(self) -> EventCreate:
@@ -159,6 +166,8 @@ class ErasureReport(BaseModel):
     conversations_detached: int
     tokens_revoked: int
     protected_rows_deleted: int
+    event_queries_erased: int = 0
+    """Search texts of the company's behaviour events cleared (events carry no contact, so all of them)."""
     kept: list[str]
 
 
@@ -229,14 +238,14 @@ class ApproveRequest(BaseModel):
     """Approve a pending request; ``expected_version`` guards against deciding on a stale view."""
 
     note: str | None = Field(default=None, max_length=1000)
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: int | None = Field(default=None, ge=0, le=DB_INT_MAX)
 
 
 class RejectRequest(BaseModel):
     """Reject a pending request; the note is required (it tells the customer and the audit why)."""
 
     note: str = Field(min_length=1, max_length=1000)
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: int | None = Field(default=None, ge=0, le=DB_INT_MAX)
 
     @field_validator("note")
     @classmethod

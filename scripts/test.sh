@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-MYPY_PACKAGES="core messages store retrieval ranking guardrails measurement tools agent portal evals salesagent"
+MYPY_PACKAGES="core messages store retrieval merchandising ranking guardrails measurement advisor personalisation followups oversight tools agent portal evals salesagent"
 # PostgreSQL server binaries for tests/store/test_postgres.py (a throwaway cluster; skipped without them).
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \

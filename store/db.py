@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Table, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, create_engine
 
-from core.config import Settings
+from core.config import Settings, owner_only
 from core.errors import ConfigError
+
+
+def _owner_only_file(database: str | None) -> None:
+    """Create a SQLite database file readable by its owner only (SQLite gives its -wal and -shm files the same
+    mode), or tighten one of ours that others may read: it holds contacts' e-mails and NIPs."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # an empty file is an empty SQLite database
+    except OSError:
+        return  # the folder is missing or not ours: SQLite reports it when it opens the file
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists():
+            owner_only(part)
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -22,6 +39,7 @@ def make_engine(settings: Settings) -> Engine:
             settings.ensure_dirs()
         except OSError as err:
             raise ConfigError(f"cannot create the data dir {settings.data_dir}: {err.strerror or err}") from None
+        _owner_only_file(make_url(url).database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -65,6 +83,17 @@ def ping(engine: Engine) -> None:
 
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+def integrity_check(engine: Engine) -> str:
+    """Return SQLite's ``PRAGMA integrity_check`` verdict (``ok`` for a sound file; the load and fault suite runs
+    it after killing the server), or ``n/a`` on another database."""
+    from sqlalchemy import text
+
+    if engine.dialect.name != "sqlite":
+        return "n/a"
+    with engine.connect() as conn:
+        return str(conn.execute(text("PRAGMA integrity_check")).scalar())
 
 
 def create_all(engine: Engine) -> None:

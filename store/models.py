@@ -106,6 +106,25 @@ class AuthToken(SQLModel, table=True):
     role: str = Field(max_length=16)  # customer | sales | admin
     created_at: datetime = Field(default_factory=utcnow)
     revoked: bool = False
+    expires_at: datetime | None = None
+    """When the token stops working; empty: it does not expire (revoke or rotate it)."""
+
+
+class PageSession(SQLModel, table=True):
+    """A logged-in browser. The cookie holds a random session id, never the API token; this table keeps only
+    the id's SHA-256 and the token it was opened with (revoking or rotating the token ends its sessions)."""
+
+    __tablename__ = "page_session"
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(unique=True, index=True, max_length=64)
+    token_id: int = Field(foreign_key="authtoken.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    """The last request of the session (updated at most once a minute): the idle expiry counts from here."""
+    expires_at: datetime
+    """The absolute end of the session, however busy it is."""
+    revoked_at: datetime | None = None
+    """Set by logout (or when its token is revoked or rotated)."""
 
 
 # --- catalogue ----------------------------------------------------------------------------------------------------
@@ -311,3 +330,145 @@ class AuditLog(SQLModel, table=True):
     entity: str = Field(max_length=64)
     entity_id: str = Field(max_length=64, index=True)
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# --- follow-up e-mails (issue 19): the outbox and the contacts' e-mail consent ------------------------------------
+
+
+class FollowupStatus(str, enum.Enum):
+    """Where a follow-up e-mail is: planned and waiting (``queued``), claimed by a sender (``sending``), waiting
+    for another try after a temporary failure (``retry``), ``sent``, failed for good (``failed``), no longer
+    eligible at send time (``cancelled``), not eligible when planned (``skipped``), or the control arm's "would
+    have received" (``control``)."""
+
+    queued = "queued"
+    sending = "sending"
+    retry = "retry"
+    sent = "sent"
+    failed = "failed"
+    cancelled = "cancelled"
+    skipped = "skipped"
+    control = "control"
+
+
+class FollowupEmail(SQLModel, table=True):
+    """One follow-up decision per (contact, triggering session): the outbox row of an e-mail to send, or the
+    recorded reason none is sent. Holds SKUs and numbers only; the contact's name and address are read at
+    rendering."""
+
+    __tablename__ = "followup_email"
+    __table_args__ = (UniqueConstraint("contact_id", "session_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    session_id: str = Field(max_length=64)
+    """The browsing session that triggered it (the abandoned visit)."""
+    status: FollowupStatus = Field(default=FollowupStatus.queued, index=True)
+    reason: str | None = Field(default=None, max_length=64)
+    """Why it is skipped, cancelled or failed (a skip reason of ``followups.models``)."""
+    arm: str = Field(default="outside", max_length=16)
+    """The company's experiment arm when planned: treatment | control | outside."""
+    legal_basis: str | None = Field(default=None, max_length=32)
+    """The basis the e-mail is sent on: ``consent`` or ``legitimate_interest`` (when the operator allows it)."""
+    language: str = Field(default="pl", max_length=8)
+    visit_started_at: datetime
+    visit_ended_at: datetime
+    due_at: datetime = Field(index=True)
+    """When it is to be sent (the configured delay after the visit)."""
+    viewed_sku: str | None = Field(default=None, max_length=64)
+    skus: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """The products of the e-mail: the viewed one, then the accessories."""
+    premises: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Each product's premise in numbers (views; orders together / orders with the viewed product)."""
+    rec_request_id: str | None = Field(default=None, max_length=64, index=True)
+    """The e-mail's shown list in the measurement log (impressions, clicks)."""
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claimed_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = None
+    message_id: str | None = Field(default=None, max_length=200)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EmailConsent(SQLModel, table=True):
+    """A contact's own choice about commercial e-mail: given (``granted``) or withdrawn, e.g. by the
+    unsubscribe link. Without a row the company's ``marketing_consent`` applies."""
+
+    __tablename__ = "email_consent"
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", unique=True, index=True)
+    granted: bool
+    via: str = Field(max_length=64)
+    """How it was recorded: ``unsubscribe_link``, ``one_click`` (RFC 8058), ``staff``, ``import``."""
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+# --- merchandising rules (issue 24, part 2): pin, boost, bury, hide; staff-managed, audited ----------------------
+
+
+class MerchAction(str, enum.Enum):
+    """What a rule does: put one product at a position, move matching products up or down, or leave them out."""
+
+    pin = "pin"
+    boost = "boost"
+    bury = "bury"
+    hide = "hide"
+
+
+class MerchTarget(str, enum.Enum):
+    """What a rule matches: one SKU, a brand, a category (a part of the category path) or an attribute value."""
+
+    sku = "sku"
+    brand = "brand"
+    category = "category"
+    attribute = "attribute"
+
+
+class MerchSurface(str, enum.Enum):
+    """Where a rule applies: the catalogue search or the recommendation blend (none: both)."""
+
+    search = "search"
+    recommendations = "recommendations"
+
+
+class MerchRuleBase(SQLModel):
+    """A merchandising rule as staff write it (validated by ``merchandising.models.RuleCreate``)."""
+
+    name: str = Field(max_length=120)
+    action: MerchAction
+    target: MerchTarget
+    value: str = Field(max_length=200)
+    """The SKU, brand, category text or attribute value matched (case-insensitive)."""
+    attribute: str | None = Field(default=None, max_length=64)
+    """The attribute's key, for ``target=attribute``."""
+    position: int | None = None
+    """1-based position of a pinned product."""
+    weight: float = 1.0
+    """Boost or bury strength on the list's 0..1 position scale: 1.0 moves a product past every unboosted one, 0.2
+    by a fifth of the list."""
+    query_is: str | None = Field(default=None, max_length=200)
+    query_contains: str | None = Field(default=None, max_length=200)
+    category: str | None = Field(default=None, max_length=200)
+    """Only when the list is about this category (the search's category filter, the product looked at)."""
+    segment: str | None = Field(default=None, max_length=64)
+    """Only for customers of this industry (never for a company that objected to profiling)."""
+    surface: MerchSurface | None = None
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+    enabled: bool = True
+    priority: int = 0
+    """Higher first among rules of the same action (pins at one position, the order premises are listed in)."""
+
+
+class MerchRule(MerchRuleBase, table=True):
+    """A stored merchandising rule; every change writes an ``AuditLog`` row (entity ``merch_rule``)."""
+
+    __tablename__ = "merch_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    created_by: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1

@@ -17,13 +17,22 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "messages", "store", "retrieval", "ranking", "guardrails", "measurement", "tools", "agent",
-            "portal", "evals", "salesagent")
+            "portal", "evals", "salesagent",
+            "followups",
+            "oversight",
+            "personalisation",
+            "advisor", "merchandising")
 FLOORS: dict[str, int] = {
     "core": 0, "messages": 0,
     "store": 1,
     "guardrails": 2, "retrieval": 2,
     "ranking": 3, "measurement": 3,
     "tools": 4,
+    "followups": 4,
+    "oversight": 4,
+    "advisor": 3,
+    "merchandising": 2,
+    "personalisation": 3,
     "agent": 5,
     "portal": 6, "evals": 6,
     "salesagent": 7,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from portal import services
-from portal.deps import SessionDep, StaffDep
+from portal.deps import RowId, SessionDep, StaffDep
 from portal.schemas import ApprovalDetail, ApprovalList, ApproveRequest, RejectRequest
 from store.models import ApprovalStatus
 
@@ -19,14 +19,14 @@ def get_approvals(user: StaffDep, session: SessionDep, status: ApprovalStatus | 
 
 
 @router.get("/{approval_id}", response_model=ApprovalDetail, responses={401: {}, 403: {}, 404: {}})
-def get_approval(approval_id: int, user: StaffDep, session: SessionDep) -> ApprovalDetail:
+def get_approval(approval_id: RowId, user: StaffDep, session: SessionDep) -> ApprovalDetail:
     """One approval with its audit trail."""
     return services.approval_detail(session, user, approval_id)
 
 
 @router.post("/{approval_id}/approve", response_model=ApprovalDetail,
              responses={401: {}, 403: {}, 404: {}, 409: {"description": "already decided or expired"}})
-def approve(approval_id: int, user: StaffDep, session: SessionDep,
+def approve(approval_id: RowId, user: StaffDep, session: SessionDep,
             body: ApproveRequest | None = None) -> ApprovalDetail:
     """Approve a pending request (exactly once)."""
     body = body or ApproveRequest()
@@ -36,7 +36,7 @@ def approve(approval_id: int, user: StaffDep, session: SessionDep,
 
 @router.post("/{approval_id}/reject", response_model=ApprovalDetail,
              responses={401: {}, 403: {}, 404: {}, 409: {"description": "already decided or expired"}})
-def reject(approval_id: int, body: RejectRequest, user: StaffDep, session: SessionDep) -> ApprovalDetail:
+def reject(approval_id: RowId, body: RejectRequest, user: StaffDep, session: SessionDep) -> ApprovalDetail:
     """Reject a pending request; the note is required."""
     return services.decide_approval(session, user, approval_id, approve=False, note=body.note,
                                     expected_version=body.expected_version)

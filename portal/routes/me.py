@@ -23,9 +23,10 @@ router = APIRouter(tags=["customer"])
 @router.post("/events", response_model=EventPublic, status_code=201, responses={401: {}, 403: {}, 404: {}})
 def post_event(body: EventCreate, user: CustomerDep, session: SessionDep, resources: ResourcesDep,
                after: BackgroundTasks) -> EventPublic:
-    """Record a behaviour event; its legal basis comes from the company's consent state. An event about a
-    product with a usable legal basis updates the company's recommendations right after the response."""
-    event = services.record_event(session, user, body)
+    """Record a behaviour event; its legal basis comes from the company's consent state, and a search ``query`` is
+    stored masked like chat text. An event about a product with a usable legal basis updates the company's
+    recommendations right after the response."""
+    event = services.record_event(resources, session, user, body)
     if event.sku is not None and event.legal_basis != LegalBasis.none:
         after.add_task(services.refresh_customer_model, resources, user)
     return event
@@ -49,7 +50,8 @@ def get_my_data(user: CustomerDep, session: SessionDep) -> DataExport:
 
 @router.delete("/me", response_model=ErasureReport, responses={401: {}, 403: {}})
 def delete_me(user: CustomerDep, session: SessionDep) -> ErasureReport:
-    """Erase the caller's personal data (aggregates are kept); the caller's tokens stop working."""
+    """Erase the caller's personal data (aggregates are kept, the company's event query texts are not); the
+    caller's tokens and page sessions stop working."""
     return services.erase_contact(session, user)
 
 

@@ -1,7 +1,9 @@
 """Server-rendered pages: token login, the customer chat page, the "why?" page and the staff approval queue.
 
-Pages authenticate with an HttpOnly, SameSite=Strict cookie set at login; every form carries a token derived
-from the cookie (``verify_form``). They call the same services as the API.
+Logging in with a token opens a server-side page session; its random id (never the token) is the HttpOnly,
+SameSite=Strict cookie. Every form carries a token derived from that cookie (the login form: from a nonce
+cookie set with the form), and a post whose Origin is another site is refused (``verify_form``,
+``verify_login_form``). Logout ends the session. They call the same services as the API.
 """
 
 from __future__ import annotations
@@ -12,59 +14,82 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal import services
-from portal.auth import Customer, Principal, Staff, csrf_for
+from portal.auth import Customer, Principal, Staff, csrf_for, new_secret
 from portal.deps import (
     COOKIE_NAME,
+    LOGIN_COOKIE,
     FormChecked,
+    FormVersion,
+    LoginFormChecked,
+    LoginLimited,
+    PageChatLimited,
     PageCustomer,
     PageStaff,
     PageUser,
+    RateLimitsDep,
     ResourcesDep,
+    RowId,
     SessionDep,
     SettingsDep,
     TurnGateDep,
+    client_ip,
 )
 from portal.schemas import ApproveRequest, ChatRequest, OptOutRequest, RejectRequest
+from portal.services.pages import current_page_user, end_session, start_session
 from store.models import ApprovalStatus
 
 router = APIRouter(include_in_schema=False)
-COOKIE_MAX_AGE = 8 * 3600
+LOGIN_FORM_MAX_AGE = 3600
 
 
 def render(request: Request, name: str, caller: Principal | Customer | Staff | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
-    """Return a rendered template with the caller and its form token in the context."""
-    token = request.cookies.get(COOKIE_NAME) or ""
+    """Return a rendered template with the caller and its form token (from the session cookie) in the context."""
+    session_id = request.cookies.get(COOKIE_NAME) or ""
     principal = caller.principal if isinstance(caller, Customer | Staff) else caller
-    base = {"user": principal, "csrf": csrf_for(token) if token and principal else ""}
+    base = {"user": principal, "csrf": csrf_for(session_id) if session_id and principal else ""}
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
         request, name, base | context, status_code=status_code)
 
 
-@router.get("/", response_class=HTMLResponse)
-def login_page(request: Request, session: SessionDep) -> Response:
-    """The token login form (or straight to the caller's page when the cookie is valid)."""
-    principal = services.try_login(session, request.cookies.get(COOKIE_NAME))
-    if principal is not None:
-        return RedirectResponse(services.home_for(principal), status_code=303)
-    return render(request, "login.html", None, error=None)
-
-
-@router.post("/ui/login", response_class=HTMLResponse)
-def login(request: Request, session: SessionDep, token: Annotated[str, Form(max_length=200)]) -> Response:
-    """Check a pasted token, set the cookie and go to the customer or staff page."""
-    principal = services.try_login(session, token.strip())
-    if principal is None:
-        return render(request, "login.html", None, status_code=401, error="Unknown or revoked token.")
-    response = RedirectResponse(services.home_for(principal), status_code=303)
-    response.set_cookie(COOKIE_NAME, token.strip(), max_age=COOKIE_MAX_AGE, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https")
+def _login_form(request: Request, status_code: int = 200, error: str | None = None) -> HTMLResponse:
+    """The login form with its form token, setting the nonce cookie it is derived from when there is none."""
+    nonce = request.cookies.get(LOGIN_COOKIE) or new_secret()
+    response = render(request, "login.html", None, status_code=status_code, error=error, csrf=csrf_for(nonce))
+    if request.cookies.get(LOGIN_COOKIE) != nonce:
+        response.set_cookie(LOGIN_COOKIE, nonce, max_age=LOGIN_FORM_MAX_AGE, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
     return response
 
 
-@router.post("/ui/logout")
-def logout() -> Response:
-    """Forget the cookie."""
+@router.get("/", response_class=HTMLResponse)
+def login_page(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """The token login form (or straight to the caller's page when its session is live)."""
+    principal = current_page_user(session, settings, request.cookies.get(COOKIE_NAME))
+    if principal is not None:
+        return RedirectResponse(services.home_for(principal), status_code=303)
+    return _login_form(request)
+
+
+@router.post("/ui/login", response_class=HTMLResponse, dependencies=[LoginLimited, LoginFormChecked])
+def login(request: Request, session: SessionDep, settings: SettingsDep,
+          token: Annotated[str, Form(max_length=200)]) -> Response:
+    """Check a pasted token, open a page session (its id is the cookie) and go to the customer or staff page."""
+    principal = services.try_login(session, token.strip())
+    if principal is None:
+        return _login_form(request, status_code=401, error="Unknown, revoked or expired token.")
+    session_id = start_session(session, settings, principal, previous=request.cookies.get(COOKIE_NAME))
+    response = RedirectResponse(services.home_for(principal), status_code=303)
+    response.set_cookie(COOKIE_NAME, session_id, max_age=int(settings.session_absolute_hours * 3600),
+                        httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    response.delete_cookie(LOGIN_COOKIE)
+    return response
+
+
+@router.post("/ui/logout", dependencies=[FormChecked])
+def logout(request: Request, session: SessionDep) -> Response:
+    """End the page session (a copied cookie stops working too) and forget the cookie."""
+    end_session(session, request.cookies.get(COOKIE_NAME))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(COOKIE_NAME)
     return response
@@ -78,13 +103,15 @@ def chat_page(request: Request, user: PageCustomer, session: SessionDep, setting
                   max_chars=settings.max_message_chars, profiling=services.profiling_state(session, user))
 
 
-@router.post("/ui/chat", response_class=HTMLResponse, dependencies=[FormChecked])
+@router.post("/ui/chat", response_class=HTMLResponse, dependencies=[FormChecked, PageChatLimited])
 def chat_send(request: Request, user: PageCustomer, session: SessionDep, resources: ResourcesDep,
-              settings: SettingsDep, gate: TurnGateDep, message: Annotated[str, Form()],
+              settings: SettingsDep, gate: TurnGateDep, limits: RateLimitsDep, message: Annotated[str, Form()],
               conversation_id: Annotated[str, Form(max_length=36)] = "") -> Response:
     """Send one message and show the agent's answer with its recommendations and price requests."""
     body = services.parse_form(ChatRequest, message=message, conversation_id=conversation_id)
+    limits.before_turn(user.principal.token_id, client_ip(request), body.message)
     answer = services.chat(resources, session, user, body, gate=gate)
+    limits.after_turn(user.principal.token_id, client_ip(request), answer.approvals)
     return render(request, "chat.html", user, answer=answer, message=message,
                   conversation_id=answer.conversation_id, offers=services.company_approvals(session, user).data,
                   disclosure=answer.disclosure or services.disclosure_text(answer.language),
@@ -102,7 +129,7 @@ def profiling_form(user: PageCustomer, session: SessionDep, resources: Resources
 
 
 @router.get("/ui/recommendations/{recommendation_id}/why", response_class=HTMLResponse)
-def why_page(request: Request, recommendation_id: int, user: PageUser, session: SessionDep) -> Response:
+def why_page(request: Request, recommendation_id: RowId, user: PageUser, session: SessionDep) -> Response:
     """Why one recommendation was made, in readable words."""
     return render(request, "why.html", user, why=services.explain(session, user, recommendation_id))
 
@@ -117,9 +144,8 @@ def staff_page(request: Request, user: PageStaff, session: SessionDep,
 
 
 @router.post("/ui/approvals/{approval_id}/approve", dependencies=[FormChecked])
-def approve_form(approval_id: int, user: PageStaff, session: SessionDep,
-                 note: Annotated[str, Form(max_length=1000)] = "",
-                 expected_version: Annotated[int | None, Form()] = None) -> Response:
+def approve_form(approval_id: RowId, user: PageStaff, session: SessionDep,
+                 note: Annotated[str, Form(max_length=1000)] = "", expected_version: FormVersion = None) -> Response:
     """Approve from the staff page, then back to the queue."""
     body = services.parse_form(ApproveRequest, note=note.strip() or None, expected_version=expected_version)
     services.decide_approval(session, user, approval_id, approve=True, note=body.note,
@@ -128,9 +154,8 @@ def approve_form(approval_id: int, user: PageStaff, session: SessionDep,
 
 
 @router.post("/ui/approvals/{approval_id}/reject", dependencies=[FormChecked])
-def reject_form(approval_id: int, user: PageStaff, session: SessionDep,
-                note: Annotated[str, Form(max_length=1000)] = "",
-                expected_version: Annotated[int | None, Form()] = None) -> Response:
+def reject_form(approval_id: RowId, user: PageStaff, session: SessionDep,
+                note: Annotated[str, Form(max_length=1000)] = "", expected_version: FormVersion = None) -> Response:
     """Reject from the staff page (a note is required), then back to the queue."""
     body = services.parse_form(RejectRequest, note=note, expected_version=expected_version)
     services.decide_approval(session, user, approval_id, approve=False, note=body.note,

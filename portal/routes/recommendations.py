@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from portal import services
-from portal.deps import CurrentUser, CustomerDep, ResourcesDep, SessionDep
+from portal.deps import CurrentUser, CustomerDep, ResourcesDep, RowId, SessionDep
 from portal.schemas import RecommendationList, RecommendationQuery, WhyPublic
 
 router = APIRouter(prefix="/recommendations", tags=["customer"])
@@ -22,6 +22,6 @@ def get_recommendations(query: Annotated[RecommendationQuery, Query()], user: Cu
 
 
 @router.get("/{recommendation_id}/why", response_model=WhyPublic, responses={401: {}, 403: {}, 404: {}})
-def get_why(recommendation_id: int, user: CurrentUser, session: SessionDep) -> WhyPublic:
+def get_why(recommendation_id: RowId, user: CurrentUser, session: SessionDep) -> WhyPublic:
     """The stored premises of one recommendation in readable words (own company only; staff may read all)."""
     return services.explain(session, user, recommendation_id)

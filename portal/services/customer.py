@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlmodel import Session, SQLModel
 
 from core.errors import NotFoundError
 from guardrails.consent import record_profiling_choice
+from measurement.experiment import arm_of
 from portal.auth import Customer
 from portal.schemas import (
     CustomerApprovalList,
@@ -22,14 +24,18 @@ from portal.schemas import (
     OptOutRequest,
     ProfilingStatePublic,
 )
-from store import accounts, approvals, catalog, companies, conversations, orders
+from store import accounts, approvals, catalog, companies, conversations, orders, sessions
+from store import measurement as measurement_log
 from store.audit import add_audit
-from store.models import Company, LegalBasis
+from store.models import Company, EventType, LegalBasis
 from tools.context import Resources
 
 logger = logging.getLogger(__name__)
 
-KEPT_ON_ERASURE = ["company record", "orders and order lines", "behaviour events (company level)",
+MEASURED_TYPES = frozenset({EventType.click, EventType.add_to_cart})
+"""Shop-front events the KPIs count (issue 18): clicks and carts are attributed to the impression before them."""
+
+KEPT_ON_ERASURE = ["company record", "orders and order lines", "behaviour events (company level, without query text)",
                    "recommendations", "price approvals", "conversations (without messages or contact)"]
 
 
@@ -52,8 +58,14 @@ def legal_basis_for(company: Company) -> LegalBasis:
     return basis
 
 
-def record_event(session: Session, customer: Customer, event: EventCreate) -> EventPublic:
-    """Store one behaviour event for the caller's company with the legal basis of its consent state."""
+EVENT_QUERY_CHARS = 500
+"""The length of ``Event.query``: a masked text longer than it (placeholders can be longer than what they
+replace) is cut to fit."""
+
+
+def record_event(resources: Resources, session: Session, customer: Customer, event: EventCreate) -> EventPublic:
+    """Store one behaviour event for the caller's company with the legal basis of its consent state; a search
+    text is stored masked like chat text (names, e-mails, phones, NIPs become placeholders; product codes stay)."""
     company = _company(session, customer.company_id)
     product_id = None
     if event.sku is not None:
@@ -61,8 +73,17 @@ def record_event(session: Session, customer: Customer, event: EventCreate) -> Ev
         if product is None:
             raise NotFoundError(f"unknown product sku: {event.sku}")
         product_id = product.id
+    query = resources.masker.mask(event.query).text[:EVENT_QUERY_CHARS] if event.query else None
     row = orders.add_event(session, session_id=event.session_id, company_id=customer.company_id, type=event.type,
-                           product_id=product_id, query=event.query, legal_basis=legal_basis_for(company))
+                           product_id=product_id, query=query, legal_basis=legal_basis_for(company))
+    if event.type in MEASURED_TYPES:
+        # the KPIs' copy (legitimate interest, never a ranking signal), in the same transaction as the behaviour row
+        now = datetime.now(UTC)
+        measurement_log.add_events(session, rows=[{
+            "event_id": f"portal-{event.type.value}:{uuid.uuid4().hex}", "ts": now, "session_id": event.session_id,
+            "company": company.external_id, "type": event.type.value, "sku": event.sku,
+            "rec_request_id": event.rec_request_id, "position": None, "surface": None, "revenue": None,
+            "currency": None, "variant": arm_of(session, company, at=now), "source": "portal"}], source="portal")
     session.commit()
     session.refresh(row)
     return EventPublic(id=row.id, type=row.type, session_id=row.session_id, sku=event.sku,  # type: ignore[arg-type]
@@ -123,16 +144,22 @@ def export_data(session: Session, customer: Customer) -> DataExport:
 
 
 def erase_contact(session: Session, customer: Customer) -> ErasureReport:
-    """Remove the calling contact's personal data, keep aggregates; the caller's tokens stop working."""
+    """Remove the calling contact's personal data, keep aggregates; the caller's tokens and page sessions stop
+    working, and the query texts of the company's events are erased (events carry no contact, so a search text
+    typed by this contact cannot be told from the others')."""
     contact = companies.get_contact(session, contact_id=customer.contact_id)
     if contact is None:
         raise NotFoundError(f"contact {customer.contact_id} not found")
     erased = companies.erase_contact(session, contact=contact)
+    queries = sessions.erase_event_queries(session, company_id=customer.company_id)
     tokens = accounts.revoke_contact_tokens(session, contact_id=customer.contact_id)
+    sessions.revoke_token_page_sessions(session, token_ids=sessions.contact_token_ids(
+        session, contact_id=customer.contact_id), now=datetime.now(UTC))
     report = ErasureReport(contact_id=customer.contact_id, contact_anonymised=True,
                            messages_deleted=erased.messages_deleted,
                            conversations_detached=erased.conversations_detached, tokens_revoked=tokens,
-                           protected_rows_deleted=erased.protected_rows_deleted, kept=KEPT_ON_ERASURE)
+                           protected_rows_deleted=erased.protected_rows_deleted, event_queries_erased=queries,
+                           kept=KEPT_ON_ERASURE)
     add_audit(session, actor=customer.actor, action="erasure", entity="contact", entity_id=customer.contact_id,
               details=report.model_dump(exclude={"kept"}) | {"company_id": customer.company_id})
     session.commit()

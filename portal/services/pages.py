@@ -1,4 +1,5 @@
-"""Helpers of the server-rendered pages: login by token, form parsing, the staff queue with audit trails."""
+"""Helpers of the server-rendered pages: login by token (opening a page session), logout (ending it), form
+parsing, the staff queue with audit trails."""
 
 from __future__ import annotations
 
@@ -7,9 +8,19 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
+from core.config import Settings
 from core.errors import InputError
 from guardrails.output_checks import DISCLOSURE_EN, DISCLOSURE_PL
-from portal.auth import AuthenticationError, Principal, Staff, authenticate
+from portal.auth import (
+    AuthenticationError,
+    Principal,
+    SessionPolicy,
+    Staff,
+    authenticate,
+    close_page_session,
+    open_page_session,
+    page_principal,
+)
 from portal.errors import readable_validation_error
 from portal.schemas import ApprovalDetail
 from portal.services.approvals import approval_detail, list_approvals
@@ -18,13 +29,37 @@ from store.models import ApprovalStatus
 M = TypeVar("M", bound=BaseModel)
 
 
-
 def try_login(session: Session, token: str | None) -> Principal | None:
-    """Return the principal of a pasted token, or None when it is unknown or revoked."""
+    """Return the principal of a pasted token, or None when it is unknown, revoked or expired."""
     try:
         return authenticate(session, token)
     except AuthenticationError:
         return None
+
+
+def current_page_user(session: Session, settings: Settings, session_id: str | None) -> Principal | None:
+    """Return the principal of a page session cookie, or None when there is no live session."""
+    try:
+        principal = page_principal(session, session_id, SessionPolicy.of(settings))
+    except AuthenticationError:
+        return None
+    session.commit()
+    return principal
+
+
+def start_session(session: Session, settings: Settings, principal: Principal, previous: str | None = None) -> str:
+    """Open a page session for a principal that just logged in (ending the browser's ``previous`` one, if any:
+    a login never keeps an old session id alive); return the session id for the cookie."""
+    close_page_session(session, previous)
+    session_id = open_page_session(session, principal, SessionPolicy.of(settings))
+    session.commit()
+    return session_id
+
+
+def end_session(session: Session, session_id: str | None) -> None:
+    """End a page session (logout): its cookie stops working even if it was copied."""
+    close_page_session(session, session_id)
+    session.commit()
 
 
 def home_for(principal: Principal) -> str:

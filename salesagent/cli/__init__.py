@@ -23,7 +23,12 @@ from salesagent.cli import ranking as _ranking  # noqa: F401
 from salesagent.cli import guard as _guard  # noqa: F401
 from salesagent.cli import agent as _agent  # noqa: F401
 from salesagent.cli import measurement as _measurement  # noqa: F401
+from salesagent.cli import oversight as _oversight  # noqa: F401
 from salesagent.cli import serve as _serve  # noqa: F401
+from salesagent.cli import followups as _followups  # noqa: F401
+from salesagent.cli import advise as _advise  # noqa: F401
+from salesagent.cli import merchandising as _merchandising  # noqa: F401
+from salesagent.cli import evalreport as _evalreport  # noqa: F401
 
 
 def main() -> None:

@@ -32,11 +32,11 @@ def print_demo_access(settings: Settings, engine: Engine, *, host: str | None = 
     """Issue fresh demo tokens (two customers, a sales and an admin user), print them with the URLs, return them."""
     from sqlmodel import Session
 
-    from portal.auth import issue_demo_tokens
+    from portal.auth import issue_demo_tokens, token_expiry
 
     console = console or Console()
     with Session(engine) as session:
-        tokens = issue_demo_tokens(session)
+        tokens = issue_demo_tokens(session, expires_at=token_expiry(settings))
     for name, url in portal_urls(host or settings.host, port or settings.port).items():
         console.print(f"{name:>16}: {url}", highlight=False)
     console.print("demo tokens (paste one on the login page, or send 'Authorization: Bearer <token>'):")
@@ -61,23 +61,27 @@ def run_server(settings: Settings, *, host: str | None = None, port: int | None 
 
     One worker builds the app in this process; several workers each build their own from the environment
     (``salesagent.wiring:portal_app_from_env``), which needs a Qdrant server: the embedded engine is single-process.
+    The follow-up e-mail scheduler (``followups.scheduler``) runs once, in this process, while the server runs.
     """
     import uvicorn
 
+    from followups.scheduler import scheduled
     from store.db import make_engine
     from store.migrate import require_schema
 
     host = host or settings.host
     port = port or settings.port
     check_workers(settings, workers)
-    require_schema(make_engine(settings))
-    if workers > 1:
-        uvicorn.run("salesagent.wiring:portal_app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level=log_level)
-        return
-    from salesagent.wiring import portal_app
+    engine = make_engine(settings)
+    require_schema(engine)
+    with scheduled(settings, engine):  # follow-up e-mails every followup_interval_minutes (0: off), in this process
+        if workers > 1:
+            uvicorn.run("salesagent.wiring:portal_app_from_env", factory=True, host=host, port=port,
+                        workers=workers, log_level=log_level)
+            return
+        from salesagent.wiring import portal_app
 
-    uvicorn.run(portal_app(settings), host=host, port=port, log_level=log_level)
+        uvicorn.run(portal_app(settings), host=host, port=port, log_level=log_level)
 
 
 @app.command()

@@ -8,52 +8,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from portal_dataset import Seeded, bearer, seed
-from sqlalchemy.engine import Engine
+from portal_dataset import bearer
+from portal_world import World, build_world, make_settings
 from sqlmodel import Session
 
-from core.config import Settings, apply_offline_env
 from portal.auth import issue_token
 from store.models import Company, Contact
 
-
-@dataclass(frozen=True)
-class World:
-    """Everything the portal tests share."""
-
-    settings: Settings
-    engine: Engine
-    resources: Any
-    ids: Seeded
-
-
-def make_settings(data_dir: Path, **overrides: Any) -> Settings:
-    """Settings for a test portal: a fresh data dir, no LLM (the rule planner answers), small message limit."""
-    s = Settings(data_dir=data_dir, _env_file=None, llm_base_url=None, max_message_chars=500,  # type: ignore[call-arg]
-                 **overrides)
-    s.ensure_dirs()
-    apply_offline_env(s)
-    return s
-
-
-def build_world(data_dir: Path) -> World:
-    """Seed a database in ``data_dir`` and build the real resources over it."""
-    from salesagent.wiring import build_resources
-    from store.db import create_all, make_engine
-
-    settings = make_settings(data_dir)
-    engine = make_engine(settings)
-    create_all(engine)
-    with Session(engine) as session:
-        ids = seed(session)
-    resources = build_resources(settings, engine=engine)
-    return World(settings=settings, engine=engine, resources=resources, ids=ids)
+__all__ = ["World", "bearer", "make_settings"]
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +34,17 @@ def app(world: World) -> Any:
     from portal.app import create_app
 
     return create_app(world.settings, world.resources)
+
+
+@pytest.fixture
+def app_with(world: World) -> Any:
+    """Return a factory: a portal app over the shared resources with some settings changed (``**overrides``)."""
+    from portal.app import create_app
+
+    def make(**overrides: Any) -> Any:
+        return create_app(make_settings(world.settings.data_dir, **overrides), world.resources)
+
+    return make
 
 
 @pytest.fixture(scope="session")

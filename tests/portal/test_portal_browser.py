@@ -7,14 +7,11 @@ discount and sees it pending; staff logs in and approves it with the audit trail
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from live_server import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -23,39 +20,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Serve the shared app with uvicorn in a thread; yield its base URL."""
-    yield from _serve(app)
-
-
-def _serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:  # wait for the socket (an event, not a fixed sleep: poll until it answers)
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-    yield base
-    srv.should_exit = True
-    thread.join(timeout=10)
+    yield from serve(app)
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +42,9 @@ def _login(browser, base: str, token: str):  # type: ignore[no-untyped-def]
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(30_000)
+    page.csp_violations = []  # issue 17: the CSP forbids inline script and style; the pages must need none
+    page.on("console", lambda msg: page.csp_violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
     page.goto(f"{base}/")
     page.fill("#token", token)
     page.click("#login-submit")
@@ -95,7 +66,7 @@ def test_customer_and_staff_flow_on_the_generated_demo(demo_resources, browser) 
         issued = issue_demo_tokens(session, customers=1)
     customer_token = next(t.token for t in issued if t.role == "customer")
     sales_token = next(t.token for t in issued if t.role == "sales")
-    serving = _serve(create_app(demo_resources.settings, demo_resources))
+    serving = serve(create_app(demo_resources.settings, demo_resources))
     base = next(serving)
     try:
         _customer_and_staff_flow(browser, base, customer_token, sales_token)
@@ -167,5 +138,13 @@ def _customer_and_staff_flow(browser, server: str, customer_token: str, sales_to
     expect(told).to_contain_text("PLN net")
     assert told.get_attribute("data-approval") == approval_id
     expect(customer.locator("#reply")).to_contain_text(f"#{approval_id}")
+
+    # logout ends the page session: the chat page goes back to the login form
+    customer.click("#logout")
+    expect(customer).to_have_url(f"{server}/")
+    customer.goto(f"{server}/ui/chat")
+    expect(customer.locator("#login-form")).to_be_visible()
+    assert customer.csp_violations == [] and staff.csp_violations == [], (customer.csp_violations,
+                                                                          staff.csp_violations)
     customer.context.close()
     staff.context.close()

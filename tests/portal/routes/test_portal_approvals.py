@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from fastapi.testclient import TestClient
+from page_client import login
 from sqlmodel import Session
 
 from guardrails.approvals import request_price_change
@@ -145,8 +146,7 @@ def test_the_decider_sees_catalogue_prices_and_what_a_percent_discount_grants(  
     assert body["discounted_prices"] == {"S201-B16": "16.64"}  # 18.49 less 10 %
     priced = client.get(f"/approvals/{pending()}", headers=h["sales"]).json()
     assert priced["catalogue_prices"] == {"S201-B16": "18.49"} and priced["discounted_prices"] == {}
-    staff = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
-    assert staff.post("/ui/login", data={"token": tokens["sales"]}).status_code == 303
+    staff = login(app, tokens["sales"])
     page = staff.get("/ui/staff").text
     card = page[page.index(f'id="approval-{approval_id}"'):]
     assert "18.49 PLN" in card[:2000] and "16.64 PLN</strong> if approved" in card[:2000]

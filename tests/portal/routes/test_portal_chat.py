@@ -89,6 +89,7 @@ def test_huge_body_is_413_before_parsing(client: TestClient, h) -> None:  # type
     r = client.post("/chat", content=b"{" + b" " * 2_000_000 + b"}", headers=h["a"] | {"Content-Type": "application/json"})
     assert r.status_code == 413
     assert r.json()["detail"] == "request body too large"
+    assert r.headers["connection"] == "close" and r.headers["x-content-type-options"] == "nosniff"
 
 
 def test_malformed_json_is_a_readable_422(client: TestClient, h) -> None:  # type: ignore[no-untyped-def]

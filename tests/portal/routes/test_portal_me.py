@@ -7,7 +7,7 @@ from portal_dataset import bearer
 from sqlmodel import Session, select
 
 from guardrails.approvals import request_price_change
-from store.models import AuditLog, Company, Contact, Conversation, Event, Message, Order
+from store.models import AuditLog, Company, Contact, Conversation, Event, MeasurementEvent, Message, Order
 
 
 def test_event_takes_the_legal_basis_from_the_company(client: TestClient, h) -> None:  # type: ignore[no-untyped-def]
@@ -26,6 +26,26 @@ def test_event_ignores_a_legal_basis_sent_by_the_client(client: TestClient, h, w
     with Session(world.engine) as s:
         row = s.get(Event, r.json()["id"])
     assert row is not None and row.legal_basis.value == "legitimate_interest" and row.company_id == world.ids.company_a
+
+
+def test_clicks_and_carts_reach_the_measurement_log_and_views_do_not(client: TestClient, h, world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: a shop-front click or add to cart is a measurement event (attributed by the KPIs), a view is not."""
+    for body in ({"type": "click", "session_id": "m-1", "sku": "RN-12", "rec_request_id": "rq-7"},
+                 {"type": "add_to_cart", "session_id": "m-1", "sku": "RN-12"},
+                 {"type": "view", "session_id": "m-1", "sku": "RN-12"}):
+        assert client.post("/events", json=body, headers=h["a"]).status_code == 201
+    with Session(world.engine) as s:
+        company = s.get(Company, world.ids.company_a)
+        rows = s.exec(select(MeasurementEvent).where(MeasurementEvent.session_id == "m-1")).all()
+    assert company is not None
+    assert sorted(r.type.value for r in rows) == ["add_to_cart", "click"]
+    assert {r.company for r in rows} == {company.external_id}
+    assert {r.sku for r in rows} == {"RN-12"}
+    assert {r.legal_basis.value for r in rows} == {"legitimate_interest"}
+    assert [r.rec_request_id for r in rows if r.type.value == "click"] == ["rq-7"]
+    r = client.post("/events", json={"type": "click", "session_id": "m-2", "sku": "RN-12", "rec_request_id": "a b"},
+                    headers=h["a"])
+    assert r.status_code == 422
 
 
 def test_event_bad_input(client: TestClient, h) -> None:  # type: ignore[no-untyped-def]
@@ -185,3 +205,40 @@ def test_opt_out_clears_the_loaded_model_rows_and_opt_in_restores_them(client: T
     finally:
         assert client.post("/me/profiling-opt-out", json={"opt_out": False}, headers=h["b"]).status_code == 200
     assert _seen(world, "PT-B") == before  # the history is back, the event from the objection is not
+
+
+# --- issue 17, item 5: event query text is masked like chat text and erased with the company ----------------------
+
+PERSONAL_QUERY = ("Jan Kowalski jan.kowalski@instal-pro.pl tel. 601 234 567 NIP 526-000-12-46 "
+                  "wyłącznik S201-B16")
+
+
+def test_event_query_text_is_masked_like_chat_text(client: TestClient, h, world) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/events", json={"type": "search", "session_id": "s-pii", "query": PERSONAL_QUERY},
+                    headers=h["a"])
+    assert r.status_code == 201, r.text
+    with Session(world.engine) as s:
+        stored = s.get(Event, r.json()["id"])
+    assert stored is not None and stored.query is not None
+    for value in ("jan.kowalski@instal-pro.pl", "601 234 567", "526-000-12-46", "Kowalski"):
+        assert value not in stored.query, stored.query
+        assert value not in r.json()["query"]
+    assert "S201-B16" in stored.query  # product codes survive, as in chat
+    assert stored.query == world.resources.masker.mask(PERSONAL_QUERY).text
+
+
+def test_erasure_erases_the_companys_event_query_texts(client: TestClient, new_customer, world) -> None:  # type: ignore[no-untyped-def]
+    token, company_id, contact_id = new_customer()
+    for query in ("bezpieczniki dla Ewa Fresh", "kabel YDYp 3x2,5"):
+        r = client.post("/events", json={"type": "search", "session_id": "s-er", "query": query},
+                        headers=bearer(token))
+        assert r.status_code == 201, r.text
+    client.post("/events", json={"type": "view", "session_id": "s-er", "sku": "RN-12"}, headers=bearer(token))
+    assert client.delete("/me", headers=bearer(token)).status_code == 200
+    with Session(world.engine) as s:
+        events = s.exec(select(Event).where(Event.company_id == company_id)).all()
+        audit = s.exec(select(AuditLog).where(AuditLog.action == "erasure",
+                                              AuditLog.entity_id == str(contact_id))).one()
+    assert len(events) == 3  # the events stay (company-level aggregates) ...
+    assert [e.query for e in events] == [None, None, None]  # ... without their text
+    assert audit.details["event_queries_erased"] == 2

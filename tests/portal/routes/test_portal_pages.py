@@ -3,48 +3,39 @@ drives the full flow in Chromium)."""
 
 from __future__ import annotations
 
-import re
-
 from fastapi.testclient import TestClient
+from page_client import csrf_of as _csrf
+from page_client import login as _login
+from page_client import page_client
 
 from portal.deps import COOKIE_NAME
 
 
-def _login(app, token: str) -> TestClient:  # type: ignore[no-untyped-def]
-    c = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
-    r = c.post("/ui/login", data={"token": token})
-    assert r.status_code == 303, r.text
-    return c
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert match, "no form token on the page"
-    return match.group(1)
-
-
 def test_login_page_and_bad_token(app) -> None:  # type: ignore[no-untyped-def]
-    c = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    c = page_client(app)
     r = c.get("/")
     assert r.status_code == 200 and 'id="login-form"' in r.text
-    r = c.post("/ui/login", data={"token": "sac_wrong"})
-    assert r.status_code == 401 and "Unknown or revoked token." in r.text
+    csrf = _csrf(r.text)
+    r = c.post("/ui/login", data={"token": "sac_wrong", "csrf": csrf})
+    assert r.status_code == 401 and "Unknown, revoked or expired token." in r.text
     assert COOKIE_NAME not in r.cookies
-    r = c.post("/ui/login", data={})
+    r = c.post("/ui/login", data={"token": "sac_wrong", "csrf": _csrf(r.text)})  # the form again: retry works
+    assert r.status_code == 401
+    r = c.post("/ui/login", data={"csrf": csrf})
     assert r.status_code == 422 and "token: Field required" in r.text
 
 
 def test_customer_login_sets_a_strict_httponly_cookie(app, tokens) -> None:  # type: ignore[no-untyped-def]
-    c = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
-    r = c.post("/ui/login", data={"token": tokens["a"]})
+    c = page_client(app)
+    r = c.post("/ui/login", data={"token": tokens["a"], "csrf": _csrf(c.get("/").text)})
     assert r.status_code == 303 and r.headers["location"] == "/ui/chat"
-    cookie = r.headers["set-cookie"]
+    cookie = next(v for v in r.headers.get_list("set-cookie") if v.startswith(f"{COOKIE_NAME}="))
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert c.get("/").headers["location"] == "/ui/chat"
     page = c.get("/ui/chat")
     assert page.status_code == 200
     assert 'id="ai-disclosure"' in page.text and 'id="chat-form"' in page.text
-    assert c.post("/ui/logout").headers["location"] == "/"
+    assert c.post("/ui/logout", data={"csrf": _csrf(page.text)}).headers["location"] == "/"
 
 
 def test_pages_without_a_cookie_go_to_login(app) -> None:  # type: ignore[no-untyped-def]
