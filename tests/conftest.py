@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from core.config import Settings, apply_offline_env
 
-pytest_plugins = ["tests.support.agent_fixtures"]
+pytest_plugins = ["tests.support.agent_fixtures", "tests.support.browser"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

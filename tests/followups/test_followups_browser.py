@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +17,6 @@ from sqlmodel import Session
 from followups.sender import run_once
 from tests.portal.live_server import serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AT_LOCAL = "2026-11-17T11:00"
 """PLAN_AT in Warsaw (the page's ``at`` is the shop's local time)."""
 
@@ -53,18 +49,6 @@ def staff_site(tmp_path_factory: pytest.TempPathFactory, resources: Any) -> Iter
     yield base, sales, customer, world
     next(serving, None)
     world.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium chromium-driver")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _page(browser: Any, base: str, token: str, width: int) -> Any:

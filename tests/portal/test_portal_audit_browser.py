@@ -15,10 +15,6 @@ from live_server import serve
 
 from oversight.report import show, show_gap
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -50,18 +46,6 @@ def audited_demo(demo_resources: Any) -> Iterator[tuple[str, str, str, dict[str,
     base = next(serving)
     yield base, sales, customer, report.to_dict()
     next(serving, None)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium chromium-driver")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _page(browser: Any, base: str, token: str, width: int) -> Any:

@@ -8,14 +8,9 @@ discount and sees it pending; staff logs in and approves it with the audit trail
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from live_server import serve
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,18 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Serve the shared app with uvicorn in a thread; yield its base URL."""
     yield from serve(app)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium chromium-driver")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _login(browser, base: str, token: str):  # type: ignore[no-untyped-def]

@@ -18,9 +18,6 @@ from live_server import serve
 
 from personalisation import SECTIONS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HISTORY = {"reorder", "recommended", "new_in_categories"}
 SALT = "home-browser-test"
 
@@ -94,18 +91,6 @@ def cast(world: Any, app: Any) -> Iterator[Cast]:
             if row is not None:
                 session.delete(row)
             session.commit()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium chromium-driver")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
