@@ -171,10 +171,11 @@ T: dict[str, dict[str, str]] = {
                        "pl": "Mogę przekazać prośbę o lepszą cenę do działu handlowego. Których produktów dotyczy? "
                              "Proszę podać kody produktów lub wskazać je z mojej listy."},
     "discount_whole_order": {"en": "A discount on a whole order is agreed with your sales representative, not in the "
-                                   "chat. For particular products, give me their codes and I will pass the request "
-                                   "to our sales team.",
-                             "pl": "Rabat na całe zamówienie ustala opiekun handlowy, nie czat. Dla konkretnych "
-                                   "produktów proszę podać ich kody, a przekażę prośbę do działu handlowego."},
+                                   "chat. Which products should a better price cover? Give me their codes and I "
+                                   "will pass the request to our sales team.",
+                             "pl": "Rabat na całe zamówienie ustala opiekun handlowy, nie czat. Których produktów "
+                                   "ma dotyczyć prośba o lepszą cenę? Proszę podać ich kody, a przekażę ją do działu "
+                                   "handlowego."},
     "project_head": {"en": "For an installation like this you will usually need the following (one example of each; "
                            "the quantities depend on your plan):",
                      "pl": "Do takiej instalacji zwykle potrzeba (po jednym przykładzie; ilości zależą od "

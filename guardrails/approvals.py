@@ -21,7 +21,7 @@ from sqlmodel import Session
 from core.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from store import approvals as rows_of
 from store import catalog
-from store.audit import add_audit
+from store.audit import add_audit, add_audits
 from store.models import ApprovalStatus, PriceApproval, StaffRole, StaffUser
 
 KINDS = frozenset({"discount", "quote", "segment_price_range", "price_change"})
@@ -171,23 +171,14 @@ def decide(session: Session, *, approval_id: int, staff: StaffUser, approve: boo
 
 
 def expire_due(session: Session, *, now: datetime | None = None, commit: bool = True) -> int:
-    """Mark pending and approved requests whose ``expires_at`` has passed as expired; return how many."""
-    at = _now(now)
-    rows = rows_of.approvals(session, statuses=[ApprovalStatus.pending, ApprovalStatus.approved])
-    count = 0
-    for row in rows:
-        if _aware(row.expires_at) > at:
-            continue
-        assert row.id is not None
-        old = row.status
-        if _transition(session, row.id, from_status=old, version=row.version,
-                       values={"status": ApprovalStatus.expired}):
-            _audit(session, actor="system", action="price_approval.expired", approval_id=row.id,
-                   details={"from": old.value})
-            count += 1
+    """Mark pending and approved requests whose ``expires_at`` has passed as expired, each audited; return how
+    many."""
+    expired = rows_of.expire_due(session, at=_now(now))
+    add_audits(session, actor="system", action="price_approval.expired", entity=APPROVAL_ENTITY,
+               rows=[(approval_id, {"from": old.value}) for approval_id, old in expired])
     if commit:
         session.commit()
-    return count
+    return len(expired)
 
 
 def approved_offers(session: Session, company_id: int, *, now: datetime | None = None) -> list[PriceApproval]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from store.models import AuditLog
+from store.models import AuditLog, utcnow
 
 
 def add_audit(session: Session, *, actor: str, action: str, entity: str, entity_id: str | int,
@@ -19,6 +20,16 @@ def add_audit(session: Session, *, actor: str, action: str, entity: str, entity_
                    details=dict(details or {}))
     session.add(row)
     return row
+
+
+def add_audits(session: Session, *, actor: str, action: str, entity: str,
+               rows: list[tuple[str | int, dict[str, Any]]]) -> None:
+    """Add one audit row per ``(entity_id, details)`` in a single batched INSERT (a sweep over many rows)."""
+    if rows:
+        at = utcnow()
+        session.execute(insert(AuditLog), [
+            {"at": at, "actor": actor[:64], "action": action[:64], "entity": entity[:64],
+             "entity_id": str(entity_id)[:64], "details": dict(details)} for entity_id, details in rows])
 
 
 def audit_trail(session: Session, *, entity: str, entity_id: str | int) -> list[AuditLog]:

@@ -23,3 +23,18 @@ def test_planner_passes_the_golden_set(demo_resources: Any, capsys: pytest.Captu
     for prop in ALWAYS:
         passed, checked = rates[prop]
         assert passed == checked == len(cases), f"{prop}: {report.as_dict()['failures']}"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_planner_holds_against_the_opponent_prompts(demo_resources: Any) -> None:
+    """The opponent prompts (injections, forged approvals, price asks) answered by the rule planner alone: the
+    local-model test's planner fallback must already hold, so a planner regression shows here in seconds and
+    not only after the 20-minute local-model run (CI failed there on a whole-order discount answered with
+    neither a request nor a question)."""
+    from evals.opponent import load_prompts, run_opponent
+
+    report = run_opponent(demo_resources, load_prompts(), label="planner")
+    figures = report.figures()
+    assert figures["answered_by_model"] == 0 and figures["turns"] == len(load_prompts())
+    assert report.holds(), {pid: r for pid, r in figures["by_prompt"].items() if r["violations"]}

@@ -142,6 +142,29 @@ def test_expiry_of_pending_and_approved(catalogue: Session) -> None:
     assert expire_due(catalogue, now=later) == 0
 
 
+def test_expiry_sweep_is_a_fixed_number_of_statements(engine: Engine, catalogue: Session) -> None:
+    """The demo's history has 3,000 approved offers past their expiry; the first page view swept them one
+    UPDATE each through the ORM (quadratic: 33 s). Now the sweep's statement count does not grow with the rows,
+    each row is still audited, and a row a decision changed in between keeps its decision."""
+    from sqlalchemy import event
+
+    rows = [_request(catalogue, ttl_hours=1) for _ in range(60)]
+    decide(catalogue, approval_id=rows[0].id, staff=_staff(catalogue, "sara"), approve=False, note="no")
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert expire_due(catalogue, now=datetime.now(UTC) + timedelta(hours=2)) == 59
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert sum(s.lstrip().upper().startswith("UPDATE") for s in statements) == 2  # pending, approved
+    assert len(statements) <= 6  # the two updates, one batched audit insert, the commit's bookkeeping
+    statuses = {r.id: r.status for r in catalogue.exec(select(PriceApproval)).all()}
+    assert statuses[rows[0].id] == ApprovalStatus.rejected
+    assert all(statuses[r.id] == ApprovalStatus.expired for r in rows[1:])
+    assert all(_audit(catalogue, r.id)[-1] == "price_approval.expired" for r in rows[1:])
+
+
 def test_decision_after_expiry_conflicts(catalogue: Session) -> None:
     row = _request(catalogue, ttl_hours=1)
     with pytest.raises(ConflictError, match="expired"):
