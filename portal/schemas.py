@@ -84,6 +84,9 @@ class RecommendationQuery(BaseModel):
 class RecommendationList(BaseModel):
     data: list[RecommendationPublic]
     count: int
+    rec_request_id: str | None = None
+    """The shown list's id in the measurement log: send it back with ``POST /events`` (``rec_request_id``) so a
+    click or cart is attributed to exactly this list."""
 
 
 class WhyPublic(BaseModel):

@@ -65,10 +65,10 @@ def recommend(resources: Resources, session: Session, customer: Customer,
                                         category=product.category,
                                         premises=[p.text.strip() for p in item.premises if p.text.strip()],
                                         justification=why))
-    record_impressions(session, company=company, session_id=widget_session(company), surface=WIDGET_SURFACE,
-                       skus=[r.sku for r in out])
+    request_id = record_impressions(session, company=company, session_id=widget_session(company),
+                                    surface=WIDGET_SURFACE, skus=[r.sku for r in out])
     session.commit()
-    return RecommendationList(data=out, count=len(out))
+    return RecommendationList(data=out, count=len(out), rec_request_id=request_id)
 
 
 def explain(session: Session, principal: Principal, recommendation_id: int) -> WhyPublic:
