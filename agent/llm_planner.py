@@ -31,6 +31,15 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion, ChatCompletionMessageFunctionToolCall
 
 _TOOL_CALL_AS_TEXT = re.compile(r"\s*(?:functions?\.\w+|<tool_call>|\{\s*[\"'&]|```(?:json)?\s*\{)")
+PLAIN_ANSWER_ASK = {
+    "en": "What the shop's tools returned for this conversation:\n{results}\nAnswer the customer's last message in "
+          "plain words from these results only. Do not call a tool.",
+    "pl": "Wyniki narzędzi sklepu w tej rozmowie:\n{results}\nOdpowiedz na ostatnią wiadomość klienta zwykłymi "
+          "słowami, tylko na podstawie tych wyników. Nie wywołuj narzędzi.",
+}
+"""The one retry of a model that wrote a tool call as its answer (small local models copy the chat template's
+``functions.name:`` lines): the tool work as plain text, no tool definitions."""
+PLAIN_RESULTS_CHARS = 6000
 MIN_CALL_SECONDS = 0.25
 """A call is not started (nor retried) with less of the budget left than this."""
 
@@ -110,8 +119,33 @@ class LLMPlanner:
         if not text:
             raise ModelBehaviorError("the LLM returned an empty answer")
         if _TOOL_CALL_AS_TEXT.match(text):
-            raise ModelBehaviorError("the LLM wrote a tool call as its answer")
+            if not state.transcript:
+                raise ModelBehaviorError("the LLM wrote a tool call as its answer")
+            text = self._plain_answer(state, deadline)
         return AnswerPlan(text, picks=None)
+
+    def plain_request(self, state: TurnState) -> dict[str, Any]:
+        """Return the retry request of :meth:`_plain_answer`: the system prompt, the history and the message, then
+        this turn's tool results as one plain message, and no tools (so no ``functions.x:`` pattern to copy)."""
+        results = "\n".join(str(m.get("content") or "") for m in state.transcript if m.get("role") == "tool")
+        msgs = self.messages(state)[:-len(state.transcript)]
+        ask = PLAIN_ANSWER_ASK["pl" if state.ctx.language == "pl" else "en"]
+        msgs.append({"role": "user", "content": ask.format(results=results[:PLAIN_RESULTS_CHARS])})
+        return {"model": self.model, "messages": msgs, "max_tokens": self.max_tokens, "temperature": 0.2}
+
+    def _plain_answer(self, state: TurnState, deadline: float) -> str:
+        """Ask once more, in plain words, after the model wrote a tool call as its answer; the same output checks
+        judge what comes back. Raise ``ModelBehaviorError`` when it is a tool call again or the budget is gone."""
+        if state.tokens_used >= self.token_budget:
+            raise ModelBehaviorError("the LLM wrote a tool call as its answer")
+        response = self._call(self.plain_request(state), deadline)
+        usage = getattr(response, "usage", None)
+        state.tokens_used += int(getattr(usage, "completion_tokens", 0) or 0)
+        choices = getattr(response, "choices", None)
+        text = ((choices[0].message.content or "") if choices else "").strip()
+        if not text or _TOOL_CALL_AS_TEXT.match(text) or (choices and choices[0].message.tool_calls):
+            raise ModelBehaviorError("the LLM wrote a tool call as its answer")
+        return text
 
     def _call(self, request: dict[str, Any], deadline: float) -> ChatCompletion:
         """Return the completion, retrying a transport failure while the budget lasts; through the breaker."""

@@ -53,15 +53,33 @@ def _morfeusz() -> Any:
     return morfeusz2.Morfeusz(generate=False)
 
 
-@lru_cache(maxsize=1)
+_stemmer: Any = None
+_stemmer_lock = threading.Lock()
+
+
 def _stempel() -> Any:
-    import contextlib
-    import io
+    """Return the Stempel stemmer, loading its table once (3 s): a caller that arrives while :func:`warm` loads
+    it in the background waits for that load instead of starting a second one."""
+    global _stemmer
+    if _stemmer is None:
+        with _stemmer_lock:
+            if _stemmer is None:
+                import contextlib
+                import io
 
-    from pystempel import Stemmer
+                from pystempel import Stemmer
 
-    with contextlib.redirect_stderr(io.StringIO()):  # it draws a progress bar while loading its table
-        return Stemmer.default()
+                with contextlib.redirect_stderr(io.StringIO()):  # it draws a progress bar while loading its table
+                    _stemmer = Stemmer.default()
+    return _stemmer
+
+
+def warm() -> None:
+    """Load the analyser, the stemmer and the English vocabulary now (a server calls it in the background at
+    start), so the first Polish search of a process does not pay their 3 s."""
+    _morfeusz()
+    _stempel()
+    english_vocabulary()
 
 
 @lru_cache(maxsize=1)

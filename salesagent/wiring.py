@@ -64,12 +64,15 @@ def build_resources(settings: Settings, *, engine: Engine | None = None, catalog
 
 
 def _build_catalog(settings: Settings, engine: Engine, notes: list[str]) -> CatalogSearch:
+    import threading
+
     from sqlmodel import Session
 
-    from retrieval import build_catalog_search
+    from retrieval import build_catalog_search, morphology
     from retrieval.embeddings import load_embedder
 
     search = build_catalog_search(settings, load_embedder(settings))  # ResourceBusyError if another process has it
+    threading.Thread(target=morphology.warm, name="morphology-warm", daemon=True).start()
     with Session(engine) as s:
         report = search.sync_from_store(s)
     notes.append(f"catalog: hybrid search ({report.summary()})")

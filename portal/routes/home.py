@@ -51,8 +51,10 @@ def get_home_preview(user: StaffDep, session: SessionDep, resources: ResourcesDe
 
 @router.get("/ui/home", response_class=HTMLResponse, include_in_schema=False)
 def home_page(request: Request, user: PageCustomer, session: SessionDep, resources: ResourcesDep,
-              lang: LangQuery = "en") -> Response:
-    """The customer's personalised home page."""
+              lang: Annotated[Literal["pl", "en"] | None, Query(description="The page's language.")] = None
+              ) -> Response:
+    """The customer's personalised home page, in the company's language unless ``lang`` names one."""
+    lang = lang or service.customer_language(session, user)
     page = service.home_page(resources.recommender, session, user, lang=lang)
     return render(request, "home.html", user, page=page, lang=lang, preview_form=None, self_url="/ui/home?")
 

@@ -166,6 +166,15 @@ def features_of(company: Company, role: str | None) -> HomeFeatures:
                         funnel_stage=company.funnel_stage, role=role)
 
 
+def customer_language(session: Session, customer: Customer) -> Lang:
+    """Return the language the caller's company is written to (its latest chat's, else by country): the home
+    page's default when the link names none (the follow-up e-mails use the same rule)."""
+    from followups.planner import company_language
+
+    company = companies.get_company(session, company_id=customer.company_id)
+    return "pl" if company is not None and company_language(session, company) == "pl" else "en"
+
+
 def home_page(recommender: Recommender, session: Session, customer: Customer, *, lang: Lang = "en") -> HomePage:
     """Return the caller's home page and record its impressions (commits)."""
     company = companies.get_company(session, company_id=customer.company_id)

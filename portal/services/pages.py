@@ -63,8 +63,9 @@ def end_session(session: Session, session_id: str | None) -> None:
 
 
 def home_for(principal: Principal) -> str:
-    """Return the page a principal lands on after login."""
-    return "/ui/staff" if principal.is_staff else "/ui/chat"
+    """Return the page a principal lands on after login: staff the approval queue, a customer the personalised
+    home (issue 24), which links to the chat."""
+    return "/ui/staff" if principal.is_staff else "/ui/home"
 
 
 def parse_form(model: type[M], **fields: Any) -> M:

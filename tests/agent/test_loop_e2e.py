@@ -235,6 +235,31 @@ def test_a_tool_call_written_as_text_is_not_an_answer(resources: Resources, ids:
     assert out.answered_by == "planner" and "functions." not in out.reply
 
 
+def test_a_tool_call_written_as_text_after_tools_is_asked_again_in_plain_words(
+        resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
+    """SmolLM2 calls tools, then writes ``functions.search_catalog:`` as its answer (it copies the template's
+    lines): one retry carries the tool results as text and no tool definitions; its answer goes through the
+    same checks and reaches the customer."""
+    server.push(calls(tool_call("bought_together", {"sku": "S201-B16", "k": 2})),
+                say('functions.bought_together:\n{"sku": "S201-B16"}'),
+                say("Add BUS-1P-12 to the S201-B16."))
+    out = turn(llm_resources(resources, server), ids, "accessories for S201-B16")
+    assert out.answered_by == "llm" and "BUS-1P-12" in out.reply and "functions." not in out.reply
+    retry = server.requests[-1]
+    assert len(server.requests) == 3 and "tools" not in retry and "tool_choice" not in retry
+    assert not [m for m in retry["messages"] if m["role"] == "tool" or m.get("tool_calls")]
+    assert "BUS-1P-12" in retry["messages"][-1]["content"]  # the tool's result, as text
+    assert_no_pii_sent(server)
+
+
+def test_a_second_tool_call_as_text_goes_to_the_planner(resources: Resources, ids: SmallStore,
+                                                        server: FakeLLMServer) -> None:
+    server.push(calls(tool_call("bought_together", {"sku": "S201-B16", "k": 2})),
+                say('functions.bought_together:\n{"sku": "S201-B16"}'), say("<tool_call>{}</tool_call>"))
+    out = turn(llm_resources(resources, server), ids, "accessories for S201-B16")
+    assert out.answered_by == "planner" and len(server.requests) == 3 and "tool_call" not in out.reply
+
+
 def test_retries_with_backoff_then_succeeds(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:
     server.push({"status": 500}, say("Hello! How can I help?"))
     out = turn(llm_resources(resources, server, llm_max_retries=1), ids, "Hello")

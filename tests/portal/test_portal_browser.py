@@ -62,6 +62,8 @@ def _customer_and_staff_flow(browser, server: str, customer_token: str, sales_to
 
     # customer: log in, ask for a product
     customer = _login(browser, server, customer_token)
+    expect(customer).to_have_url(f"{server}/ui/home")  # the personalised home, then the chat from the nav
+    customer.click("header a[href='/ui/chat']")
     expect(customer).to_have_url(f"{server}/ui/chat")
     expect(customer.locator("#ai-disclosure")).not_to_be_empty()
     customer.fill("#message", "I need a 16A circuit breaker for a flat")

@@ -114,8 +114,7 @@ def _home(browser: Any, cast: Cast, token: str, width: int = 1280, lang: str = "
     page.wait_for_url("**/ui/**")
     page.click("#nav-home")
     page.wait_for_url("**/ui/home")
-    if lang != "en":
-        page.goto(f"{cast.base}/ui/home?lang={lang}")
+    page.goto(f"{cast.base}/ui/home?lang={lang}")  # without it: the company's language
     page.locator("#home-sections").wait_for()
     return page
 

@@ -169,3 +169,14 @@ def test_the_home_page_renders_for_a_logged_in_customer(app: Any, tokens: dict[s
     preview = staff.get("/ui/staff/home?role=engineer&lang=en")
     assert preview.status_code == 200 and "Staff preview" in preview.text
     assert preview.text.index('id="section-new_in_categories"') < preview.text.index('id="section-reorder"')
+
+
+def test_the_home_page_speaks_the_companys_language(app: Any, new_customer: Any) -> None:
+    """Login lands on /ui/home; without ``?lang=`` it is in the company's language (a Polish company that never
+    chatted: Polish; a German one: English), and ``?lang=`` still switches."""
+    polish, _, _ = new_customer(country="PL")
+    german, _, _ = new_customer(country="DE")
+    c = login(app, polish)
+    assert "Twój sklep" in c.get("/ui/home").text and "Your shop" in c.get("/ui/home?lang=en").text
+    d = login(app, german)
+    assert "Your shop" in d.get("/ui/home").text

@@ -28,10 +28,10 @@ def test_login_page_and_bad_token(app) -> None:  # type: ignore[no-untyped-def]
 def test_customer_login_sets_a_strict_httponly_cookie(app, tokens) -> None:  # type: ignore[no-untyped-def]
     c = page_client(app)
     r = c.post("/ui/login", data={"token": tokens["a"], "csrf": _csrf(c.get("/").text)})
-    assert r.status_code == 303 and r.headers["location"] == "/ui/chat"
+    assert r.status_code == 303 and r.headers["location"] == "/ui/home"
     cookie = next(v for v in r.headers.get_list("set-cookie") if v.startswith(f"{COOKIE_NAME}="))
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
-    assert c.get("/").headers["location"] == "/ui/chat"
+    assert c.get("/").headers["location"] == "/ui/home"
     page = c.get("/ui/chat")
     assert page.status_code == 200
     assert 'id="ai-disclosure"' in page.text and 'id="chat-form"' in page.text

@@ -89,3 +89,25 @@ def test_why_unknown_is_404_and_staff_may_read(client: TestClient, h) -> None:  
     r = client.get("/recommendations/abc/why", headers=h["a"])
     assert r.status_code == 422
     assert r.json()["detail"].startswith("path.recommendation_id: Input should be a valid integer")
+
+
+def test_the_shops_rules_apply_to_the_widget(client: TestClient, h) -> None:  # type: ignore[no-untyped-def]
+    """Issue 24: merchandising applies in the recommendation blend on every surface, the widget included; a
+    pinned product comes first with its "promoted by the shop" premise, and a hidden one is left out."""
+    before = [d["sku"] for d in client.get("/recommendations", params={"k": 4}, headers=h["a"]).json()["data"]]
+    assert len(before) >= 2
+    pinned, hidden = before[-1], before[0]
+    made = [client.post("/merchandising/rules", headers=h["sales"], json=body).json()["id"] for body in (
+        {"name": "widget pin", "action": "pin", "target": "sku", "value": pinned, "position": 1,
+         "surface": "recommendations"},
+        {"name": "widget hide", "action": "hide", "target": "sku", "value": hidden})]
+    try:
+        data = client.get("/recommendations", params={"k": 4}, headers=h["a"]).json()["data"]
+        skus = [d["sku"] for d in data]
+        assert skus[0] == pinned and hidden not in skus
+        assert any("promoted by the shop" in p for p in data[0]["premises"])
+    finally:
+        for rule_id in made:
+            assert client.delete(f"/merchandising/rules/{rule_id}", headers=h["sales"]).status_code == 200
+    assert [d["sku"] for d in client.get("/recommendations", params={"k": 4}, headers=h["a"]).json()["data"]
+            ] == before

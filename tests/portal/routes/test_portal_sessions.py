@@ -184,7 +184,7 @@ def test_login_from_another_origin_is_refused(app: Any, tokens: dict[str, str]) 
                headers={"Referer": "https://evil.example/page"})
     assert r.status_code == 403
     r = c.post("/ui/login", data={"token": tokens["a"], "csrf": csrf}, headers={"Origin": "http://testserver"})
-    assert r.status_code == 303 and r.headers["location"] == "/ui/chat"
+    assert r.status_code == 303 and r.headers["location"] == "/ui/home"
 
 
 def test_logout_from_another_origin_is_refused(app: Any, tokens: dict[str, str]) -> None:
