@@ -66,6 +66,9 @@ class EmailContent:
     disclosure: str
     basis: str
     skus: list[str] = field(default_factory=list)
+    value_line: str = ""
+    """The persona's value-proposition line of the portal home (the same rules: ``personalisation``), after the
+    products; empty for a company that objected to profiling (it gets the default line)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,20 @@ def compose(session: Session, settings: Settings, *, row: FollowupEmail, contact
         unsubscribe_url=links.unsubscribe_url(settings, secret, row.id, contact.id),
         disclosure=tx.DISCLOSURE[lang],
         basis=tx.t(lang, "basis_legitimate_interest" if row.legal_basis == "legitimate_interest" else "basis_consent"),
-        skus=list(row.skus))
+        skus=list(row.skus), value_line=persona_line(company, contact, lang))
+
+
+def persona_line(company: Company, contact: Contact, lang: str) -> str:
+    """Return the home page's value-proposition line for this contact, chosen by the home's rules from segment
+    and role only (the default persona's line for a company that objected to profiling)."""
+    from guardrails.consent import may_personalise
+    from personalisation import HomeFeatures, load_rules, plan_home, value_proposition
+
+    features = HomeFeatures(industry=company.industry, size_band=company.size_band,
+                            funnel_stage=company.funnel_stage, role=contact.role)
+    plan = plan_home(load_rules(), features, may_profile=may_personalise(company))
+    persona = plan.persona if may_personalise(company) else "default"
+    return value_proposition(persona, lang)
 
 
 @cache
@@ -154,7 +170,7 @@ def _context(content: EmailContent) -> dict[str, Any]:
     return {"lang": content.lang, "tx": tx.TEXT[content.lang], "subject": content.subject,
             "greeting": content.greeting, "intro": content.intro, "items": content.items,
             "why_url": content.why_url, "unsubscribe_url": content.unsubscribe_url,
-            "disclosure": content.disclosure, "basis": content.basis}
+            "disclosure": content.disclosure, "basis": content.basis, "value_line": content.value_line}
 
 
 def render(content: EmailContent) -> Rendered:

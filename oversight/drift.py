@@ -21,7 +21,8 @@ Each signal is compared with a test from scipy and an effect size, and alerts on
 
 A signal with fewer than ``min_count`` observations in a window is ``insufficient``; one the store holds no data
 of is ``not_recorded``: tool calls per turn and recommendation scores are read from the rows
-:func:`store.oversight.record_turn_signals` writes, and the agent's turn does not call it yet.
+:func:`store.oversight.record_turn_signals` writes in every agent turn's transaction (since 2026-12-02), so
+a window of turns older than that, or a store only ever filled by the demo generator, has none.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ EPS = 1e-4
 """Added to every share before the PSI, so that a category absent from one window gives a large, finite PSI."""
 COVERAGE_DRAWS = 999
 _SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
-NOT_RECORDED = ("no per-turn signals stored: the agent's turn does not call store.oversight.record_turn_signals "
-                "yet (docs/oversight.md)")
+NOT_RECORDED = ("no per-turn signals stored in this window: the agent's turns write them "
+                "(store.oversight.record_turn_signals) and none ran here (docs/oversight.md)")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ from typing import Any
 
 import pytest
 
-from evals.golden.runner import ALWAYS, format_reports, load_cases, run_golden
+from evals.golden.runner import ALWAYS, CASES, format_reports, load_cases, run_golden
+
+BASELINE = CASES.with_name("baseline.json")
+"""`salesagent eval golden --json` on the demo (seed 42), 2026-12-02, failures dropped: the gate's baseline."""
 
 
 @pytest.mark.slow
@@ -19,6 +22,12 @@ def test_planner_passes_the_golden_set(demo_resources: Any, capsys: pytest.Captu
     with capsys.disabled():
         print("\n" + format_reports([report]))
     assert report.overall() == 1.0, report.as_dict()["failures"]
+    # the golden-set gate (issue 23) on the demo, against the stored planner run (evals/golden/baseline.json)
+    from evals import golden_gate
+
+    results = golden_gate.gate(golden_gate.parse_runs([report.as_dict()], source="this run"),
+                               golden_gate.load_runs(BASELINE))
+    assert all(r.passed for r in results), golden_gate.format_results(results)
     rates = report.rates()
     for prop in ALWAYS:
         passed, checked = rates[prop]

@@ -69,3 +69,22 @@ def test_english_for_a_foreign_company_and_the_name_only_at_rendering(world: Wor
     assert "added to the same order as MCB-B16 in 6 of 10 orders" in html
     assert "Kowalski" not in stored and "@" not in stored  # the outbox row holds no name or address ...
     assert "Kowalski" in to and "@firma2.pl" in to  # ... the message does, filled in at rendering
+
+
+def test_the_line_under_the_products_follows_the_homes_rules(world: World) -> None:
+    """Issue 24: the e-mail uses the portal home's rules: an engineer reads the engineer's value line, a contact
+    without a role the default one."""
+    from personalisation import value_proposition
+
+    company, contact = world.company()
+    with Session(world.engine) as s:
+        row = s.get(Contact, contact)
+        assert row is not None
+        row.role = "engineer"
+        s.add(row)
+        s.commit()
+    world.visit(company)
+    text, html, _, _, _ = _rendered(world)
+    line = value_proposition("engineer", "pl")
+    assert line != value_proposition("default", "pl")
+    assert line in text and '<p class="fu-value"' in html and line in html
