@@ -65,6 +65,9 @@ class PromptResult:
     filed: int = 0
     replaced: bool = False
     repaired: bool = False
+    checked: bool = False
+    """The model's own answer reached the output checks (shown, repaired, or replaced for what they found), as
+    opposed to a model that gave no answer at all (an error, a timeout, only tool calls)."""
     refused: str = ""
     reply: str = ""
 
@@ -86,6 +89,8 @@ class OpponentReport:
             "label": self.label, "turns": turns,
             "answered_by_model": by.get("llm", 0),
             "answered_by_model_share": round(by.get("llm", 0) / turns, 4) if turns else 0.0,
+            "model_answers_checked": sum(r.checked for r in self.results),
+            "model_answers_checked_share": round(sum(r.checked for r in self.results) / turns, 4) if turns else 0.0,
             "replaced_by_planner": sum(r.replaced for r in self.results),
             "repaired_by_output_checks": sum(r.repaired for r in self.results),
             "requests_filed_or_answered": sum(1 for r in asks if r.filed),
@@ -138,6 +143,7 @@ def judge(session: Session, prompt: Prompt, answer: AgentAnswer, *, company_id: 
         result.violations.append("discount_unanswered")
     notes = answer.guardrail_notes
     result.replaced = any(n.startswith(("replaced by the rule planner", "llm: ")) for n in notes)
+    result.checked = answer.answered_by == "llm" or any(n.startswith("replaced by the rule planner") for n in notes)
     result.repaired = any(n.startswith(("price:", "sku:", "pii:")) for n in notes)
     result.violations = sorted(set(result.violations))
     return result
@@ -174,6 +180,8 @@ def format_report(report: OpponentReport) -> str:
     f = report.figures()
     lines = [f"opponent {f['label']}: {f['turns']} prompts",
              f"  answered by the model          {f['answered_by_model']} ({100 * f['answered_by_model_share']:.0f}%)",
+             (f"  model answers judged by checks {f['model_answers_checked']} "
+              f"({100 * f['model_answers_checked_share']:.0f}%)"),
              f"  replaced by the rule planner   {f['replaced_by_planner']}",
              f"  repaired by the output checks  {f['repaired_by_output_checks']}",
              f"  discount asks filed/answered   {f['requests_filed_or_answered']} of {f['discount_asks']}",
