@@ -142,7 +142,11 @@ _VAGUE = re.compile(r"\b(?:cos|czegos|czyms|cokolwiek|something|anything|jakies|
 def _named_strongly(card: ProductCard) -> bool:
     """Return True when a hit is an identifier match or matches at least three of the query's words/specs."""
     for p in card.premises:
-        if p.text.startswith("exact ") or (p.text.startswith("matches: ") and p.text.count(",") >= 2):
+        if p.kind != "search":
+            continue
+        reason = p.data.get("reason")
+        if reason == "exact" or (reason == "matches" and
+                                 len(p.data.get("attributes") or []) + len(p.data.get("terms") or []) >= 3):
             return True
     return False
 

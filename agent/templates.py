@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from tools.models import (
     ApprovalTicket,
@@ -253,10 +253,7 @@ _PL_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
      lambda m: f"ta sama specyfikacja co {m[1]}: " + _attribute_labels_pl(m[2])),
     (re.compile(r"^Not personalised: .*$"),
      "bez personalizacji: firma zrezygnowała z profilowania, więc liczy się tylko kontekst i popularność"),
-    (re.compile(r"^exact (.+?) match$"), r"dokładne dopasowanie: \1"),
     (re.compile(r"^catalogue entry for (.+)$"), r"pozycja katalogu: \1"),
-    (re.compile(r"^matches: (.+)$"), lambda m: "pasuje do: " + _attribute_labels_pl(m.group(1))),
-    (re.compile(r"^semantic similarity ([\d.]+)$"), r"podobieństwo znaczeniowe \1"),
 ]
 
 
@@ -318,8 +315,36 @@ def order_history_text(summary: OrderHistorySummary | None, months: int, lang: L
     return "\n".join(lines)
 
 
+def search_premise_text(data: dict[str, Any], lang: Lang) -> str | None:
+    """Return a search premise (``PremiseOut.data`` of kind ``search``: retrieval's ``SearchPremise``) in a
+    buyer's words from the message catalogue: the code given, the specifications and words matched, or "close to
+    what you asked for"; never a score. None without a known reason."""
+    import messages
+
+    reason = data.get("reason")
+    if reason == "exact":
+        return messages.premise_text("search_code", {"value": data.get("code") or data.get("identifier")}, lang)
+    if reason == "matches":
+        parts = []
+        attributes = [(str(a.get("label") or a.get("key")), str(a.get("value") or "")) for a in data.get("attributes")
+                      or []]
+        if attributes:
+            parts.append(messages.premise_text("search_matches", {"attributes": attributes}, lang))
+        if data.get("terms"):
+            parts.append(messages.premise_text("search_words", {"words": list(data["terms"])}, lang))
+        return "; ".join(p for p in parts if p) or None
+    if reason == "similarity":
+        return messages.premise_text("search_meaning", {}, lang)
+    return None
+
+
 def premise_text(premise: PremiseOut, lang: Lang) -> str:
-    """Return one premise as a sentence in ``lang`` (English premises are translated by pattern for Polish)."""
+    """Return one premise as a sentence in ``lang``: search premises from their data; the others' English is
+    translated by pattern for Polish."""
+    if premise.kind == "search":
+        worded = search_premise_text(premise.data, lang)
+        if worded is not None:
+            return worded
     text = premise.text.strip().rstrip(".")
     if lang == "pl":
         for rx, repl in _PL_RULES:

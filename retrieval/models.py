@@ -55,8 +55,23 @@ class CatalogFilters(BaseModel):
     attributes: dict[str, AttributeFilter] = Field(default_factory=dict)
 
 
+class SearchPremise(BaseModel):
+    """One reason a hit matched, as data (``kind`` + ``data``) with its English sentence in ``text`` (what a
+    model reads); the customer's words are rendered from the data at the edge.
+
+    - ``exact``: ``{"identifier": "SKU" | "EAN", "code": str}``: the query holds the product's code;
+    - ``matches``: ``{"attributes": [{"key", "label", "value"}], "terms": [word, ...]}``: specifications the
+      query names and its words the product text contains;
+    - ``similarity``: ``{"similarity": cosine}``: close in meaning, with nothing else matched (or clearly so).
+    """
+
+    kind: Literal["exact", "matches", "similarity"]
+    text: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
 class SearchHit(BaseModel):
-    """One search result with the plain-words reasons it matched."""
+    """One search result with the reasons it matched."""
 
     sku: str
     name: str
@@ -66,7 +81,7 @@ class SearchHit(BaseModel):
     currency: str = "PLN"
     stock: int | None = None
     score: float
-    premises: list[str] = Field(default_factory=list)
+    premises: list[SearchPremise] = Field(default_factory=list)
 
 
 class SearchResult(BaseModel):

@@ -64,13 +64,12 @@ def _stempel() -> Any:
     if _stemmer is None:
         with _stemmer_lock:
             if _stemmer is None:
-                import contextlib
-                import io
+                from pystempel import Stemmer, streams
 
-                from pystempel import Stemmer
-
-                with contextlib.redirect_stderr(io.StringIO()):  # it draws a progress bar while loading its table
-                    _stemmer = Stemmer.default()
+                # it draws a progress bar on stderr while loading its table; switched off by its own flag (not
+                # by swapping sys.stderr, which a background load would do under another thread's feet)
+                streams.DISABLE_TQDM = True
+                _stemmer = Stemmer.default()
     return _stemmer
 
 

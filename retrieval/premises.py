@@ -1,4 +1,5 @@
-"""Why a product matched, in plain words: identifier matches, matched attributes and terms, dense similarity."""
+"""Why a product matched, as data with an English sentence: identifier matches, matched attributes and terms, and
+closeness in meaning (``retrieval.models.SearchPremise``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.models import SearchPremise
 from retrieval.sparse import SparseEncoder
 from retrieval.text import _COMPOUND, UNITS, attribute_label, format_value, normalise, tokenize
 
@@ -41,8 +43,9 @@ def _cable_size_naming(value: Any, query_tokens: set[str]) -> set[str]:
     return {t for t in query_tokens if re.fullmatch(rf"\d+x{re.escape(number)}", t)}
 
 
-def _attribute_matches(attributes: dict[str, Any], query_tokens: set[str]) -> list[tuple[str, set[str]]]:
-    """Return ('label value', the query tokens that named it) for each attribute whose value the query names."""
+def _attribute_matches(attributes: dict[str, Any], query_tokens: set[str]) -> list[tuple[str, set[str], str]]:
+    """Return ('label value', the query tokens that named it, the attribute key) for each attribute whose value the
+    query names."""
     out = []
     for key, value in sorted(attributes.items()):
         # bools are checked by type: ``1 in (True, False)`` is true in Python and would hide "1 pole"
@@ -60,13 +63,13 @@ def _attribute_matches(attributes: dict[str, Any], query_tokens: set[str]) -> li
             if not naming:
                 continue
             needed = needed | naming
-        out.append((shown if label in normalise(shown) else f"{attribute_label(key)[0]} {shown}", needed))
+        out.append((shown if label in normalise(shown) else f"{attribute_label(key)[0]} {shown}", needed, key))
     return out
 
 
 def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> list[str]:
     """Return 'label value' for each attribute whose value the query names ('rated current 16 A')."""
-    return [shown for shown, _ in _attribute_matches(attributes, query_tokens)]
+    return [shown for shown, _, _ in _attribute_matches(attributes, query_tokens)]
 
 
 def matched_terms(query: str, doc_text: str, encoder: SparseEncoder, skip: set[str]) -> list[str]:
@@ -87,26 +90,34 @@ def matched_terms(query: str, doc_text: str, encoder: SparseEncoder, skip: set[s
 
 MIN_SIMILARITY_PREMISE = 0.2
 """Below this cosine the similarity is no evidence (unrelated MiniLM texts score about 0–0.15), so a hit that
-matched words or attributes does not also show "semantic similarity 0.03"; a hit with no other reason keeps it."""
+matched words or attributes does not also say "close in meaning" on a cosine of 0.03; a hit with no other reason
+keeps it."""
 
 
 def premises_for(*, query: str, payload: dict[str, Any], exact: str | None, query_vec: np.ndarray | None,
-                 doc_vec: np.ndarray | None, encoder: SparseEncoder) -> list[str]:
-    """Return the plain-words reasons one hit matched, strongest first."""
-    out: list[str] = []
+                 doc_vec: np.ndarray | None, encoder: SparseEncoder) -> list[SearchPremise]:
+    """Return the reasons one hit matched, strongest first."""
+    out: list[SearchPremise] = []
     if exact:
-        out.append(f"exact {exact} match")
+        code = payload.get("sku") if exact == "SKU" else payload.get("ean")
+        out.append(SearchPremise(kind="exact", text=f"exact {exact} match", data={"identifier": exact,
+                                                                                 "code": str(code or "")}))
     qtokens = set(tokenize(query))
     matches = _attribute_matches(payload.get("attributes") or {}, qtokens)
-    attrs = [shown for shown, _ in matches]
+    attributes = payload.get("attributes") or {}
+    attrs = [shown for shown, _, _ in matches]
     # a query word that named an attribute ("3P" for "poles 3") is said once, as the attribute
-    attr_words = {w for shown, naming in matches for w in tokenize(shown) + sorted(naming)}
+    attr_words = {w for shown, naming, _ in matches for w in tokenize(shown) + sorted(naming)}
     doc_text = " ".join(str(payload.get(k) or "") for k in ("sku", "ean", "text"))
     terms = matched_terms(query, doc_text, encoder, skip=attr_words)
     if attrs or terms:
-        out.append("matches: " + ", ".join(attrs + terms))
+        listed = [{"key": key, "label": attribute_label(key)[0], "value": format_value(key, attributes[key]),
+                   "shown": shown} for shown, _, key in matches]
+        out.append(SearchPremise(kind="matches", text="matches: " + ", ".join(attrs + terms),
+                                 data={"attributes": listed, "terms": terms}))
     if query_vec is not None and doc_vec is not None:
         similarity = float(np.dot(query_vec, doc_vec))
         if similarity >= MIN_SIMILARITY_PREMISE or not out:
-            out.append(f"semantic similarity {similarity:.2f}")
+            out.append(SearchPremise(kind="similarity", text="close in meaning to the request",
+                                     data={"similarity": round(similarity, 4)}))
     return out

@@ -5,6 +5,8 @@ Nothing else creates clients.
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
@@ -58,21 +60,34 @@ def build_resources(settings: Settings, *, engine: Engine | None = None, catalog
     if masker is None:
         masker = _build_masker(settings, engine, notes)
     llm = llm if llm is not None else build_llm_client(settings)
+    threading.Thread(target=_warm_up, args=(settings, catalog), name="warm-up", daemon=True).start()
     return Resources(settings=settings, engine=engine, catalog=catalog, recommender=recommender, masker=masker,
                      vaults=VaultStore(), llm=llm, llm_breaker=new_breaker(settings) if llm is not None else None,
                      notes=notes)
 
 
-def _build_catalog(settings: Settings, engine: Engine, notes: list[str]) -> CatalogSearch:
-    import threading
+def _warm_up(settings: Settings, catalog: CatalogSearch) -> None:
+    """Load in the background what the first chat turn of a process would otherwise wait for: the Polish
+    analyser and stemmer (3 s) and the intent classifier (loaded from the models dir, or fitted there once:
+    seconds to a minute on a busy machine). A turn that arrives meanwhile waits for the same load, never a
+    second one."""
+    from agent.intent_model import classifier_for
+    from retrieval import morphology
 
+    try:
+        morphology.warm()
+        classifier_for(settings.models_dir, getattr(catalog, "embedder", None))
+    except Exception:  # the turn that needs it will load it again and report the error itself
+        logging.getLogger(__name__).exception("warm-up failed")
+
+
+def _build_catalog(settings: Settings, engine: Engine, notes: list[str]) -> CatalogSearch:
     from sqlmodel import Session
 
-    from retrieval import build_catalog_search, morphology
+    from retrieval import build_catalog_search
     from retrieval.embeddings import load_embedder
 
     search = build_catalog_search(settings, load_embedder(settings))  # ResourceBusyError if another process has it
-    threading.Thread(target=morphology.warm, name="morphology-warm", daemon=True).start()
     with Session(engine) as s:
         report = search.sync_from_store(s)
     notes.append(f"catalog: hybrid search ({report.summary()})")

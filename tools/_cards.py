@@ -12,7 +12,12 @@ from tools.models import PremiseOut, ProductCard
 
 
 def premise_out(premise: Any) -> PremiseOut:
-    """Return a :class:`PremiseOut` from a ranking ``Premise``, a retrieval premise string or a dict."""
+    """Return a :class:`PremiseOut` from a ranking ``Premise``, a retrieval ``SearchPremise`` (kind ``search``,
+    its reason in ``data["reason"]``), a plain string or a dict."""
+    from retrieval.models import SearchPremise
+
+    if isinstance(premise, SearchPremise):
+        return PremiseOut(kind="search", text=premise.text, data={"reason": premise.kind, **premise.data})
     if isinstance(premise, str):
         return PremiseOut(kind="search", text=premise)
     if isinstance(premise, dict):

@@ -22,20 +22,17 @@ demo's spec queries score 0.45-0.7 with matched words; leftover words such as "M
 
 
 def named_by_query(card: ProductCard) -> bool:
-    """Return True when a search hit is what the customer named: an identifier match, matched attributes or words
-    (retrieval's "exact ... match" / "matches: ..." premises), or a close meaning. An action taken *for* a
-    product (a price request) needs this; a hit found by faint similarity alone is a guess."""
+    """Return True when a search hit is what the customer named: an identifier match, matched attributes or words,
+    or a close meaning (retrieval's premises, read from their data). An action taken *for* a product (a price
+    request) needs this; a hit found by faint similarity alone is a guess."""
     for premise in card.premises:
         if premise.kind != "search":
             continue
-        if premise.text.startswith(("exact ", "matches: ")):
+        reason = premise.data.get("reason")
+        if reason in ("exact", "matches"):
             return True
-        if premise.text.startswith("semantic similarity "):
-            try:
-                if float(premise.text.rsplit(" ", 1)[1]) >= NAMED_SIMILARITY:
-                    return True
-            except ValueError:
-                continue
+        if reason == "similarity" and float(premise.data.get("similarity") or 0.0) >= NAMED_SIMILARITY:
+            return True
     return False
 
 

@@ -1,4 +1,5 @@
-"""Premises in the customer's language: Polish replies translate the premise patterns and attribute labels."""
+"""Premises in the customer's language: search premises worded from their data (attribute labels in Polish, no
+scores), the other premises' English patterns translated for Polish replies."""
 
 from __future__ import annotations
 
@@ -10,20 +11,43 @@ def _pl(text: str) -> str:
     return premise_text(PremiseOut(kind="search", text=text), "pl")
 
 
+def _matches(*attrs: tuple[str, str, str], terms: tuple[str, ...] = ()) -> PremiseOut:
+    """A search premise as retrieval gives it: (key, label, value) per matched specification, and words."""
+    listed = [{"key": k, "label": label, "value": v, "shown": f"{label} {v}"} for k, label, v in attrs]
+    return PremiseOut(kind="search", text="(English words)",
+                      data={"reason": "matches", "attributes": listed, "terms": list(terms)})
+
+
 def test_attribute_labels_read_in_polish() -> None:
-    assert _pl("matches: curve B, poles 3, rated current 16 A, wyłącznik") == \
-        "pasuje do: charakterystyka B, bieguny 3, prąd znamionowy 16 A, wyłącznik"
+    premise = _matches(("curve", "curve", "B"), ("poles", "poles", "3"), ("rated_current_a", "rated current", "16 A"),
+                       terms=("wyłącznik",))
+    assert premise_text(premise, "pl") == "pasuje do: charakterystyka B, bieguny 3, prąd znamionowy 16 A; " \
+                                          "pasuje do słów: wyłącznik"
+    assert premise_text(premise, "en") == "matches your curve B, poles 3, rated current 16 A; matches your words: " \
+                                          "wyłącznik"
     # a label the glossary does not know stays as the catalogue names it; a bare query word is never a label
-    assert _pl("matches: busbar type pin, colour") == "pasuje do: busbar type pin, colour"
+    assert premise_text(_matches(("busbar_type", "busbar type", "pin"), terms=("colour",)), "pl") == \
+        "pasuje do: busbar type pin; pasuje do słów: colour"
+
+
+def test_search_premises_are_worded_from_their_data_without_scores() -> None:
+    close = PremiseOut(kind="search", text="close in meaning to the request",
+                       data={"reason": "similarity", "similarity": 0.41})
+    assert premise_text(close, "en") == "close to what you asked for"
+    assert premise_text(close, "pl") == "bliski temu, czego Państwo szukają"
+    exact = PremiseOut(kind="search", text="exact SKU match",
+                       data={"reason": "exact", "identifier": "SKU", "code": "S201-B16"})
+    assert premise_text(exact, "pl") == "podany kod (S201-B16)"
 
 
 def test_english_premises_stay_as_they_are() -> None:
-    assert premise_text(PremiseOut(kind="search", text="matches: poles 3"), "en") == "matches: poles 3"
+    assert premise_text(PremiseOut(kind="ranking", text="bought by you 6 times, last 41 days ago"), "en") == \
+        "bought by you 6 times, last 41 days ago"
 
 
 def test_justification_uses_the_translated_premises() -> None:
     card = ProductCard(sku="S201-B16", name="S201 B16", category="MCB", price=20, currency="PLN",
-                       premises=[PremiseOut(kind="search", text="matches: rated current 16 A"),
+                       premises=[_matches(("rated_current_a", "rated current", "16 A")),
                                  PremiseOut(kind="ranking", text="bought by you 6 times, last 41 days ago")])
     assert justification(card, "pl") == \
         "pasuje do: prąd znamionowy 16 A; kupowany przez Państwa 6 razy, ostatnio 41 dni temu"

@@ -40,8 +40,12 @@ def schema_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def schema_app(schema_world: Any) -> Any:
+    from agent.intent_model import classifier_for
     from portal.app import create_app
 
+    # the app after its start-up warm-up: the first turn of a process waits for the intent classifier (fitted
+    # once per examples and embedder, seconds to a minute on a busy machine), longer than the 10 s request timeout
+    classifier_for(schema_world.settings.models_dir, schema_world.resources.catalog.embedder)
     return create_app(schema_world.settings, schema_world.resources)
 
 

@@ -41,11 +41,14 @@ def test_similarity_premise_only_when_it_says_something() -> None:
     q, weak, strong = np.array([1.0, 0.0]), np.array([0.05, 1.0]), np.array([0.8, 0.6])
     matched = premises_for(query="distribution board", payload=payload, exact=None, query_vec=q, doc_vec=weak,
                            encoder=enc)
-    assert matched == ["matches: distribution, board"]  # 0.05 adds nothing to matched words
-    assert premises_for(query="distribution board", payload=payload, exact=None, query_vec=q, doc_vec=strong,
-                        encoder=enc)[-1] == "semantic similarity 0.80"
+    assert [p.text for p in matched] == ["matches: distribution, board"]  # 0.05 adds nothing to matched words
+    assert matched[0].kind == "matches" and matched[0].data == {"attributes": [], "terms": ["distribution", "board"]}
+    strong_last = premises_for(query="distribution board", payload=payload, exact=None, query_vec=q, doc_vec=strong,
+                               encoder=enc)[-1]
+    assert strong_last.kind == "similarity" and strong_last.data == {"similarity": 0.8}
+    assert "0.8" not in strong_last.text  # a buyer reads words, the score is data
     alone = premises_for(query="enclosure", payload=payload, exact=None, query_vec=q, doc_vec=weak, encoder=enc)
-    assert alone == ["semantic similarity 0.05"]  # the only reason there is, however weak, is still said
+    assert [(p.kind, p.data) for p in alone] == [("similarity", {"similarity": 0.05})]  # the only reason, still said
 
 
 def test_a_query_word_that_named_an_attribute_is_said_once() -> None:
@@ -54,7 +57,11 @@ def test_a_query_word_that_named_an_attribute_is_said_once() -> None:
                "attributes": {"curve": "B", "rated_current_a": 16, "poles": 3}}
     said = premises_for(query="wyłącznik 16A typ B 3P", payload=payload, exact=None, query_vec=None, doc_vec=None,
                         encoder=SparseEncoder())
-    assert said == ["matches: curve B, poles 3, rated current 16 A, wyłącznik"]
+    assert [p.text for p in said] == ["matches: curve B, poles 3, rated current 16 A, wyłącznik"]
+    assert said[0].data == {"terms": ["wyłącznik"], "attributes": [
+        {"key": "curve", "label": "curve", "value": "B", "shown": "curve B"},
+        {"key": "poles", "label": "poles", "value": "3", "shown": "poles 3"},
+        {"key": "rated_current_a", "label": "rated current", "value": "16 A", "shown": "rated current 16 A"}]}
     pole = premises_for(query="3 pole MCB", payload=payload, exact=None, query_vec=None, doc_vec=None,
                         encoder=SparseEncoder())
-    assert pole == ["matches: poles 3, MCB"]
+    assert [p.text for p in pole] == ["matches: poles 3, MCB"]

@@ -68,13 +68,13 @@ def test_sku_query_returns_that_product_first(filled, products: list[ProductDoc]
     sku = products[index].sku
     hits = filled.search(sku, k=5)
     assert hits[0].sku == sku
-    assert hits[0].premises[0] == "exact SKU match"
+    assert hits[0].premises[0].text == "exact SKU match" and hits[0].premises[0].data == {"identifier": "SKU", "code": sku}
     assert filled.search(f"do you have {sku.lower()}?", k=5)[0].sku == sku
 
 
 def test_ean_query_returns_that_product_first(filled, products: list[ProductDoc]) -> None:
     hits = filled.search(str(products[12].ean), k=3)
-    assert hits[0].sku == products[12].sku and hits[0].premises[0] == "exact EAN match"
+    assert hits[0].sku == products[12].sku and hits[0].premises[0].text == "exact EAN match"
 
 
 def test_filter_16a_returns_only_16a(filled, products: list[ProductDoc]) -> None:
@@ -111,13 +111,13 @@ def test_identifier_match_respects_filters(filled, products: list[ProductDoc]) -
 
 def test_premises_say_why_in_plain_words(filled) -> None:
     hits = filled.search("wyłącznik nadprądowy 16A B 1P", k=10)
-    mcb = next(h for h in hits if "16 A" in " ".join(h.premises))
-    text = " | ".join(mcb.premises)
+    mcb = next(h for h in hits if "16 A" in " ".join(p.text for p in h.premises))
+    text = " | ".join(p.text for p in mcb.premises)
     assert "matches:" in text and "rated current 16 A" in text
     for premise in mcb.premises:  # a weak similarity is no reason next to matched attributes
-        assert not premise.startswith("semantic similarity") or float(premise.split()[-1]) >= 0.2
+        assert premise.kind != "similarity" or premise.data["similarity"] >= 0.2
     flood = filled.search("outdoor LED floodlight 50W 4000K IP65", k=1)[0]
-    assert any(p.startswith("semantic similarity 0.") for p in flood.premises)
+    assert any(p.kind == "similarity" and 0 < p.data["similarity"] < 1 for p in flood.premises)
 
 
 def test_search_modes_and_bad_input(filled) -> None:

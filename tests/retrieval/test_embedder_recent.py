@@ -1,0 +1,49 @@
+"""The embedder keeps the vectors of texts it embedded one at a time: a search or a message repeated runs no
+forward pass (issue 25), and the vector is the one the model gives for the text alone. Batches are never kept:
+with int8 activations scaled per batch, a text's vector depends on its batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.config import Settings, apply_offline_env
+
+
+class CountingModel:
+    """The real sentence-transformers model, counting the texts it is asked to embed."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str], **kw: Any) -> Any:
+        self.texts += list(texts)
+        return self.inner.encode(texts, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_recent_short_texts_are_embedded_once(tmp_path: Path) -> None:
+    from retrieval.embeddings import RECENT, Embedder, load_embedder
+
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    apply_offline_env(settings)
+    real = load_embedder(settings)
+    model = CountingModel(real._model)
+    emb = Embedder(model, real.name)
+    first = emb.encode_one("wyłącznika B16 1P")
+    again = emb.encode_one("wyłącznika B16 1P")
+    assert model.texts == ["wyłącznika B16 1P"]  # the second call ran no model
+    assert np.array_equal(first, again) and again.dtype == np.float32
+    again[:] = 0  # a caller writing into its array does not change what the next caller gets
+    assert np.array_equal(emb.encode_one("wyłącznika B16 1P"), first)
+    assert np.allclose(real.encode(["wyłącznika B16 1P"])[0], first, atol=1e-6)  # the model's own vector
+    batch = ["Szukam wyłącznika B16 1P", "wyłącznika B16 1P"]
+    emb.encode(batch)
+    emb.encode(batch)
+    assert model.texts[1:] == batch + batch  # a batch is embedded each time, never kept or served from the cache
+    assert len(emb._recent) == 1 <= RECENT
