@@ -16,6 +16,7 @@ from agent.templates import (
     approval_text,
     order_history_text,
     premise_text,
+    price_text,
     product_lines,
     t,
 )
@@ -178,7 +179,7 @@ def alternatives(turn: Turn) -> Plan:
     named = lists[0].anchor
     if named is None:
         return which_product(turn)
-    price = f"{named.price:.2f} {named.currency}"
+    price = price_text(named.price, named.currency, turn.lang)
     if lists[0].items:
         head = {"cheaper": "cheaper", "substitute": "same_spec"}.get(kind, "alternatives")
         return list_answer(t(head, turn.lang, anchor=named.sku, price=price), lists[0].items, turn.lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from tools.models import (
@@ -56,7 +57,7 @@ T: dict[str, dict[str, str]] = {
                                          "will send you the offer. It is valid until {until}.",
                                    "pl": "Dział handlowy zatwierdził Państwa zgłoszenie nr {id} dotyczące {skus}; "
                                          "prześle Państwu ofertę. Jest ważna do {until}."},
-    "approved_item": {"en": "{sku} at {price} {currency}", "pl": "{sku} za {price} {currency}"},
+    "approved_item": {"en": "{sku} at {price}", "pl": "{sku} za {price}"},
     "bestsellers": {"en": "Meanwhile, these are popular with companies like yours:",
                     "pl": "Tymczasem te produkty są popularne w firmach podobnych do Państwa:"},
     "onboarding_noted": {"en": "Thank you, noted: {what}.", "pl": "Dziękuję, zapisałem: {what}."},
@@ -127,8 +128,8 @@ T: dict[str, dict[str, str]] = {
                             "pl": "Na mojej ostatniej liście nie ma produktu nr {position}."},
     "explain": {"en": "I recommended {name} ({sku}) because: {premises}.",
                 "pl": "Poleciłem {name} ({sku}), ponieważ: {premises}."},
-    "line": {"en": "- {name} ({sku}), {price} {currency} net: {why}",
-             "pl": "- {name} ({sku}), {price} {currency} netto: {why}"},
+    "line": {"en": "- {name} ({sku}), {price} net: {why}",
+             "pl": "- {name} ({sku}), {price} netto: {why}"},
     "in_stock": {"en": "in stock: {stock}", "pl": "na stanie: {stock}"},
     "out_of_stock": {"en": "out of stock", "pl": "brak na stanie"},
     "greeting": {"en": "Hello! I can search the catalogue, suggest products and accessories, and pass price "
@@ -361,6 +362,16 @@ def justification(card: ProductCard, lang: Lang, limit: int = 2) -> str:
     return "; ".join(texts)
 
 
+def price_text(amount: Any, currency: str, lang: Lang) -> str:
+    """Return a price as the customer's locale writes it: ``24,90 zł`` in Polish (Babel, through the message
+    catalogue), ``24.90 PLN`` in English (the ISO code, as B2B invoices write it)."""
+    import messages
+
+    if lang == "pl":
+        return messages.money(amount, currency, "pl").replace("\u00a0", " ")
+    return f"{Decimal(str(amount)):.2f} {currency}"
+
+
 def product_lines(cards: Sequence[ProductCard], lang: Lang, *, stock: bool = False) -> list[str]:
     """Return one line per product: name, SKU, catalogue price and justification (``stock``: the stock level
     first, for "is it available?")."""
@@ -369,7 +380,7 @@ def product_lines(cards: Sequence[ProductCard], lang: Lang, *, stock: bool = Fal
         why = justification(c, lang)
         if stock:
             why = (t("in_stock", lang, stock=c.stock) if c.stock > 0 else t("out_of_stock", lang)) + "; " + why
-        lines.append(t("line", lang, name=c.name, sku=c.sku, price=f"{c.price:.2f}", currency=c.currency, why=why))
+        lines.append(t("line", lang, name=c.name, sku=c.sku, price=price_text(c.price, c.currency, lang), why=why))
     return lines
 
 
@@ -387,7 +398,7 @@ def approval_text(ticket: ApprovalTicket, lang: Lang) -> str:
         until = f"{ticket.valid_until:%Y-%m-%d %H:%M} UTC" if ticket.valid_until else "-"
         if not ticket.unit_prices:  # e.g. a volume quote: the sales team sends the offer itself
             return t("approval_approved_no_price", lang, id=ticket.approval_id, skus=skus, until=until)
-        items = ", ".join(t("approved_item", lang, sku=sku, price=f"{price:.2f}", currency=ticket.currency)
+        items = ", ".join(t("approved_item", lang, sku=sku, price=price_text(price, ticket.currency, lang))
                           for sku, price in ticket.unit_prices.items())
         return t("approval_approved", lang, id=ticket.approval_id, items=items, until=until)
     if ticket.existing:

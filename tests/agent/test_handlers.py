@@ -54,7 +54,8 @@ def test_a_price_question_states_the_catalogue_price_and_files_nothing(resources
     with Session(resources.engine) as s:
         price = s.exec(select(Product.unit_price).where(Product.sku == "S201-B16")).one()
     assert out.tool_calls == ["get_product"] and [r.sku for r in out.recommendations] == ["S201-B16"]
-    assert f"{price:.2f}" in out.reply and not out.approvals and not filed(resources, out.conversation_id)
+    polish = f"{price:.2f}".replace(".", ",") + " zł"  # the Polish locale's price
+    assert polish in out.reply and not out.approvals and not filed(resources, out.conversation_id)
 
 
 def test_a_mistyped_code_gets_did_you_mean(resources: Any, ids: SmallStore) -> None:

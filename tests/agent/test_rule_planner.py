@@ -231,7 +231,7 @@ def test_availability_questions_show_the_stock(resources: Any, ids: SmallStore) 
         line = next(x for x in out.reply.splitlines() if "(S201-B16)" in x)
         assert "na stanie: 37;" in line  # the store's stock, not the index's copy
         set_stock(0)
-        assert "(S201-B16), 24.90 PLN netto: brak na stanie;" in turn(resources, ids, "Czy S201-B16 jest dostępny?").reply
+        assert "(S201-B16), 24,90 zł netto: brak na stanie;" in turn(resources, ids, "Czy S201-B16 jest dostępny?").reply
         assert "na stanie" not in turn(resources, ids, "Szukam S201-B16").reply
     finally:
         set_stock(before)
@@ -327,7 +327,7 @@ def test_something_cheaper_than_a_product_lists_its_cheaper_twins_and_files_noth
         out = turn(resources, ids, "Potrzebuję czegoś taniej niż S201-B16")
         assert out.tool_calls == ["similar_products"] and not out.approvals
         assert [r.sku for r in out.recommendations] == ["MBN116B"]
-        assert out.reply.startswith("Tańsze produkty o tej samej specyfikacji co S201-B16 (24.90 PLN netto):")
+        assert out.reply.startswith("Tańsze produkty o tej samej specyfikacji co S201-B16 (24,90 zł netto):")
         assert "ta sama specyfikacja co S201-B16: prąd znamionowy 16 A, bieguny 1, charakterystyka B" in out.reply
         none = turn(resources, ids, "Is there anything cheaper than S203-B16?")
         assert none.tool_calls == ["similar_products"] and not none.approvals and not none.recommendations

@@ -58,3 +58,18 @@ def test_segment_popularity_names_the_industry_and_size_in_polish() -> None:
         "popularny wśród firm z branży instalacji elektrycznych o podobnej wielkości (średnia): kupiło go 42 z 42"
     assert _pl("popular with shipbuilding customers of your size (10-49): bought by 3 of 9 of them") == \
         "popularny wśród firm z branży shipbuilding o podobnej wielkości (10-49): kupiło go 3 z 9"
+
+
+def test_prices_are_written_as_the_customers_locale_writes_them() -> None:
+    """Issue 21 item 6: "22,85 zł" in Polish, "22.85 PLN" in English; the output checks read both."""
+    from decimal import Decimal
+
+    from agent.templates import price_text, product_lines
+    from guardrails.output_checks import find_claims
+
+    card = ProductCard(sku="S201-B16", name="S201 B16", category="MCB", price=Decimal("1234.5"), currency="PLN",
+                       premises=[])
+    pl, en = product_lines([card], "pl")[0], product_lines([card], "en")[0]
+    assert "1 234,50 zł netto" in pl and "1234.50 PLN net" in en
+    assert [c[2] for c in find_claims(pl)] == [c[2] for c in find_claims(en)] == [Decimal("1234.50")]
+    assert price_text("22.85", "PLN", "pl") == "22,85 zł"
