@@ -66,4 +66,4 @@ def test_every_form_finds_the_same_product(catalog, morphology: str) -> None:  #
         assert firsts["opraw hermetycznych"] == []
     hits = catalog.search("opraw hermetycznych", k=1)
     if morphology:
-        assert any("opraw" in p for p in hits[0].premises)  # the premise names the query's word, inflection aside
+        assert any("opraw" in p.text for p in hits[0].premises)  # the premise names the query's word, inflection aside
