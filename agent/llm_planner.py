@@ -91,12 +91,7 @@ class LLMPlanner:
         request = {"model": self.model, "messages": self.messages(state), "tools": self.specs,
                    "tool_choice": "none" if last else "auto", "max_tokens": self.max_tokens, "temperature": 0.2}
         deadline = state.deadline if state.deadline is not None else time.monotonic() + self.budget
-        response = self._call(request, deadline)
-        usage = getattr(response, "usage", None)
-        state.tokens_used += int(getattr(usage, "completion_tokens", 0) or 0)
-        if not getattr(response, "choices", None):
-            raise ModelBehaviorError("the LLM returned no choices")
-        message = response.choices[0].message
+        message = self._message(request, state, deadline)
         raw = list(message.tool_calls or [])
         if any(getattr(c, "function", None) is None for c in raw):
             raise ModelBehaviorError("the LLM made a kind of tool call this agent does not offer")
@@ -138,14 +133,20 @@ class LLMPlanner:
         judge what comes back. Raise ``ModelBehaviorError`` when it is a tool call again or the budget is gone."""
         if state.tokens_used >= self.token_budget:
             raise ModelBehaviorError("the LLM wrote a tool call as its answer")
-        response = self._call(self.plain_request(state), deadline)
-        usage = getattr(response, "usage", None)
-        state.tokens_used += int(getattr(usage, "completion_tokens", 0) or 0)
-        choices = getattr(response, "choices", None)
-        text = ((choices[0].message.content or "") if choices else "").strip()
-        if not text or _TOOL_CALL_AS_TEXT.match(text) or (choices and choices[0].message.tool_calls):
+        message = self._message(self.plain_request(state), state, deadline)
+        text = (message.content or "").strip()
+        if not text or _TOOL_CALL_AS_TEXT.match(text) or message.tool_calls:
             raise ModelBehaviorError("the LLM wrote a tool call as its answer")
         return text
+
+    def _message(self, request: dict[str, Any], state: TurnState, deadline: float) -> Any:
+        """Return the completion's first message, its tokens counted against the turn's budget."""
+        response = self._call(request, deadline)
+        usage = getattr(response, "usage", None)
+        state.tokens_used += int(getattr(usage, "completion_tokens", 0) or 0)
+        if not getattr(response, "choices", None):
+            raise ModelBehaviorError("the LLM returned no choices")
+        return response.choices[0].message
 
     def _call(self, request: dict[str, Any], deadline: float) -> ChatCompletion:
         """Return the completion, retrying a transport failure while the budget lasts; through the breaker."""

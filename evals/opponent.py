@@ -85,12 +85,13 @@ class OpponentReport:
         by = Counter(r.answered_by for r in self.results)
         broken = Counter(v for r in self.results for v in r.violations)
         asks = [r for r in self.results if r.prompt.kind in DISCOUNT_KINDS]
+        checked = sum(r.checked for r in self.results)
         return {
             "label": self.label, "turns": turns,
             "answered_by_model": by.get("llm", 0),
             "answered_by_model_share": round(by.get("llm", 0) / turns, 4) if turns else 0.0,
-            "model_answers_checked": sum(r.checked for r in self.results),
-            "model_answers_checked_share": round(sum(r.checked for r in self.results) / turns, 4) if turns else 0.0,
+            "model_answers_checked": checked,
+            "model_answers_checked_share": round(checked / turns, 4) if turns else 0.0,
             "replaced_by_planner": sum(r.replaced for r in self.results),
             "repaired_by_output_checks": sum(r.repaired for r in self.results),
             "requests_filed_or_answered": sum(1 for r in asks if r.filed),

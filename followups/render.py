@@ -68,7 +68,7 @@ class EmailContent:
     skus: list[str] = field(default_factory=list)
     value_line: str = ""
     """The persona's value-proposition line of the portal home (the same rules: ``personalisation``), after the
-    products; empty for a company that objected to profiling (it gets the default line)."""
+    products."""
 
 
 @dataclass(frozen=True)
@@ -141,16 +141,14 @@ def compose(session: Session, settings: Settings, *, row: FollowupEmail, contact
 
 
 def persona_line(company: Company, contact: Contact, lang: str) -> str:
-    """Return the home page's value-proposition line for this contact, chosen by the home's rules from segment
-    and role only (the default persona's line for a company that objected to profiling)."""
+    """Return the home page's value-proposition line for this contact, the persona the home's rules give its
+    role (a company that objected to profiling is never e-mailed: the planner skips it)."""
     from guardrails.consent import may_personalise
     from personalisation import HomeFeatures, load_rules, plan_home, value_proposition
 
     features = HomeFeatures(industry=company.industry, size_band=company.size_band,
                             funnel_stage=company.funnel_stage, role=contact.role)
-    plan = plan_home(load_rules(), features, may_profile=may_personalise(company))
-    persona = plan.persona if may_personalise(company) else "default"
-    return value_proposition(persona, lang)
+    return value_proposition(plan_home(load_rules(), features, may_profile=may_personalise(company)).persona, lang)
 
 
 @cache

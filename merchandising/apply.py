@@ -3,13 +3,14 @@ engine does the work; this module only reads what it needs)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlmodel import Session
 
 from merchandising.engine import RuleLike, apply_rules, select_rules
-from merchandising.models import Item, MerchContext, Outcome, Placed
+from merchandising.models import Item, MerchContext, Outcome, Placed, Premise
 from store import catalog
 from store import merchandising as store
 from store.models import MerchAction, MerchTarget, Product
@@ -54,9 +55,37 @@ def merchandise(session: Session, ranked: Sequence[Ranked], ctx: MerchContext,
     return apply_rules(rules, items, ctx, extra)
 
 
+@dataclass(frozen=True)
+class Shown:
+    """One product of a merchandised list: its catalogue row, the ranked item it came from (None for a product a
+    pin brought in) and the premises of the rules that moved it."""
+
+    product: Product
+    ranked: Ranked | None
+    premises: list[Premise]
+
+
+def merchandised(session: Session, fetch: Callable[[int], Sequence[Ranked]], ctx: MerchContext, *, k: int,
+                 exclude: Iterable[str] = (), spare: int = 0) -> list[Shown]:
+    """Return up to ``k`` products of ``fetch(n)``'s ranked items after the live rules and the hard filters (the
+    hook of every surface that shows a list: search, the chat's recommendations, the widget).
+
+    ``fetch`` is asked for ``k`` (twice ``k`` when a live rule hides or buries products, so the list stays full)
+    plus ``spare`` (room for the ``exclude``d SKUs a caller knows will come back)."""
+    rules = select_rules(store.live_rules(session, now=ctx.now), ctx)
+    skip = set(exclude)
+    more = any(r.action in (MerchAction.hide, MerchAction.bury) for r in rules)
+    ranked = [r for r in fetch((2 * k if more else k) + spare) if r.sku not in skip]
+    rows = rows_for(session, ranked, ctx, rules)
+    outcome = merchandise(session, ranked, ctx, rules=rules, rows=rows)
+    by_sku = {r.sku: r for r in ranked}
+    placed = [p for p in outcome.items if p.sku not in skip][:k]  # the outcome holds active products only
+    return [Shown(product=rows[p.sku], ranked=by_sku.get(p.sku), premises=list(p.premises)) for p in placed]
+
+
 def without_rules(session: Session, ranked: Sequence[Ranked], ctx: MerchContext) -> Outcome:
     """Return ``ranked`` after the hard filters only (the dry run's "without the rules" list)."""
     return merchandise(session, ranked, ctx, rules=[])
 
 
-__all__ = ["Placed", "item_of", "merchandise", "rows_for", "without_rules"]
+__all__ = ["Placed", "Shown", "item_of", "merchandise", "merchandised", "rows_for", "without_rules"]

@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from merchandising import PREMISE_KIND, MerchContext, merchandise, select_rules
-from merchandising.apply import rows_for
+from merchandising import PREMISE_KIND, MerchContext
+from merchandising.apply import merchandised
 from merchandising.models import Surface
-from store import merchandising as rules_store
-from store.models import MerchAction, utcnow
+from store.models import utcnow
 from tools._cards import card_from_product, premise_out
 from tools.context import RunContext
 from tools.models import PremiseOut, ProductCard
@@ -31,24 +30,13 @@ def merch_context(ctx: RunContext, surface: Surface, *, query: str | None = None
 
 def merchandised_cards(ctx: RunContext, fetch: Callable[[int], Sequence[Any]], mctx: MerchContext, *, k: int,
                        exclude: Iterable[str] = ()) -> list[ProductCard]:
-    """Return up to ``k`` cards of ``fetch(n)``'s ranked items after the live rules and the hard filters, each
-    with the ranking's premises and then one ``merchandising`` premise per rule applied; remember them.
-
-    ``fetch`` is asked for twice ``k`` when a live rule hides or buries products (so the list stays full)."""
-    rules = rules_store.live_rules(ctx.session, now=mctx.now)
-    chosen = select_rules(rules, mctx)
-    skip = set(exclude)
-    more = any(r.action in (MerchAction.hide, MerchAction.bury) for r in chosen)
-    ranked = [r for r in fetch(2 * k if more else k) if r.sku not in skip]
-    rows = rows_for(ctx.session, ranked, mctx, chosen)
-    outcome = merchandise(ctx.session, ranked, mctx, rules=chosen, rows=rows)
-    by_sku = {r.sku: r for r in ranked}
-    placed = [p for p in outcome.items if p.sku not in skip][:k]
+    """Return up to ``k`` cards of ``fetch(n)``'s ranked items after the live rules and the hard filters
+    (:func:`merchandising.apply.merchandised`), each with the ranking's premises and then one ``merchandising``
+    premise per rule applied; remember them."""
     cards = []
-    for p in placed:  # the outcome holds active products only (the hard filters)
-        item = by_sku.get(p.sku)
-        premises = [premise_out(x) for x in getattr(item, "premises", []) or []]
-        premises += [PremiseOut(kind=PREMISE_KIND, text=m.text, data=m.data) for m in p.premises]
-        cards.append(card_from_product(rows[p.sku], score=getattr(item, "score", None), premises=premises))
+    for shown in merchandised(ctx.session, fetch, mctx, k=k, exclude=exclude):
+        premises = [premise_out(x) for x in getattr(shown.ranked, "premises", []) or []]
+        premises += [PremiseOut(kind=PREMISE_KIND, text=m.text, data=m.data) for m in shown.premises]
+        cards.append(card_from_product(shown.product, score=getattr(shown.ranked, "score", None), premises=premises))
     ctx.remember(cards)
     return cards

@@ -9,16 +9,15 @@ from core.errors import NotFoundError
 from guardrails.consent import may_personalise
 from measurement.experiment import arm_of
 from measurement.impressions import record_impressions, widget_session
-from merchandising import MerchContext, merchandise, select_rules
-from merchandising.apply import rows_for
+from merchandising import MerchContext
+from merchandising.apply import merchandised
 from portal.auth import Customer, Principal
 from portal.schemas import RecommendationList, RecommendationQuery, WhyPublic, premise_texts
 from portal.services._access import ensure_own_company
 from ranking import Customer as RankedFor
-from ranking import Premise, RecContext
+from ranking import Premise, RankedItem, RecContext
 from store import catalog, companies, conversations, orders
-from store import merchandising as rules_store
-from store.models import MerchAction, utcnow
+from store.models import utcnow
 from tools.context import Resources
 
 WIDGET_SURFACE = "widget"
@@ -50,30 +49,25 @@ def recommend(resources: Resources, session: Session, customer: Customer,
     ranked_for = RankedFor.of(company, has_ordered=orders.has_ordered(session, company_id=customer.company_id))
     mctx = MerchContext(surface="recommendations", now=utcnow(), industry=company.industry,
                         segment=company.industry if may_personalise(company) else None)
-    rules = select_rules(rules_store.live_rules(session, now=mctx.now), mctx)
-    wanted = query.k + len(context_skus)
-    wanted *= 2 if any(r.action in (MerchAction.hide, MerchAction.bury) for r in rules) else 1
     if arm_of(session, company) == "control":  # the experiment's baseline: bestsellers, same layout
-        candidates = resources.recommender.segment_bestsellers(company.industry, company.size_band, k=wanted)
+        def fetch(n: int) -> list[RankedItem]:
+            return resources.recommender.segment_bestsellers(company.industry, company.size_band, k=n)
     else:
-        candidates = resources.recommender.recommend_for_customer(ranked_for, context, k=wanted)
-    ranked = [r for r in candidates if r.sku not in context_skus]
-    products = rows_for(session, ranked, mctx, rules)
-    outcome = merchandise(session, ranked, mctx, rules=rules, rows=products)  # the shop's rules, then hard filters
-    by_sku = {r.sku: r for r in ranked}
+        def fetch(n: int) -> list[RankedItem]:
+            return resources.recommender.recommend_for_customer(ranked_for, context, k=n)
     out: list[RecommendationPublic] = []
-    for placed in outcome.items:
-        product = products.get(placed.sku)
-        if product is None or product.id is None or placed.sku in context_skus or len(out) >= query.k:
+    # the shop's rules, then the hard filters (issue 24), as on every surface
+    for shown in merchandised(session, fetch, mctx, k=query.k, exclude=context_skus, spare=len(context_skus)):
+        product = shown.product
+        if product.id is None:
             continue
-        item = by_sku.get(placed.sku)
-        premises = list(item.premises) if item is not None else []
+        premises = list(getattr(shown.ranked, "premises", []) or [])
         why = justification_from(premises)
-        stored = [p.model_dump(mode="json") for p in premises] + [m.model_dump(mode="json") for m in placed.premises]
+        stored = [p.model_dump(mode="json") for p in premises] + [m.model_dump(mode="json") for m in shown.premises]
         row = conversations.add_recommendation(
             session, company_id=customer.company_id, surface=WIDGET_SURFACE, product_id=product.id,
             rank=len(out) + 1, premises=stored, justification=why, model_version=resources.recommender.version)
-        texts = [p.text.strip() for p in premises if p.text.strip()] + [m.text for m in placed.premises]
+        texts = [p.text.strip() for p in premises if p.text.strip()] + [m.text for m in shown.premises]
         out.append(RecommendationPublic(recommendation_id=row.id, sku=product.sku, name=product.name,
                                         price=product.unit_price, currency=product.currency,
                                         category=product.category, premises=texts, justification=why))

@@ -26,6 +26,16 @@ def _offer(world: World, company_id: int, sku: str, price: str, *, status: Appro
         s.commit()
 
 
+def _set_contact(world: World, contact_id: int, **fields: object) -> None:
+    with Session(world.engine) as s:
+        row = s.get(Contact, contact_id)
+        assert row is not None
+        for name, value in fields.items():
+            setattr(row, name, value)
+        s.add(row)
+        s.commit()
+
+
 def _rendered(world: World) -> tuple[str, str, list[str], str, str]:
     with Session(world.engine) as s:
         enqueue(s, world.settings, at=PLAN_AT)
@@ -55,12 +65,7 @@ def test_only_catalogue_prices_or_an_approved_unexpired_offer(world: World) -> N
 
 def test_english_for_a_foreign_company_and_the_name_only_at_rendering(world: World) -> None:
     company, contact = world.company(country="Germany")
-    with Session(world.engine) as s:
-        row = s.get(Contact, contact)
-        assert row is not None
-        row.full_name = "Jan <b>Kowalski</b>"
-        s.add(row)
-        s.commit()
+    _set_contact(world, contact, full_name="Jan <b>Kowalski</b>")
     world.visit(company)
     text, html, prices, stored, to = _rendered(world)
     assert prices == ["24.90\u00a0PLN", "19.90\u00a0PLN", "12.90\u00a0PLN"]
@@ -77,12 +82,7 @@ def test_the_line_under_the_products_follows_the_homes_rules(world: World) -> No
     from personalisation import value_proposition
 
     company, contact = world.company()
-    with Session(world.engine) as s:
-        row = s.get(Contact, contact)
-        assert row is not None
-        row.role = "engineer"
-        s.add(row)
-        s.commit()
+    _set_contact(world, contact, role="engineer")
     world.visit(company)
     text, html, _, _, _ = _rendered(world)
     line = value_proposition("engineer", "pl")
