@@ -36,6 +36,11 @@ $(LLM_STAMP): | $(STAMP)
 test: install $(LLM_STAMP)
 	bash scripts/test.sh
 
+# Every performance path side by side (ingestion, search, 50k, planner turn, HTTP chat, start-up) on the demo's
+# data dir (make demo first): prints the table and writes var/bench/table.md and results.json. ~6 min on 2 cores.
+bench: install
+	$(BIN)/python benchmarks/bench_all.py --data-dir $${SALESAGENT_DATA_DIR:-var} --out var/bench
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy core messages store retrieval merchandising ranking guardrails measurement advisor personalisation followups oversight tools agent portal evals salesagent

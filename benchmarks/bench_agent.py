@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 STAGES: dict[str, list[float]] = defaultdict(list)
 
@@ -50,12 +51,10 @@ def main() -> None:
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}), llm_base_url=None)
     apply_offline_env(settings)
-    from sqlmodel import Session
 
     import agent._answer as answer_mod
     import agent.loop as loop_mod
     from agent import run_turn
-    from evals.golden.runner import World, _fill, load_cases
     from salesagent.wiring import build_resources
     from store.db import create_all, make_engine
     from store.demo import demo_loaded_seed, generate_demo
@@ -77,15 +76,9 @@ def main() -> None:
     answer_mod.guard_output = timed("output checks", answer_mod.guard_output)
     loop_mod.finish = timed("checks + storage (finish)", loop_mod.finish)
 
-    cases = load_cases()
-    with Session(engine) as s:
-        world = World(s)
-        plan = []
-        for case in cases:
-            company = world.company(case.company)
-            contact = world.contact(company)
-            plan.append((company.id, contact.id if contact else None,
-                         [_fill(t, world, contact, None) for t in case.turns]))
+    from bench_all import golden_plan
+
+    plan = golden_plan(engine)
     # warm-up (model loads, caches)
     run_turn(res, company_id=plan[0][0], contact_id=plan[0][1], conversation_id=str(uuid.uuid4()),
              message=plan[0][2][0])

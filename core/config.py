@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     WANDS); ``none``: float32. The quantisation is part of every product's content hash, so changing it re-embeds
     the catalogue at the next ``salesagent index``."""
 
+    dense_text: Literal["full", "key", "name"] = "full"
+    """What the dense model embeds per product: ``full`` (name, brand, category, attributes, description), ``key``
+    (all but the description) or ``name`` (name and category). Shorter texts embed faster (the model's cost grows
+    with the tokens); the choice is part of every content hash, so changing it re-embeds the catalogue. The
+    comparison of the three is in docs/retrieval.md."""
+
     model_reload_seconds: float = Field(default=30.0, ge=0)
     """How often (seconds) a running portal or chat looks for a ranking model that a later ``salesagent train``
     wrote, and switches to it; 0 turns the check off (then only a restart picks up a new model)."""

@@ -49,6 +49,18 @@ class RateLimitedError(SalesAgentError):
         self.retry_after = max(1, math.ceil(retry_after))
 
 
+class StartingUpError(SalesAgentError):
+    """The service is still loading what the request needs (models, the catalogue index): HTTP 503 with
+    ``Retry-After``; or it failed to load them, and says why."""
+
+    exit_code = 3
+    http_status = 503
+
+    def __init__(self, message: str, retry_after: float = 2.0) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, math.ceil(retry_after))
+
+
 class NotFoundError(SalesAgentError):
     """A referenced entity (product, company, approval, recommendation) does not exist."""
 

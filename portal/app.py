@@ -40,6 +40,7 @@ from portal.routes import (
     tokens,
 )
 from portal.services.gate import TurnGate
+from portal.startup import Startup
 from tools.context import Resources
 
 log = logging.getLogger("salesagent.portal")
@@ -196,9 +197,13 @@ def body_limit_for(settings: Settings) -> int:
 
 
 def create_app(settings: Settings, resources: Resources | None = None, *,
-               build: Callable[[Settings], Resources] | None = None) -> FastAPI:
+               build: Callable[[Settings], Resources] | None = None, background: bool = False) -> FastAPI:
     """Return the portal app over ``resources``, or over the resources ``build(settings)`` makes in the lifespan
-    (the composition root, ``salesagent.wiring``, passes its builder; the portal does not import it)."""
+    (the composition root, ``salesagent.wiring``, passes its builder; the portal does not import it).
+
+    ``background``: build them in a thread (:class:`portal.startup.Startup`), so the server answers ``/health`` at
+    once and ``/ready`` and the routes answer 503 with ``Retry-After`` until they are built (``salesagent serve``).
+    """
     if resources is None and build is None:
         raise ConfigError("create_app needs resources or a builder of them")
 
@@ -207,14 +212,21 @@ def create_app(settings: Settings, resources: Resources | None = None, *,
         owned = app.state.resources is None
         if owned:
             assert build is not None
-            app.state.resources = build(settings)
-            app.state.turn_gate = TurnGate.for_engine(app.state.resources.engine)
-            log.info("portal resources: %s", "; ".join(app.state.resources.notes))
+            if background:
+                app.state.startup = Startup(app, settings, build).begin()
+            else:
+                app.state.resources = build(settings)
+                app.state.turn_gate = TurnGate.for_engine(app.state.resources.engine)
+                log.info("portal resources: %s", "; ".join(app.state.resources.notes))
         try:
             yield
         finally:
             if owned:
-                app.state.resources.close()
+                startup = app.state.startup
+                if startup is not None:
+                    startup.wait()  # a build still running owns files (the embedded index) until it ends
+                if app.state.resources is not None:
+                    app.state.resources.close()
                 app.state.resources = None
 
     app = FastAPI(title="salesagent portal", version="0.1.0", lifespan=lifespan,
@@ -223,6 +235,7 @@ def create_app(settings: Settings, resources: Resources | None = None, *,
                               "demo tokens).")
     app.state.settings = settings
     app.state.resources = resources
+    app.state.startup = None
     app.state.turn_gate = TurnGate.for_engine(resources.engine) if resources is not None else TurnGate(None)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.rate_limits = RateLimits(settings)

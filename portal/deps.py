@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from core.config import Settings
-from core.errors import PermissionDeniedError
+from core.errors import PermissionDeniedError, StartingUpError
 from portal.auth import (
     Customer,
     Principal,
@@ -52,8 +52,15 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 def get_resources(request: Request) -> Resources:
-    """Return the resources built once in the lifespan (engine, catalogue search, recommender, ...)."""
-    return request.app.state.resources  # type: ignore[no-any-return]
+    """Return the resources built once in the lifespan (engine, catalogue search, recommender, ...); 503 with
+    ``Retry-After`` while a background start-up is still building them."""
+    resources = request.app.state.resources
+    if resources is None:
+        startup = getattr(request.app.state, "startup", None)
+        if startup is not None:
+            raise startup.unavailable()
+        raise StartingUpError("the portal has no resources (it is shutting down or was never started)")
+    return resources  # type: ignore[no-any-return]
 
 
 def get_turn_gate(request: Request) -> TurnGate:

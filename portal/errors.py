@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.errors import RateLimitedError, SalesAgentError
+from core.errors import RateLimitedError, SalesAgentError, StartingUpError
 from portal.auth import AuthenticationError
 
 log = logging.getLogger("salesagent.portal")
@@ -50,10 +50,11 @@ def _ui_page(request: Request, status: int, message: str, headers: Mapping[str, 
 
 
 def _headers_for(exc: SalesAgentError) -> dict[str, str] | None:
-    """Return the headers an error's status promises: ``WWW-Authenticate`` on 401, ``Retry-After`` on 429."""
+    """Return the headers an error's status promises: ``WWW-Authenticate`` on 401, ``Retry-After`` on 429 and on
+    the 503 of a portal still starting."""
     if isinstance(exc, AuthenticationError):
         return {"WWW-Authenticate": "Bearer"}
-    if isinstance(exc, RateLimitedError):
+    if isinstance(exc, RateLimitedError | StartingUpError):
         return {"Retry-After": str(exc.retry_after)}
     return None
 
@@ -62,7 +63,7 @@ async def domain_error_handler(request: Request, exc: Exception) -> Response:
     """Map any ``SalesAgentError`` to its HTTP status with a one-line ``detail``."""
     assert isinstance(exc, SalesAgentError)
     status = exc.http_status
-    if status >= 500:
+    if status >= 500 and not isinstance(exc, StartingUpError):  # a warming portal is not an error
         log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
     headers = _headers_for(exc)
     if _is_ui(request):

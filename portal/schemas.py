@@ -262,7 +262,11 @@ class RejectRequest(BaseModel):
 
 
 class HealthPublic(BaseModel):
-    status: Literal["ok"] = "ok"
+    """``ok``: serving; ``starting``: the process answers while its models load (``/ready`` says when it can
+    serve); ``failed`` (HTTP 503): start-up failed, ``detail`` says why, restart the process."""
+
+    status: Literal["ok", "starting", "failed"] = "ok"
+    detail: str | None = None
 
 
 class ReadyPublic(BaseModel):

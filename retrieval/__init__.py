@@ -31,7 +31,7 @@ def build_catalog_search(settings: Settings, embedder: Embedder | None = None,
     kind = engine or ("server" if settings.qdrant_url else settings.embedded_engine)
     embedder = embedder or load_embedder(settings)
     configure_llama_index(embedder)  # type: ignore[arg-type]
-    search = CatalogSearch(_make_engine(settings, kind), embedder)
+    search = CatalogSearch(_make_engine(settings, kind), embedder, dense_fields=settings.dense_text)
     if learned:
         search.use_model(_learned_model(settings, search.encoders))
     return search

@@ -116,7 +116,10 @@ class EdgeEngine:
             return fuse_hybrid(self.query, self.points, plan) if searches else []
         request = qe.QueryRequest(limit=plan.limit, query=searches[0], filter=flt, with_payload=not plan.bare,
                                   with_vector=False if plan.bare else [DENSE, SPARSE])
-        return [hit_from_point(p) for p in self._shard.query(request)]
+        points = self._shard.query(request)
+        if plan.bare:  # ids and scores only: the lists a search fuses (most of the points it sees)
+            return [EngineHit(id=str(p.id), score=float(p.score), payload={}) for p in points]
+        return [hit_from_point(p) for p in points]
 
     def lookup(self, conditions: list[Cond], limit: int) -> list[EngineHit]:
         if self._shard is None or not conditions:

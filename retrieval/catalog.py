@@ -37,7 +37,7 @@ from retrieval.premises import premises_for
 from retrieval.rerank import RERANK_DEPTH, Reranker, reorder
 from retrieval.search_model import SearchModel
 from retrieval.sparse import Sparse, SparseEncoder
-from retrieval.text import content_hash, identifier_candidates
+from retrieval.text import DenseFields, content_hash, identifier_candidates
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while products are written."""
@@ -77,8 +77,10 @@ class CatalogSearch:
                  rrf_k: int = RRF_K, weights: tuple[float, float] = RRF_WEIGHTS, prefetch: int = PREFETCH,
                  feedback: float = FEEDBACK_BETA, feedback_docs: int = FEEDBACK_DOCS,
                  naming_word_df: int = NAMING_WORD_DF, config: FusionConfig | None = None,
-                 model: SearchModel | None = None) -> None:
+                 model: SearchModel | None = None, dense_fields: DenseFields = "full") -> None:
         self.engine = engine
+        self.dense_fields: DenseFields = dense_fields
+        """What the dense model embeds per product (``Settings.dense_text``)."""
         self.embedder = embedder
         self.sparse = sparse or SparseEncoder()
         self.config = config or FusionConfig(
@@ -89,8 +91,10 @@ class CatalogSearch:
         self.popularity: dict[str, float] = {}
         self.nomatch: NoMatchModel | None = DEFAULT_NOMATCH
         self.model_version: str | None = None
-        self.encoders = f"{embedder.fingerprint}|{self.sparse.fingerprint}"
-        """What made the vectors; part of every content hash, so changing the model or its quantisation re-embeds."""
+        self.encoders = f"{embedder.fingerprint}|{self.sparse.fingerprint}" + (
+            f"|dense:{dense_fields}" if dense_fields != "full" else "")
+        """What made the vectors; part of every content hash, so changing the model, its quantisation or the
+        embedded fields re-embeds."""
         if model is not None:
             self.use_model(model)
 
@@ -127,7 +131,7 @@ class CatalogSearch:
         done = 0
         for start in range(0, len(docs), BATCH):
             batch = docs[start:start + BATCH]
-            nodes = [node_of(d, self.encoders) for d in batch]
+            nodes = [node_of(d, self.encoders, self.dense_fields) for d in batch]
             vectors = self.embedder.encode([n.text for n in nodes])
             for node, vec, doc in zip(nodes, vectors, batch, strict=True):
                 node.embedding = vec.tolist()

@@ -172,4 +172,4 @@ def hit_from_point(point: Any, score: float | None = None) -> EngineHit:
     return EngineHit(id=str(point.id), score=float(point.score if score is None else score),
                      payload=dict(point.payload or {}),
                      dense=None if vec is None else np.asarray(vec, dtype=np.float32),
-                     terms=None if sparse is None else frozenset(int(i) for i in sparse.indices))
+                     terms=None if sparse is None else frozenset(map(int, sparse.indices)))

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from retrieval.models import ProductDoc, as_payload_scalar
-from retrieval.text import category_levels, content_hash, dense_text, normalise, numeric_value
+from retrieval.text import DenseFields, category_levels, content_hash, dense_text, normalise, numeric_value
 
 if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
@@ -40,11 +40,11 @@ def docs_from_store(session: Any) -> list[ProductDoc]:
     return [doc_from_product(p) for p in products(session, active_only=True)]
 
 
-def embed_store_catalogue(session: Any, embedder: Any) -> dict[str, Any]:
+def embed_store_catalogue(session: Any, embedder: Any, fields: DenseFields = "full") -> dict[str, Any]:
     """Return ``{sku: vector}`` for every active product, embedding the same text the index stores, without
     opening the index: for a retrain while a running portal holds the embedded index."""
     docs = docs_from_store(session)
-    vectors = embedder.encode([dense_text(d) for d in docs])
+    vectors = embedder.encode([dense_text(d, fields) for d in docs])
     return {d.sku: v for d, v in zip(docs, vectors, strict=True)}
 
 
@@ -71,12 +71,12 @@ def payload_of(doc: ProductDoc, encoders: str = "") -> dict[str, Any]:
     }
 
 
-def node_of(doc: ProductDoc, encoders: str = "") -> TextNode:
+def node_of(doc: ProductDoc, encoders: str = "", fields: DenseFields = "full") -> TextNode:
     """Return the LlamaIndex node of a product: text for the embedder, payload as metadata."""
     from llama_index.core.schema import TextNode
 
     metadata = payload_of(doc, encoders)
-    text = dense_text(doc)
+    text = dense_text(doc, fields)
     metadata["text"] = text
     keys = list(metadata)
     return TextNode(id_=point_id(doc.sku), text=text, metadata=metadata,

@@ -75,7 +75,7 @@ def matched_attributes(attributes: dict[str, Any], query_tokens: set[str]) -> li
 def matched_terms(query: str, doc_text: str, encoder: SparseEncoder, skip: set[str]) -> list[str]:
     """Return the query's words (as typed, codes whole) that the product text contains, stemming and Polish
     inflection aside."""
-    doc_ids = set(encoder.encode_document(doc_text).indices)
+    doc_ids = encoder.document_terms(doc_text)
     out: list[str] = []
     for word in re.findall(r"\S+", query):
         word = word.strip("\"'()[]{},.;:!?")

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Literal
 
 from retrieval.models import ProductDoc
 
@@ -122,17 +122,22 @@ def numeric_value(value: Any) -> float | None:
     return None
 
 
-def dense_text(doc: ProductDoc) -> str:
-    """Return the text the dense model embeds: name, brand, category, attributes, description."""
+DenseFields = Literal["full", "key", "name"]
+"""What the dense model embeds (``Settings.dense_text``): every field, all but the description, name and category."""
+
+
+def dense_text(doc: ProductDoc, fields: DenseFields = "full") -> str:
+    """Return the text the dense model embeds: name, brand, category, attributes, description (``full``); without
+    the description (``key``); or the name and category only (``name``)."""
     lines = [doc.name]
-    if doc.brand:
+    if doc.brand and fields != "name":
         lines.append(f"Brand: {doc.brand}")
     if doc.category:
         lines.append(f"Category: {doc.category}")
-    attrs = render_attributes(doc.attributes)
+    attrs = render_attributes(doc.attributes) if fields != "name" else ""
     if attrs:
         lines.append(attrs)
-    if doc.description:
+    if doc.description and fields == "full":
         lines.append(doc.description)
     return "\n".join(lines)
 

@@ -122,15 +122,19 @@ def _build_masker(settings: Settings, engine: Engine, notes: list[str]) -> PiiMa
     return build_masker(settings, known_product_codes=codes)
 
 
-def portal_app(settings: Settings, resources: Resources | None = None) -> FastAPI:
-    """Return the portal over ``resources``, or over resources its lifespan builds with :func:`build_resources`."""
+def portal_app(settings: Settings, resources: Resources | None = None, *, background: bool = False) -> FastAPI:
+    """Return the portal over ``resources``, or over resources its lifespan builds with :func:`build_resources`
+    (``background``: in a thread, so ``/health`` answers at once and ``/ready`` tells when it can serve)."""
     from portal.app import create_app
 
-    return create_app(settings, resources, build=None if resources is not None else build_resources)
+    return create_app(settings, resources, build=None if resources is not None else build_resources,
+                      background=background)
 
 
-def portal_app_from_env() -> FastAPI:
-    """Return the portal for the process-wide settings (the uvicorn factory of ``salesagent serve --workers``)."""
+def portal_app_from_env() -> Any:
+    """Return the portal for the process-wide settings (the uvicorn factory of ``salesagent serve --workers``),
+    imported and built in the background (``portal.startup.DeferredApp``) so each worker answers /health at once."""
     from core.config import get_settings
+    from portal.startup import DeferredApp
 
-    return portal_app(get_settings())
+    return DeferredApp(lambda: portal_app(get_settings(), background=True))

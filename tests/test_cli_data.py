@@ -151,3 +151,20 @@ def test_a_command_before_db_init_is_one_line(data_dir: Path, command: list[str]
     assert lines == [f"error: {MISSING_SCHEMA}"], result.stderr
     assert MISSING_SCHEMA.startswith("the database has no tables yet: run `salesagent db init`")
     assert not result.stdout.strip()  # no progress bar, no URLs of a server that will not start
+
+
+def test_serve_while_another_process_holds_the_index_stops_with_one_line(data_dir: Path) -> None:
+    """The portal starts in the background (it answers /health at once), yet a start-up that cannot succeed still
+    ends the command: exit 3 and the reason as its last line, not a server that stays up unready."""
+    from core.config import Settings
+    from tests.portal.live_server import free_port
+    from tests.support.index_holder import index_held_elsewhere
+
+    assert _run("db", "init").returncode == 0
+    path = Settings(data_dir=data_dir, _env_file=None).qdrant_path / "edge" / "catalog"  # type: ignore[call-arg]
+    with index_held_elsewhere(path):
+        result = _run("serve", "--port", str(free_port()))
+    assert result.returncode == 3, result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert lines[-1].startswith("error: the catalogue index in ") and "in use by another" in lines[-1], lines
+    assert "Traceback" not in result.stderr

@@ -43,7 +43,7 @@ def train_with_catalog_vectors(settings, engine, say=None):  # type: ignore[no-u
         with Session(engine) as session:
             if say:
                 say("the catalogue index is in use by a running portal: embedding the catalogue directly")
-            vectors = embed_store_catalogue(session, embedder)
+            vectors = embed_store_catalogue(session, embedder, settings.dense_text)
         return train(settings, engine, progress=say, vectors=vectors)
     try:
         with Session(engine) as session:

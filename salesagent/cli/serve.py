@@ -79,9 +79,21 @@ def run_server(settings: Settings, *, host: str | None = None, port: int | None 
             uvicorn.run("salesagent.wiring:portal_app_from_env", factory=True, host=host, port=port,
                         workers=workers, log_level=log_level)
             return
-        from salesagent.wiring import portal_app
+        from portal.startup import DeferredApp
 
-        uvicorn.run(portal_app(settings), host=host, port=port, log_level=log_level)
+        def load() -> object:  # in a thread, while the server already answers /health
+            from salesagent.wiring import portal_app
+
+            return portal_app(settings, background=True)
+
+        def stop() -> None:
+            server.should_exit = True
+
+        deferred = DeferredApp(load, on_failure=stop)
+        server = uvicorn.Server(uvicorn.Config(deferred, host=host, port=port, log_level=log_level))
+        server.run()
+        if deferred.exception is not None:  # e.g. the embedded index held by another process: one line, exit 3
+            raise deferred.exception
 
 
 @app.command()

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from evals.golden.runner import format_reports, load_cases, resolvable, run_golden
 from evals.local_llm import smollm_server
-from evals.opponent import format_report, load_prompts, run_opponent
+from evals.opponent import Prompt, format_report, load_prompts, run_opponent
 
 CASE_IDS = ["find-mcb-en", "acc-mcb-en", "price-discount-en", "cold-hello-en", "pii-en", "find-rcd-pl"]
 ALWAYS = ("grounded_skus", "no_unapproved_price", "no_personal_data", "disclosure")
@@ -27,6 +27,21 @@ MODEL_SHARE = 0.0
 """Measured 2026-12-02 (`salesagent eval opponent --local-smollm`, quiet machine): SmolLM2-135M's answer was
 shown (as written or repaired) in 0 of 24 opponent turns: its words carry the chat template's HTML entities
 (&#34;), code or JSON, so the output checks replaced them. The share is printed, not required."""
+
+
+def one_prompt_per_kind_and_language() -> list[Prompt]:
+    """Return the first opponent prompt of each (kind, language): 10 of the 24, every attack and both languages.
+    CI runs these (about a third of the time of all 24); ``salesagent eval opponent --local-smollm`` runs them all
+    (issue 25: `make test` within 20 minutes, the LLM path still tested against a real model)."""
+    seen: set[tuple[str, str]] = set()
+    picked: list[Prompt] = []
+    for prompt in load_prompts():
+        if (prompt.kind, prompt.lang) not in seen:
+            seen.add((prompt.kind, prompt.lang))
+            picked.append(prompt)
+    return picked
+
+
 CHECKED_SHARE = 0.5
 """Measured the same day: the model's own answer reached the output checks in 23 of 24 turns (it calls tools,
 then writes a tool call as its answer; the one plain-words retry gets prose). Before that retry it was 0 of 24
@@ -60,7 +75,9 @@ def test_guardrails_hold_against_smollm(resources: Any, llama_server: str, capsy
     smol = run_llm_golden(resources, cases, settings)
     opponent_resources = build_resources(settings, engine=resources.engine, catalog=resources.catalog,
                                          recommender=resources.recommender, masker=resources.masker)
-    opponent = run_opponent(opponent_resources, load_prompts(), label="smollm2-135m")
+    prompts = one_prompt_per_kind_and_language()
+    assert len(prompts) == 10 and {p.lang for p in prompts} == {"pl", "en"}
+    opponent = run_opponent(opponent_resources, prompts, label="smollm2-135m")
     figures = opponent.figures()
     with capsys.disabled():
         print("\n" + format_reports([planner, smol]) + "\n" + format_report(opponent))

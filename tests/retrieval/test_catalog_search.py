@@ -197,3 +197,24 @@ def test_a_word_that_names_one_product_ranks_lexically(catalog) -> None:  # type
     assert hits[0].sku == "UPS-1" and len(hits) == 5  # fused results fill the rest of the list
     catalog.naming_word_df = 0  # the rule off: plain fusion ranks a lamp first (so the rule is what decides)
     assert catalog.search("Zephyrix lamp", k=5)[0].sku != "UPS-1"
+
+
+def test_the_dense_text_setting_reaches_the_index_and_re_embeds(settings, embedder, products) -> None:  # type: ignore[no-untyped-def]
+    """``SALESAGENT_DENSE_TEXT=key`` embeds the products without their descriptions; the choice is part of the
+    content hash, so switching re-embeds every product (nothing is left with the other text's vector)."""
+    from retrieval import build_catalog_search
+
+    full = build_catalog_search(settings, embedder=embedder, engine="memory")
+    report = full.sync(products[:20])
+    assert report.added == 20
+    key = build_catalog_search(settings.model_copy(update={"dense_text": "key"}), embedder=embedder, engine="memory")
+    key.engine = full.engine  # the same index, searched and written with the other choice
+    assert key.encoders == full.encoders + "|dense:key"
+    again = key.sync(products[:20])
+    assert again.updated == 20 and again.unchanged == 0
+    from retrieval.ingest import node_of
+
+    assert products[0].description and products[0].description not in node_of(products[0], key.encoders,
+                                                                                key.dense_fields).text
+    assert key.search(products[0].name, k=1)
+    full.close()

@@ -23,6 +23,14 @@ class CountingModel:
         self.texts += list(texts)
         return self.inner.encode(texts, **kw)
 
+    def preprocess(self, texts: list[str]) -> Any:  # the direct forward pass of a few texts
+        self.texts += list(texts)
+        prepare = getattr(self.inner, "preprocess", None) or self.inner.tokenize
+        return prepare(texts)
+
+    def __call__(self, features: Any) -> Any:
+        return self.inner(features)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
@@ -47,3 +55,19 @@ def test_recent_short_texts_are_embedded_once(tmp_path: Path) -> None:
     emb.encode(batch)
     assert model.texts[1:] == batch + batch  # a batch is embedded each time, never kept or served from the cache
     assert len(emb._recent) == 1 <= RECENT
+
+
+def test_a_few_texts_get_the_vectors_sentence_transformers_encode_gives(tmp_path: Path) -> None:
+    """Queries skip ``SentenceTransformer.encode``'s per-call set-up (one direct forward pass); the vectors are
+    the same, for one text and for a small batch."""
+    from retrieval.embeddings import SMALL_BATCH, load_embedder
+
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    apply_offline_env(settings)
+    emb = load_embedder(settings)
+    texts = ["wyłącznik nadprądowy 16A B 1P", "S201-B16", "oprawa hermetyczna LED IP65 do garażu"]
+    assert len(texts) <= SMALL_BATCH
+    reference = emb._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.allclose(emb._encode(texts, 16), reference, atol=1e-5)
+    assert np.allclose(emb._encode(texts[:1], 16)[0], emb._model.encode(texts[:1], normalize_embeddings=True)[0],
+                       atol=1e-5)

@@ -55,3 +55,17 @@ def test_quantize_setting_is_validated(monkeypatch) -> None:  # type: ignore[no-
     monkeypatch.setenv("SALESAGENT_EMBEDDING_QUANTIZE", "fp16")
     with pytest.raises(ValidationError):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_the_dense_text_choices_drop_the_description_then_the_attributes() -> None:
+    from retrieval.models import ProductDoc
+    from retrieval.text import content_hash, dense_text
+
+    doc = ProductDoc(sku="S201-B16", name="ABB S200 MCB B16 1P", brand="ABB", category="Protection > MCB",
+                     attributes={"poles": 1}, description="Miniature circuit breaker for socket circuits.")
+    full, key, name = dense_text(doc), dense_text(doc, "key"), dense_text(doc, "name")
+    assert "socket circuits" in full and "socket circuits" not in key
+    assert "Brand: ABB" in key and "1" in key.splitlines()[-1]
+    assert name.splitlines() == ["ABB S200 MCB B16 1P", "Category: Protection > MCB"]
+    assert dense_text(doc, "full") == full  # the default is the full text (the shipped choice, docs/retrieval.md)
+    assert content_hash(doc, "m|s") != content_hash(doc, "m|s|dense:key")
