@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     """What the dense model embeds per product: ``full`` (name, brand, category, attributes, description), ``key``
     (all but the description) or ``name`` (name and category). Shorter texts embed faster (the model's cost grows
     with the tokens); the choice is part of every content hash, so changing it re-embeds the catalogue. The
-    comparison of the three is in docs/retrieval.md."""
+    comparison of the three is in docs/performance.md."""
 
     model_reload_seconds: float = Field(default=30.0, ge=0)
     """How often (seconds) a running portal or chat looks for a ranking model that a later ``salesagent train``

@@ -56,7 +56,7 @@ def get_resources(request: Request) -> Resources:
     ``Retry-After`` while a background start-up is still building them."""
     resources = request.app.state.resources
     if resources is None:
-        startup = getattr(request.app.state, "startup", None)
+        startup = request.app.state.startup
         if startup is not None:
             raise startup.unavailable()
         raise StartingUpError("the portal has no resources (it is shutting down or was never started)")

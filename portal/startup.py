@@ -25,13 +25,27 @@ if TYPE_CHECKING:
 log = logging.getLogger("salesagent.portal")
 
 
+def unready_check(error: str | None, started: float, loading: str) -> str:
+    """Return ``/ready``'s ``checks.startup`` line while the portal is not serving: the failure, or how long it
+    has been warming up and what it is loading."""
+    if error:
+        return f"error: start-up failed: {error}"
+    return f"warming up ({time.monotonic() - started:.0f} s): {loading}"
+
+
+def unavailable_detail(error: str | None, loading: str) -> str:
+    """Return the ``detail`` of the 503 every other request gets meanwhile."""
+    if error:
+        return f"the portal could not start ({error}); see the server log"
+    return f"the portal is starting ({loading}); retry in a few seconds"
+
+
 class Startup:
     """Builds the app's resources once in a daemon thread and installs them on ``app.state`` when done."""
 
     def __init__(self, app: FastAPI, settings: Settings, build: Callable[[Settings], Resources]) -> None:
         self._app, self._settings, self._build = app, settings, build
         self.started = time.monotonic()
-        self.finished: float | None = None
         self.error: str | None = None
         """One line: why building the resources failed (the process then stays unready; /health says so)."""
         self.exception: BaseException | None = None
@@ -55,27 +69,23 @@ class Startup:
             self._app.state.resources = resources
             log.info("portal resources in %.1f s: %s", time.monotonic() - self.started, "; ".join(resources.notes))
         finally:
-            self.finished = time.monotonic()
             self._done.set()
 
     @property
     def warming(self) -> bool:
         return not self._done.is_set()
 
+    LOADING = "loading models and the catalogue index"
+
     def status(self) -> str:
         """One line for ``/ready``'s checks."""
-        if self.error:
-            return f"error: start-up failed: {self.error}"
-        if self.warming:
-            return f"warming up ({time.monotonic() - self.started:.0f} s): loading models and the catalogue index"
+        if self.error or self.warming:
+            return unready_check(self.error, self.started, self.LOADING)
         return "ok"
 
     def unavailable(self) -> StartingUpError:
         """The 503 a request gets while the resources are not there."""
-        if self.error:
-            return StartingUpError(f"the portal could not start ({self.error}); see the server log")
-        return StartingUpError("the portal is starting (loading models and the catalogue index); retry in a few "
-                               "seconds")
+        return StartingUpError(unavailable_detail(self.error, self.LOADING))
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the build finished (tests, shutdown); True when it did."""
@@ -101,6 +111,8 @@ class DeferredApp:
     start-up fails; ``exception`` then holds the error, for the command to report as one line with its exit code
     (a second server on a held index: 3).
     """
+
+    LOADING = "loading the application"
 
     def __init__(self, load: Callable[[], Any], *, on_failure: Callable[[], None] | None = None) -> None:
         self._load = load
@@ -159,20 +171,16 @@ class DeferredApp:
     async def _answer_starting(self, scope: dict[str, Any], send: Callable[..., Any]) -> None:
         path = scope.get("path", "")
         status, body, kind = 503, b"", b"application/json"
+        check = unready_check(self.error, self.started, self.LOADING)
         if path == "/health":
             status = 503 if self.error else 200
-            body = json.dumps({"status": "failed", "detail": f"error: start-up failed: {self.error}"} if self.error
-                              else {"status": "starting"}).encode()
+            body = json.dumps({"status": "failed", "detail": check} if self.error else {"status": "starting"}).encode()
         elif path == "/ready":
-            detail = (f"error: start-up failed: {self.error}" if self.error else
-                      f"warming up ({time.monotonic() - self.started:.0f} s): loading the application")
-            body = json.dumps({"ready": False, "checks": {"startup": detail}}).encode()
+            body = json.dumps({"ready": False, "checks": {"startup": check}}).encode()
         elif not self.error and b"text/html" in dict(scope.get("headers", [])).get(b"accept", b""):
             body, kind = _STARTING_PAGE, b"text/html; charset=utf-8"
         else:
-            detail = (f"the portal could not start ({self.error}); see the server log" if self.error else
-                      "the portal is starting (loading the application); retry in a few seconds")
-            body = json.dumps({"detail": detail}).encode()
+            body = json.dumps({"detail": unavailable_detail(self.error, self.LOADING)}).encode()
         headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
                    (b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]
         if status == 503 and path not in ("/health", "/ready"):

@@ -100,8 +100,9 @@ class Embedder:
 
     def _forward(self, texts: list[str]) -> np.ndarray:
         """Embed a few texts (a query, a message) with one forward pass, the same vectors ``encode`` gives (tested)
-        without its per-call set-up: ``encode`` switches the whole module tree to eval mode, sorts and batches
-        every time, 15 ms vs 10 ms for one query on this 2-core machine (``benchmarks/bench_all.py``)."""
+        without its per-call set-up (``encode`` switches the whole module tree to eval mode, sorts and batches
+        every time): one query's embedding p50 9.3 ms before, 7.0 ms after (``benchmarks/bench_all.py``, back to
+        back on a 2-core machine, docs/performance.md)."""
         import torch
 
         prepare = getattr(self._model, "preprocess", None) or self._model.tokenize
