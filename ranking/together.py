@@ -142,8 +142,14 @@ class CoPurchaseRanker(Ranker):
         return top_n(row, N, exclude=[itemid])
 
     def explain(self, userid: int, itemid: int) -> Explanation:
-        row = self.user_items[userid]
-        contrib = [(int(j), float(r * self.similarity[j, itemid])) for j, r in zip(row.indices, row.data,
-                                                                                    strict=True)]
-        contrib = sorted([c for c in contrib if c[1] > 0], key=lambda c: -c[1])
+        if not 0 <= userid < self.user_items.shape[0]:
+            return Explanation(0.0, self.name, {"contributions": []})
+        sl = slice(self.user_items.indptr[userid], self.user_items.indptr[userid + 1])
+        history, weights = self.user_items.indices[sl], self.user_items.data[sl]
+        # column ``itemid`` of the similarity, read once as a row of its transpose (an element lookup per
+        # history item cost 0.04 ms each: a third of a recommendation turn)
+        toward = self._sim_t[itemid].toarray().ravel()
+        values = weights * toward[history]
+        contrib = sorted([(int(j), float(v)) for j, v in zip(history, values, strict=True) if v > 0],
+                         key=lambda c: -c[1])
         return Explanation(float(sum(c[1] for c in contrib)), self.name, {"contributions": contrib[:3]})

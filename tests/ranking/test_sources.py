@@ -237,3 +237,45 @@ def test_als_update_users_grows_the_model_for_a_new_user_code(board: Interaction
     assert r.n_users == n + 2 and r.raw.shape[0] == n + 2
     ids, _ = r.recommend(n + 1, N=4)
     assert {int(i) for i in ids} == {4, 5, 6, 7}
+
+
+def test_als_explain_is_implicits_arithmetic_over_the_whole_history(board: Interactions) -> None:
+    """``user_equation``/``item_contributions`` replace implicit's per-item Python loop with matrix products;
+    the totals and every contribution stay implicit's own (float64 vs implicit's mixed float32)."""
+    from ranking.als import item_contributions, user_equation
+
+    r = ALSRanker(ALSParams(factors=4, regularization=0.01, iterations=30, half_life_days=None, ensemble=2)
+                  ).fit(board)
+    checked = 0
+    for u in (0, 3, 7):
+        for item in (0, 2, 5):
+            for m in r.models:
+                total, top, _ = m.explain(u, r.user_items, item, N=r.user_items.shape[1])
+                eq = user_equation(m, r.user_items, u)
+                mine, contributions = item_contributions(m, eq, item)
+                assert mine == pytest.approx(total, rel=1e-4, abs=1e-6)
+                theirs = dict(top)
+                assert set(theirs) == {int(i) for i in eq.items[eq.counted]}
+                for i, c in zip(eq.items, contributions, strict=True):
+                    assert c == pytest.approx(theirs[int(i)], rel=1e-4, abs=1e-6)
+                checked += 1
+            ex = r.explain(u, item)
+            assert ex.score == pytest.approx(np.mean([m.explain(u, r.user_items, item)[0] for m in r.models]),
+                                             rel=1e-4, abs=1e-6)
+    assert checked == 18
+
+
+def test_bought_together_explain_sums_the_history_times_the_similarity(board: Interactions) -> None:
+    r = CoPurchaseRanker().fit(board)
+    for u in (0, 5):
+        for item in range(8):
+            ex = r.explain(u, item)
+            row = r.user_items[u]
+            expected = [(int(j), float(w * r.similarity[j, item])) for j, w in zip(row.indices, row.data,
+                                                                                 strict=True)]
+            expected = sorted([c for c in expected if c[1] > 0], key=lambda c: -c[1])
+            got = ex.evidence["contributions"]
+            assert [i for i, _ in got] == [i for i, _ in expected[:3]]
+            assert [c for _, c in got] == pytest.approx([c for _, c in expected[:3]])
+            assert ex.score == pytest.approx(sum(c for _, c in expected))
+    assert r.explain(99, 0).evidence["contributions"] == []
