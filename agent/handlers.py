@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import messages
 from agent._planning import MAX_PICKS, ORDER_MONTHS, Turn, call, list_answer
 from agent.models import AnswerPlan, Pick, Plan, ToolPlan
 from agent.templates import (
-    T,
     approval_text,
     order_history_text,
     premise_text,
@@ -50,7 +50,7 @@ def thanks(turn: Turn) -> Plan:
 def clarify(turn: Turn) -> Plan:
     """Not sure what the customer means: ask back, naming the two likeliest readings."""
     g = turn.reading.guess
-    options = [t(f"intent_{i}", turn.lang) for i in (g.intent, g.runner_up) if i and f"intent_{i}" in T]
+    options = [t(f"intent_{i}", turn.lang) for i in (g.intent, g.runner_up) if i and messages.has("reply", f"intent_{i}", turn.lang)]
     if len(options) == 2 and options[0] != options[1]:
         return AnswerPlan(t("clarify_two", turn.lang, a=options[0], b=options[1]), picks=())
     return AnswerPlan(t("clarify", turn.lang), picks=())
@@ -84,7 +84,7 @@ def explain(turn: Turn) -> Plan:
     if not items:
         return AnswerPlan(t("explain_none", turn.lang), picks=())
     lines = [t("explain", turn.lang, name=i.name, sku=i.sku,
-               premises="; ".join(premise_text(p, turn.lang) for p in i.premises) or i.justification)
+               premises="; ".join(w for p in i.premises if (w := premise_text(p, turn.lang))) or i.justification)
              for i in items]
     return AnswerPlan("\n".join(lines), picks=())
 
@@ -97,7 +97,7 @@ def popular(turn: Turn) -> Plan:
     cards = turn.cards("segment_bestsellers")
     if not cards:
         return AnswerPlan(t("recommend_none", turn.lang), picks=())
-    overall = all(p.text.startswith("popular overall") for p in cards[0].premises)
+    overall = all(p.kind != "segment_popularity" for p in cards[0].premises)
     return list_answer(t("popular_all" if overall else "popular", turn.lang), cards, turn.lang)
 
 

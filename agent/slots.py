@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 _TOKEN = re.compile(r"<[A-Z_]+_\d+>|[0-9A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż]+(?:(?:[./+\-]|(?<=\d),(?=\d))"
                     r"[0-9A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż]+)*"
@@ -151,38 +155,35 @@ def extract(text: str) -> Slots:
 _LOOKALIKE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
-def _distance(a: str, b: str) -> int:
-    """Return the Damerau-Levenshtein (optimal string alignment) distance: a swap of two neighbours is one edit."""
-    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(len(a) + 1):
-        d[i][0] = i
-    for j in range(len(b) + 1):
-        d[0][j] = j
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-    return d[len(a)][len(b)]
+@lru_cache(maxsize=4)
+def _code_index(catalogue: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The catalogue's codes upper-cased and with look-alike letters folded, once per catalogue version."""
+    upper = [sku.upper() for sku in catalogue]
+    return upper, [up.translate(_LOOKALIKE) for up in upper]
 
 
 def near_codes(code: str, catalogue: Iterable[str], limit: int = 3) -> list[str]:
     """Return the catalogue codes one edit (or a look-alike letter, O for 0) away from ``code``, closest first:
-    the "did you mean S201-B16?" of a mistyped code."""
+    the "did you mean S201-B16?" of a mistyped code. The edit distance is Damerau-Levenshtein (optimal string
+    alignment: a swap of two neighbours is one edit), from rapidfuzz, over the whole catalogue at C speed."""
+    skus = tuple(catalogue)
+    upper, folded_codes = _code_index(skus)
     want = code.upper()
     folded = want.translate(_LOOKALIKE)
+    near = {i: int(d) for _, d, i in process.extract(want, upper, scorer=OSA.distance, score_cutoff=2, limit=None)}
+    alike = {i for _, _, i in process.extract(folded, folded_codes, scorer=OSA.distance, score_cutoff=1,
+                                              limit=None)}
     found: list[tuple[int, str]] = []
-    for sku in catalogue:
-        up = sku.upper()
+    for i in sorted(near.keys() | alike):
+        up = upper[i]
         if up == want or abs(len(up) - len(want)) > 1:
             continue
-        if up.translate(_LOOKALIKE) == folded:
-            found.append((0, sku))
+        if folded_codes[i] == folded:
+            found.append((0, skus[i]))
             continue
-        dist = _distance(want, up)
-        if dist <= 1 or (dist == 2 and len(want) >= 8 and _distance(folded, up.translate(_LOOKALIKE)) <= 1):
-            found.append((dist, sku))
+        dist = near.get(i, 3)
+        if dist <= 1 or (dist == 2 and len(want) >= 8 and i in alike):
+            found.append((dist, skus[i]))
     best = sorted(found)
     if best and best[0][0] == 0:  # a look-alike letter explains it: that code only
         best = [b for b in best if b[0] == 0]

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
-from jinja2 import Environment, StrictUndefined, Template
+from jinja2 import Environment, StrictUndefined, Template, UndefinedError
 
 Lang = Literal["pl", "en"]
 LANGUAGES: tuple[Lang, ...] = ("en", "pl")
@@ -77,9 +77,8 @@ def _environment(lang: str) -> Environment:
     env.filters["money"] = lambda amount, currency="PLN": money(amount, currency, lang)
     env.filters["num"] = lambda value, digits=2: number(value, lang, digits=digits)
     env.filters["attributes"] = _attributes
-    env.filters["industry"] = lambda code: catalogue(lang).get("industry", {}).get(str(code),
-                                                                                  str(code).replace("_", " "))
-    env.filters["size_band"] = lambda band: catalogue(lang).get("size_band", {}).get(str(band), str(band))
+    env.filters["industry"] = lambda code: label("industry", str(code).replace(" ", "_"), lang)
+    env.filters["size_band"] = lambda band: label("size_band", str(band), lang)
     return env
 
 
@@ -107,12 +106,18 @@ def reply(key: str, lang: str, **values: Any) -> str:
     return render("reply", key, lang, **values)
 
 
-def premise_text(kind: str, data: dict[str, Any], lang: str) -> str | None:
+def premise_text(kind: str, data: dict[str, Any], lang: str, *, strict: bool = True) -> str | None:
     """Return a premise in a buyer's words from its kind and data, or None for a kind the catalogue does not
-    know (the caller then shows nothing rather than an internal string)."""
+    know (the caller then shows nothing rather than an internal string). ``strict=False``: also None when the
+    data lacks a value the template needs (a premise stored by an older version), instead of an error."""
     if not has("premise", kind, lang):
         return None
-    return render("premise", kind, lang, **data)
+    try:
+        return render("premise", kind, lang, **data)
+    except UndefinedError:
+        if strict:
+            raise
+        return None
 
 
 def label(section: str, key: str, lang: str) -> str:

@@ -1,79 +1,74 @@
-"""Evidence (data) -> premises (readable sentences with numbers). No bare similarity vectors."""
+"""Evidence (data) -> premises: ``kind`` + ``data`` in a buyer's terms (product codes and names, counts), with
+``text`` the English rendering of the message catalogue. No score, similarity or lift reaches the words; the
+numbers stay in ``data`` for audits and the eval suite."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
+import messages
 from ranking.models import Explanation, Premise
 
-OPT_OUT_TEXT = ("Not personalised: your company opted out of profiling, so this is based only on the product "
-                "context and overall popularity.")
+ItemNamer = Callable[[int], tuple[str, str]]
+"""An item code -> (SKU, product name) of the catalogue the model was trained on."""
+
 DESCRIBED_FLOOR = 0.2
 """Below this cosine all-MiniLM-L6-v2 texts are unrelated (0-0.15), so "matches what you described" is not said."""
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
+def premise(kind: str, data: dict[str, Any]) -> Premise:
+    """Return a premise whose ``text`` is its English sentence from the message catalogue (other languages
+    render ``kind`` + ``data`` at the edge)."""
+    return Premise(kind=kind, data=data, text=messages.premise_text(kind, data, "en") or kind)
 
 
-def premises_for(explanations: Mapping[str, Explanation], name: Callable[[int], str], *,
+OPT_OUT = premise("not_personalised", {"profiling_opt_out": True})
+OPT_OUT_TEXT = OPT_OUT.text
+
+
+def _anchor(item: ItemNamer, code: int) -> dict[str, str]:
+    sku, name = item(code)
+    return {"anchor_sku": sku, "anchor_name": name or sku}
+
+
+def _label(item: ItemNamer, code: int) -> str:
+    sku, name = item(code)
+    return f"{name} ({sku})" if name else sku
+
+
+def premises_for(explanations: Mapping[str, Explanation], item: ItemNamer, *,
                  personal: bool = True) -> list[Premise]:
     """Return one premise per contributing source, strongest evidence first."""
     out: list[Premise] = []
     for src, ex in explanations.items():
-        e = ex.evidence
+        e = dict(ex.evidence)
         if src == "buy_again" and e.get("times"):
-            text = f"bought by you {e['times']} times, last {e['days_since_last']} days ago"
-            if e.get("typical_interval_days"):
-                text += f"; you usually reorder every {e['typical_interval_days']} days"
-                if e.get("due"):
-                    text += ", so it is due"
-            out.append(Premise(kind="buy_again", text=text, data=e))
+            out.append(premise("buy_again", e))
         elif src == "bought_together" and e.get("together"):
-            out.append(Premise(kind="bought_together", data=e, text=(
-                f"added to the same order as {name(e['anchor'])} in {e['together']} of "
-                f"{e['orders_with_anchor']} orders (lift {e['lift']:.1f})")))
+            out.append(premise("bought_together", e | _anchor(item, int(e["anchor"]))))
         elif src == "co_purchase" and e.get("contributions"):
-            anchor = e["contributions"][0][0]
-            out.append(Premise(kind="co_purchase", data=e, text=(
-                f"often bought by customers who also bought {name(anchor)}, which you ordered")))
+            out.append(premise("co_purchase", e | _anchor(item, int(e["contributions"][0][0]))))
         elif src == "als" and e.get("contributions"):
-            anchors = ", ".join(name(i) for i, _ in e["contributions"][:2])
-            out.append(Premise(kind="als", data=e, text=f"matches your purchase pattern (driven by {anchors})"))
+            out.append(premise("als", e | {"anchors": [_label(item, int(i)) for i, _ in e["contributions"][:2]]}))
         elif src == "popularity":
             if e.get("segment"):
-                ind, size = (str(v).replace("_", " ") for v in e["segment"])  # "electrical_installer"
-                out.append(Premise(kind="segment_popularity", data=e, text=(
-                    f"popular with {ind} customers of your size ({size}): bought by {e['buyers']} of "
-                    f"{e['segment_customers']} of them")))
+                industry, size = (str(v) for v in e["segment"])
+                out.append(premise("segment_popularity", e | {"industry": industry, "size_band": size}))
             else:
-                out.append(Premise(kind="popularity", data=e, text=(
-                    f"popular overall: bought by {e['buyers']} customers, recent orders weigh more")))
-        elif src in ("content", "exploration") and "anchor" in e:
-            verb = "bought" if e.get("anchor_bought") else "viewed"
-            lead = "new for you: " if src == "exploration" else ""
-            out.append(Premise(kind=src, data=e, text=(
-                f"{lead}similar to {name(e['anchor'])} you {verb} (similarity {_pct(e['similarity'])})")))
-        elif src == "context" and "anchor" in e:
-            out.append(Premise(kind="context", data=e, text=(
-                f"similar to {name(e['anchor'])} you are looking at (similarity {_pct(e['similarity'])})")))
+                out.append(premise("popularity", e))
+        elif src in ("content", "exploration", "context") and "anchor" in e:
+            out.append(premise(src, {"anchor_bought": False} | e | _anchor(item, int(e["anchor"]))))
         elif src == "query" and e.get("similarity", 1.0) >= DESCRIBED_FLOOR:
-            text = f"matches what you described: \"{e.get('text', '')}\""
-            if "similarity" in e:
-                text += f" (similarity {_pct(e['similarity'])})"
-            out.append(Premise(kind="query", data=e, text=text))
+            out.append(premise("query", {"text": ""} | e))
     if not personal:
-        out.insert(0, Premise(kind="not_personalised", text=OPT_OUT_TEXT, data={"profiling_opt_out": True}))
+        out.insert(0, OPT_OUT.model_copy(deep=True))
     return out
 
 
 def similar_premise(anchor_sku: str, anchor_name: str, similarity: float, *, by_content: bool) -> Premise:
     """Return the premise of a "similar product": close in content (description and attributes) or bought by
     the same kind of customers (ALS item factors)."""
-    if by_content:
-        text = f"similar to {anchor_name} in description and attributes (similarity {_pct(similarity)})"
-    else:
-        text = f"bought by the same kind of customers as {anchor_name} (similarity {_pct(similarity)})"
-    return Premise(kind="similar_content" if by_content else "similar_als", text=text,
-                   data={"anchor": anchor_sku, "similarity": float(similarity)})
-
+    return premise("similar_content" if by_content else "similar_als",
+                   {"anchor": anchor_sku, "anchor_sku": anchor_sku, "anchor_name": anchor_name or anchor_sku,
+                    "similarity": float(similarity)})

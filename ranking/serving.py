@@ -63,10 +63,9 @@ class Recommender:
 
     # --- helpers -------------------------------------------------------------------------------------------
 
-    def _name(self, code: int) -> str:
+    def _item(self, code: int) -> tuple[str, str]:
         sku = str(self.pipe.items[code])
-        name = self.pipe.item_names.get(sku)
-        return f"{sku} ({name})" if name else sku
+        return sku, str(self.pipe.item_names.get(sku) or "")
 
     def _codes(self, skus: Sequence[str | None]) -> list[int]:
         return [self.pipe.item_idx[s] for s in skus if s and s in self.pipe.item_idx]
@@ -84,7 +83,7 @@ class Recommender:
             if "context" in srcs and "context" not in ex and described is not None and V is not None:
                 sim = float(V[b.item] @ np.asarray(described[1], dtype=np.float32))
                 ex["query"] = Explanation(sim, "query", {"text": described[0], "similarity": sim})
-            prem = premises_for(ex, self._name, personal=personal)
+            prem = premises_for(ex, self._item, personal=personal)
             out.append(RankedItem(sku=str(self.pipe.items[b.item]), score=b.score, sources=srcs, premises=prem,
                                   contributions=dict(b.contributions)))
         return out
@@ -120,7 +119,7 @@ class Recommender:
             for i, s in zip(ids, scores, strict=True):
                 ex = pipe.bought_together.explain(-1, int(i), [code])
                 out.append(RankedItem(sku=str(pipe.items[i]), score=float(s), sources=["bought_together"],
-                                      premises=premises_for({"bought_together": ex}, self._name),
+                                      premises=premises_for({"bought_together": ex}, self._item),
                                       contributions={"bought_together": float(s)}))
             return out
 
@@ -132,7 +131,7 @@ class Recommender:
             ranker = pipe.content if content else pipe.als
             ids, scores = ranker.similar_items(code, k)
             return [RankedItem(sku=str(pipe.items[i]), score=float(s), sources=[ranker.name],
-                               premises=[similar_premise(sku, self._name(code), float(s), by_content=content)],
+                               premises=[similar_premise(sku, self._item(code)[1], float(s), by_content=content)],
                                contributions={ranker.name: float(s)})
                     for i, s in zip(ids, scores, strict=True)]
 
@@ -145,6 +144,6 @@ class Recommender:
             for i, s in zip(ids, scores, strict=True):
                 ex = pipe.popularity.explain(-1, int(i), segment)  # type: ignore[arg-type]
                 out.append(RankedItem(sku=str(pipe.items[i]), score=float(s), sources=["popularity"],
-                                      premises=premises_for({"popularity": ex}, self._name),
+                                      premises=premises_for({"popularity": ex}, self._item),
                                       contributions={"popularity": float(s)}))
             return out

@@ -32,13 +32,19 @@ def same_specification(anchor: Mapping[str, Any], other: Mapping[str, Any]) -> b
     return all(_same_value(anchor[k], other[k]) for k in anchor)
 
 
-def specification_phrase(attributes: Mapping[str, Any], limit: int = SPECIFICATION_SHOWN) -> str:
-    """Return the first ``limit`` attributes in words: "rated current 16 A, poles 1, curve B, breaking
-    capacity 6 kA" (a value that already says its label, such as "curve B", is not prefixed)."""
-    parts = []
+def specification_pairs(attributes: Mapping[str, Any], limit: int = SPECIFICATION_SHOWN) -> list[tuple[str, str]]:
+    """Return the first ``limit`` attributes as (label, value shown) pairs, the data of a "same specification"
+    premise; the label is empty when the value already says it (a message catalogue translates the labels)."""
+    pairs = []
     for key, value in list(attributes.items())[:limit]:
         if value is None or value == "" or isinstance(value, dict):
             continue
         label, shown = attribute_label(key)[0], format_value(key, value)
-        parts.append(shown if label.lower() in shown.lower() else f"{label} {shown}")
-    return ", ".join(parts)
+        pairs.append(("" if label.lower() in shown.lower() else label, shown))
+    return pairs
+
+
+def specification_phrase(attributes: Mapping[str, Any], limit: int = SPECIFICATION_SHOWN) -> str:
+    """Return the first ``limit`` attributes in words: "rated current 16 A, poles 1, curve B, breaking
+    capacity 6 kA" (a value that already says its label, such as "curve B", is not prefixed)."""
+    return ", ".join(f"{label} {shown}".strip() for label, shown in specification_pairs(attributes, limit))

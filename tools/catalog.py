@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+import messages
 from core.errors import ToolInputError
 from store import catalog
-from tools._cards import anchor_card, card_from_product, cards_from_ranked, premise_out, products_by_sku
+from tools._cards import anchor_card, card_from_product, cards_from_ranked, products_by_sku
 from tools.context import RunContext
 from tools.models import PremiseOut, ProductCard, ProductDetail, ProductList
 
@@ -88,8 +89,8 @@ def get_product(ctx: RunContext, sku: Sku) -> ProductDetail:
     if product is None:
         raise ToolInputError(f"no active product with SKU {sku!r}; use search_catalog to find one")
     rel_rows = catalog.accessory_skus(ctx.session, product_id=product.id or 0)
-    card = card_from_product(product, premises=[premise_out({"kind": "catalogue",
-                                                             "text": f"catalogue entry for {product.sku}"})])
+    card = card_from_product(product, premises=[PremiseOut(kind="catalogue", data={"sku": product.sku},
+                                                        text=messages.premise_text("catalogue", {"sku": product.sku}, "en") or "")])
     ctx.remember([card])
     return ProductDetail(**card.model_dump(), description=product.description[:600], unit=product.unit,
                          attributes=dict(product.attributes or {}), accessory_skus=rel_rows)
@@ -123,7 +124,7 @@ def substitutes(ctx: RunContext, anchor: ProductCard, k: int, *, cheaper: bool =
     """Return up to ``k`` active products of the anchor's category and currency with its specification (only
     those with a lower catalogue price when ``cheaper``), in stock first, then cheapest first; each premise says
     which specification it shares."""
-    from retrieval.substitutes import same_specification, specification_phrase
+    from retrieval.substitutes import same_specification, specification_pairs
 
     anchor_row = catalog.product_by_sku(ctx.session, sku=anchor.sku)
     spec = anchor_row.attributes if anchor_row is not None else {}
@@ -132,9 +133,9 @@ def substitutes(ctx: RunContext, anchor: ProductCard, k: int, *, cheaper: bool =
     found = sorted((p for p in rows if (not cheaper or p.unit_price < anchor.price)
                     and same_specification(spec, p.attributes)),
                    key=lambda p: (p.stock <= 0, p.unit_price, p.sku))[:k]
-    premise = PremiseOut(kind="same_specification",
-                         text=f"same specification as {anchor.sku}: {specification_phrase(spec)}",
-                         data={"anchor": anchor.sku})
+    data = {"anchor": anchor.sku, "anchor_sku": anchor.sku, "attributes": specification_pairs(spec)}
+    premise = PremiseOut(kind="same_specification", data=data,
+                         text=messages.premise_text("same_specification", data, "en") or "")
     cards = [card_from_product(p, premises=[premise]) for p in found]
     ctx.remember(cards)
     return cards

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from agent.templates import premise_text
 from core.errors import NotFoundError
 from guardrails.approvals import approved_offers
 from guardrails.consent import may_personalise
@@ -40,6 +41,7 @@ from ranking import Customer as RankedFor
 from ranking import RankedItem, Recommender
 from store import catalog, companies, orders
 from store.models import Company, Product
+from tools.models import PremiseOut
 
 HOME_SURFACE = "home"
 ITEMS_PER_SECTION = 6
@@ -97,7 +99,7 @@ def _ranked_items(session: Session, ranked: list[RankedItem], lang: Lang, seen: 
         product = products.get(r.sku)
         if product is None or r.sku in seen or len(out) >= ITEMS_PER_SECTION:
             continue
-        premise = next((p.text.strip() for p in r.premises if p.text.strip()), "")
+        premise = next((w for p in r.premises if (w := premise_text(PremiseOut(**p.model_dump()), lang))), "")
         out.append(_product_item(product, lang, premise))
     return out
 

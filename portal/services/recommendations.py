@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from agent import RecommendationPublic
+from agent.templates import Lang, premise_text
 from core.errors import NotFoundError
 from guardrails.consent import may_personalise
 from measurement.experiment import arm_of
@@ -19,6 +22,7 @@ from ranking import Premise, RankedItem, RecContext
 from store import catalog, companies, conversations, orders
 from store.models import utcnow
 from tools.context import Resources
+from tools.models import PremiseOut
 
 WIDGET_SURFACE = "widget"
 
@@ -77,14 +81,31 @@ def recommend(resources: Resources, session: Session, customer: Customer,
     return RecommendationList(data=out, count=len(out), rec_request_id=request_id)
 
 
-def explain(session: Session, principal: Principal, recommendation_id: int) -> WhyPublic:
-    """Return the stored premises of one recommendation in readable words (own company only)."""
+def stored_premise_texts(premises: list[Any], lang: Lang) -> list[str]:
+    """Return stored premises in ``lang``: rendered from ``kind`` + ``data`` by the message catalogue; a stored
+    premise the catalogue cannot word (an older version's, or plain text) keeps its stored sentence."""
+    texts = []
+    for p in premises or []:
+        worded = None
+        if isinstance(p, dict) and p.get("kind"):
+            worded = premise_text(PremiseOut.model_validate({"text": "", **p}), lang)
+        texts += [worded] if worded else premise_texts([p])
+    return texts
+
+
+def explain(session: Session, principal: Principal, recommendation_id: int, lang: Lang | None = None) -> WhyPublic:
+    """Return the stored premises of one recommendation in readable words (own company only), in ``lang`` or
+    else the language of the conversation it was made in."""
     row = conversations.get_recommendation(session, recommendation_id=recommendation_id)
     if row is None:
         raise NotFoundError(f"recommendation {recommendation_id} not found")
     ensure_own_company(principal, row.company_id, f"recommendation {recommendation_id}")
     product = catalog.get_product(session, product_id=row.product_id)
-    texts = premise_texts(list(row.premises or []))
+    if lang is None:
+        chat = conversations.get_conversation(session, conversation_id=row.conversation_id) \
+            if row.conversation_id else None
+        lang = "pl" if chat is not None and chat.language == "pl" else "en"
+    texts = stored_premise_texts(list(row.premises or []), lang)
     return WhyPublic(recommendation_id=recommendation_id, sku=product.sku if product else "?",
                      name=product.name if product else "(product no longer in the catalogue)",
                      surface=row.surface,

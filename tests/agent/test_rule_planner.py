@@ -264,7 +264,7 @@ def test_no_profiling_in_chat_records_the_objection(resources: Any, ids: SmallSt
         assert objection_state(resources.engine, ids.other_id) == (True, ("profiling_opt_out", "chat"))
         assert say("I want to stop profiling").reply.startswith("Your company already objects to profiling")
         recs = say("What would you recommend for us?").recommendations
-        assert recs and all(r.premises[0].startswith("Not personalised") for r in recs)
+        assert recs and all(r.premises[0].startswith("not personalised") for r in recs)
 
 
 def test_what_no_tool_knows_is_said_plainly(resources: Any, ids: SmallStore) -> None:
@@ -357,7 +357,7 @@ def test_what_companies_like_mine_buy_is_the_segment_bestseller_list(resources: 
     assert out.tool_calls == ["segment_bestsellers"] and out.recommendations
     # the small store's segments are below the 5-customer floor, so the list is the overall one and says so
     assert out.reply.startswith("These are our bestsellers across all customers:")
-    assert all(r.premises[0].startswith("popular overall") for r in out.recommendations)
+    assert all(r.premises[0].startswith("popular with our customers") for r in out.recommendations)
 
 
 def test_thanks_and_returns_get_a_plain_answer(resources: Any, ids: SmallStore) -> None:

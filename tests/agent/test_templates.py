@@ -1,14 +1,11 @@
-"""Premises in the customer's language: search premises worded from their data (attribute labels in Polish, no
-scores), the other premises' English patterns translated for Polish replies."""
+"""Premises in the customer's language: every premise worded from its kind and data by the message catalogue
+(attribute labels in Polish, no scores), never an English sentence translated by pattern."""
 
 from __future__ import annotations
 
+import messages
 from agent.templates import justification, premise_text
 from tools.models import PremiseOut, ProductCard
-
-
-def _pl(text: str) -> str:
-    return premise_text(PremiseOut(kind="search", text=text), "pl")
 
 
 def _matches(*attrs: tuple[str, str, str], terms: tuple[str, ...] = ()) -> PremiseOut:
@@ -40,24 +37,36 @@ def test_search_premises_are_worded_from_their_data_without_scores() -> None:
     assert premise_text(exact, "pl") == "podany kod (S201-B16)"
 
 
-def test_english_premises_stay_as_they_are() -> None:
-    assert premise_text(PremiseOut(kind="ranking", text="bought by you 6 times, last 41 days ago"), "en") == \
-        "bought by you 6 times, last 41 days ago"
+def _bought(times: int, days: int) -> PremiseOut:
+    data = {"times": times, "days_since_last": days}
+    return PremiseOut(kind="buy_again", text=messages.premise_text("buy_again", data, "en") or "", data=data)
+
+
+def test_every_premise_is_rendered_from_its_data_in_the_customers_language() -> None:
+    bought = _bought(6, 41)
+    assert premise_text(bought, "en") == "you bought it 6 times, last 41 days ago"
+    assert premise_text(bought, "pl") == "kupowany przez Państwa 6 razy, ostatnio 41 dni temu"
+    # a premise's English text is never translated back by pattern: an unknown kind shows nothing in any language
+    assert premise_text(PremiseOut(kind="ranking_debug", text="bought by you 6 times"), "pl") is None
+    # a merchandising rule's note is the shop's own words and is shown as written
+    assert premise_text(PremiseOut(kind="merchandising", text="Nowość w ofercie."), "pl") == "Nowość w ofercie"
 
 
 def test_justification_uses_the_translated_premises() -> None:
     card = ProductCard(sku="S201-B16", name="S201 B16", category="MCB", price=20, currency="PLN",
-                       premises=[_matches(("rated_current_a", "rated current", "16 A")),
-                                 PremiseOut(kind="ranking", text="bought by you 6 times, last 41 days ago")])
+                       premises=[_matches(("rated_current_a", "rated current", "16 A")), _bought(6, 41)])
     assert justification(card, "pl") == \
         "pasuje do: prąd znamionowy 16 A; kupowany przez Państwa 6 razy, ostatnio 41 dni temu"
+    assert justification(card.model_copy(update={"premises": []}), "pl") == "pasuje do zapytania"
 
 
-def test_segment_popularity_names_the_industry_and_size_in_polish() -> None:
-    assert _pl("popular with electrical installer customers of your size (medium): bought by 42 of 42 of them") == \
-        "popularny wśród firm z branży instalacji elektrycznych o podobnej wielkości (średnia): kupiło go 42 z 42"
-    assert _pl("popular with shipbuilding customers of your size (10-49): bought by 3 of 9 of them") == \
-        "popularny wśród firm z branży shipbuilding o podobnej wielkości (10-49): kupiło go 3 z 9"
+def test_segment_popularity_names_the_industry_in_polish() -> None:
+    data = {"industry": "electrical_installer", "size_band": "medium", "buyers": 42, "segment_customers": 42}
+    assert premise_text(PremiseOut(kind="segment_popularity", text="", data=data), "pl") == \
+        "popularny w firmach z branży instalacji elektrycznych o podobnej wielkości: kupiło go 42 z 42"
+    other = data | {"industry": "shipbuilding", "buyers": 3, "segment_customers": 9}
+    assert premise_text(PremiseOut(kind="segment_popularity", text="", data=other), "pl") == \
+        "popularny w firmach z branży shipbuilding o podobnej wielkości: kupiło go 3 z 9"
 
 
 def test_prices_are_written_as_the_customers_locale_writes_them() -> None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
+import messages
 from agent.intent_model import INTENTS, IntentGuess
-from agent.templates import T
 from agent.understand import CLARIFY_BELOW, read
 
 
@@ -62,7 +62,6 @@ def test_a_confident_guess_is_kept_and_the_position_read() -> None:
 
 def test_every_intent_the_clarifying_question_may_name_has_words_in_both_languages() -> None:
     for intent in INTENTS:
-        key = f"intent_{intent}"
-        if key in T:
-            assert set(T[key]) == {"en", "pl"}
-    assert {"en", "pl"} == set(T["clarify"]) == set(T["clarify_two"])
+        for lang in messages.LANGUAGES:
+            assert messages.has("reply", f"intent_{intent}", lang), (intent, lang)
+    assert all(messages.has("reply", key, lang) for key in ("clarify", "clarify_two") for lang in messages.LANGUAGES)

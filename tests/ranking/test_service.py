@@ -118,14 +118,14 @@ def test_recommend_premises_buy_again_and_segment(engine, settings, minilm) -> N
     items = rec.recommend_for_customer(who(engine, ids["C1"]), RecContext(), k=5)
     assert items and all(it.premises for it in items)
     texts = [p.text for it in items for p in it.premises]
-    assert any(t.startswith("bought by you 3 times, last 30 days ago") for t in texts), texts
+    assert any(t.startswith("you bought it 3 times, last 30 days ago") for t in texts), texts
     for it in items:
         assert sum(it.contributions.values()) == pytest.approx(it.score)
     seg = rec.segment_bestsellers("electrical installer", "small", k=3)
-    assert seg[0].sku.startswith("S201") and "popular with electrical installer customers of your size" \
+    assert seg[0].sku.startswith("S201") and "popular with electrical installer companies of your size" \
         in seg[0].premises[0].text
     bt = rec.bought_together("S201-B1", k=3)
-    assert bt and "added to the same order as S201-B1 (MCB breaker B1) in" in bt[0].premises[0].text
+    assert bt and "added to the same order as MCB breaker B1 (S201-B1) in" in bt[0].premises[0].text
     assert bt[0].premises[0].data["lift"] > 1
 
 
@@ -142,7 +142,7 @@ def test_opted_out_company_gets_non_personalised_results(engine, settings) -> No
     assert items
     for it in items:
         assert not {"buy_again", "als", "co_purchase", "content"} & set(it.sources)
-        assert it.premises[0].kind == "not_personalised" and "opted out of profiling" in it.premises[0].text
+        assert it.premises[0].kind == "not_personalised" and "objected to profiling" in it.premises[0].text
     assert rec.pipe.als.user_items[rec.pipe.user_idx["C1"]].nnz == 0  # no profile was even fitted
 
 
@@ -188,7 +188,7 @@ def test_stored_onboarding_interests_seed_a_new_customer_only(engine, settings, 
     new_one = next(it for it in rec.recommend_for_customer(who(engine, told_id), RecContext(), k=6)
                    if it.sku == "NEW-1")
     assert [p.text.split(" (")[0] for p in new_one.premises] == [
-        'matches what you described: "miniature circuit breakers for boards"']
+        'matches what you described: “miniature circuit breakers for boards”']
     # a new company that said nothing gets popularity, each item with its reason: no ALS ties without premises
     assert all(it.sources == ["popularity"] and it.premises
                for it in rec.recommend_for_customer(who(engine, silent_id), RecContext(), k=6))
@@ -232,7 +232,7 @@ def test_persistence_round_trip_and_update_without_retrain(engine, settings) -> 
     assert ev["times"] == 6 and ev["days_since_last"] == 0
     texts = [p.text for it in rec.recommend_for_customer(who(engine, ids["C2"]), k=10) if it.sku.startswith("KAB-")
              for p in it.premises]
-    assert "bought by you 6 times, last 0 days ago" in texts
+    assert "you bought it 6 times, last 0 days ago" in texts
 
 
 def test_update_customer_follows_opt_out_and_needs_a_known_company(engine, settings) -> None:  # type: ignore
@@ -325,7 +325,7 @@ def test_a_running_recommender_picks_up_a_model_trained_by_another_process(engin
         assert time.monotonic() < deadline, "the new model was not picked up"
         time.sleep(0.05)
     items = rec.recommend_for_customer(who(engine, ids["C2"]), k=10)
-    assert "bought by you 6 times, last 0 days ago" in [p.text for it in items for p in it.premises]
+    assert "you bought it 6 times, last 0 days ago" in [p.text for it in items for p in it.premises]
     patient.recommend_for_customer(who(engine, ids["C2"]), k=3)
     assert patient.version == first  # looks at most once an hour: still the model it started with
     # a newer version this code cannot load: one warning, and the loaded model keeps serving

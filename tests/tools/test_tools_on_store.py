@@ -54,7 +54,9 @@ def test_bought_together_carries_co_purchase_premises(ctx: RunContext) -> None:
     out = call(ctx, "bought_together", sku="S201-B16", k=3)
     assert out.anchor.sku == "S201-B16" and "S201-B16" in ctx.referenced
     assert out.items[0].sku == "BUS-1P-12"
-    assert "same order as S201-B16" in out.items[0].premises[0].text
+    premise = out.items[0].premises[0]
+    assert premise.kind == "bought_together" and premise.data["anchor_sku"] == "S201-B16"
+    assert "same order as ABB S200 MCB B16 1P 6 kA (S201-B16)" in premise.text
     assert "S201-B16" not in {c.sku for c in out.items}
 
 
@@ -163,4 +165,4 @@ def test_bestsellers_after_an_objection_to_profiling_are_overall_ones(resources:
         call(ctx, "segment_bestsellers", industry="construction", size_band="medium", k=3)
         s.rollback()
     assert spy.asked == [segment, (None, None), ("construction", "medium")]
-    assert out.items and all(p.text.startswith("popular overall") for c in out.items for p in c.premises)
+    assert out.items and all(p.kind == "popularity" for c in out.items for p in c.premises)
