@@ -238,6 +238,12 @@ def project_kind(text: str) -> str:
     return "installation"
 
 
+def fixed_queries() -> list[str]:
+    """The search queries the planner writes itself (one per bill-of-materials line), whatever the customer said:
+    the start-up embeds them once, so a project question (five searches) waits for no query embedding."""
+    return sorted({query.strip() for items in BOM.values() for _, query, _ in items})
+
+
 def project_need(turn: Turn) -> Plan:
     """"I'm wiring a small office, 20 sockets, what do I need?": one product of each category such a project
     needs (boxes, cable, MCBs, RCD, board ...), and the questions that would size it (and the board it goes in)."""

@@ -123,3 +123,15 @@ def premise_text(kind: str, data: dict[str, Any], lang: str, *, strict: bool = T
 def label(section: str, key: str, lang: str) -> str:
     """Return a label (an attribute, industry or size band) in ``lang``, or the key when none is given."""
     return catalogue(lang).get(section, {}).get(key, key.replace("_", " "))
+
+
+def warm() -> None:
+    """Load what the first reply of a process would otherwise wait for: each language's CLDR locale data (the
+    first price formatted cost 31 ms in Polish, 11 ms in English) and every template compiled."""
+    for lang in LANGUAGES:
+        money(Decimal("1.5"), "PLN", lang)
+        plural_form(2, lang)
+        for section, entries in catalogue(lang).items():
+            if section in ("reply", "premise", "decision"):
+                for key in entries:
+                    _template(lang, section, key)

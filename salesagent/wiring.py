@@ -53,6 +53,7 @@ def build_resources(settings: Settings, *, engine: Engine | None = None, catalog
 
     notes: list[str] = []
     engine = engine or make_engine(settings)
+    own_catalog = catalog is None
     if catalog is None:
         catalog = _build_catalog(settings, engine, notes)
     if recommender is None:
@@ -60,22 +61,38 @@ def build_resources(settings: Settings, *, engine: Engine | None = None, catalog
     if masker is None:
         masker = _build_masker(settings, engine, notes)
     llm = llm if llm is not None else build_llm_client(settings)
+    if own_catalog:
+        _embed_fixed_queries(catalog)
     threading.Thread(target=_warm_up, args=(settings, catalog), name="warm-up", daemon=True).start()
     return Resources(settings=settings, engine=engine, catalog=catalog, recommender=recommender, masker=masker,
                      vaults=VaultStore(), llm=llm, llm_breaker=new_breaker(settings) if llm is not None else None,
                      notes=notes)
 
 
+def _embed_fixed_queries(catalog: CatalogSearch) -> None:
+    """Embed the planner's own search queries (its bills of materials, 18 texts, 0.2-0.4 s) into the embedder's
+    recent-texts cache, so a project question's five searches wait for no query embedding. On the calling
+    thread: torch inside a daemon thread that is still running at exit aborts the process (exit code 134)."""
+    from agent.search_handlers import fixed_queries
+
+    embedder = getattr(catalog, "embedder", None)
+    if embedder is not None:
+        for query in fixed_queries():
+            embedder.encode_one(query)
+
+
 def _warm_up(settings: Settings, catalog: CatalogSearch) -> None:
     """Load in the background what the first chat turn of a process would otherwise wait for: the Polish
     analyser and stemmer (3 s) and the intent classifier (loaded from the models dir, or fitted there once:
-    seconds to a minute on a busy machine). A turn that arrives meanwhile waits for the same load, never a
-    second one."""
+    seconds to a minute on a busy machine) and the locales and templates of the message catalogues. A turn that
+    arrives meanwhile waits for the same load, never a second one."""
+    import messages
     from agent.intent_model import classifier_for
     from retrieval import morphology
 
     try:
         morphology.warm()
+        messages.warm()
         classifier_for(settings.models_dir, getattr(catalog, "embedder", None))
     except Exception:  # the turn that needs it will load it again and report the error itself
         logging.getLogger(__name__).exception("warm-up failed")

@@ -7,6 +7,8 @@ that accept a customer's spelling pass both forms (``sku`` and ``sku.upper()``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -90,8 +92,15 @@ def accessory_skus(session: Session, *, product_id: int, limit: int | None = 10,
     return list(session.exec(query).all())
 
 
-def same_category(session: Session, *, category: str, currency: str, exclude_sku: str) -> list[Product]:
-    """Return the active products of one category and currency other than ``exclude_sku`` (substitute search)."""
-    return list(session.exec(select(Product).where(
+def category_specifications(session: Session, *, category: str, currency: str, exclude_sku: str,
+                            below_price: Decimal | None = None) -> list[tuple[str, Decimal, int, dict[str, Any]]]:
+    """Return (sku, unit price, stock, attributes) of the active products of one category and currency other
+    than ``exclude_sku`` (cheaper than ``below_price`` when given): the columns a substitute search compares,
+    without building a whole row object per product (a category of hundreds of breakers cost 60 ms so)."""
+    query = select(col(Product.sku), col(Product.unit_price), col(Product.stock), col(Product.attributes)).where(
         Product.category == category, Product.currency == currency, Product.sku != exclude_sku,
-        col(Product.active).is_(True))).all())
+        col(Product.active).is_(True))
+    if below_price is not None:
+        query = query.where(Product.unit_price < below_price)
+    return [(str(sku), Decimal(price), int(stock), dict(attrs or {}))
+            for sku, price, stock, attrs in session.exec(query).all()]

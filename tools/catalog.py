@@ -128,11 +128,11 @@ def substitutes(ctx: RunContext, anchor: ProductCard, k: int, *, cheaper: bool =
 
     anchor_row = catalog.product_by_sku(ctx.session, sku=anchor.sku)
     spec = anchor_row.attributes if anchor_row is not None else {}
-    rows = catalog.same_category(ctx.session, category=anchor.category, currency=anchor.currency,
-                                 exclude_sku=anchor.sku)
-    found = sorted((p for p in rows if (not cheaper or p.unit_price < anchor.price)
-                    and same_specification(spec, p.attributes)),
-                   key=lambda p: (p.stock <= 0, p.unit_price, p.sku))[:k]
+    rows = catalog.category_specifications(ctx.session, category=anchor.category, currency=anchor.currency,
+                                           exclude_sku=anchor.sku, below_price=anchor.price if cheaper else None)
+    best = sorted((r for r in rows if same_specification(spec, r[3])), key=lambda r: (r[2] <= 0, r[1], r[0]))[:k]
+    products = catalog.products_by_sku(ctx.session, skus=[r[0] for r in best])
+    found = [products[r[0]] for r in best if r[0] in products]
     data = {"anchor": anchor.sku, "anchor_sku": anchor.sku, "attributes": specification_pairs(spec)}
     premise = PremiseOut(kind="same_specification", data=data,
                          text=messages.premise_text("same_specification", data, "en") or "")
