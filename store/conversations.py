@@ -89,3 +89,20 @@ def conversation_recommendations(session: Session, *, conversation_id: str, comp
     if sku:
         query = query.where(Product.sku == sku)
     return list(session.exec(query.order_by(col(Recommendation.id).desc()).limit(limit)).all())
+
+
+def chat_recommendations(session: Session, *, conversation_id: str,
+                         company_id: int) -> list[tuple[Recommendation, Product]]:
+    """Return the recommendations the chat showed in a conversation with their products, oldest first (the chat
+    page puts each under the turn that showed it)."""
+    query = (select(Recommendation, Product).join(Product, col(Product.id) == col(Recommendation.product_id))
+             .where(Recommendation.conversation_id == conversation_id, Recommendation.company_id == company_id,
+                    Recommendation.surface == "chat"))
+    return list(session.exec(query.order_by(col(Recommendation.created_at), col(Recommendation.id))).all())
+
+
+def latest_contact_conversation(session: Session, *, contact_id: int) -> Conversation | None:
+    """Return the contact's most recently started conversation that has a message, or None."""
+    has_message = select(Message.conversation_id).where(Message.conversation_id == Conversation.id).exists()
+    return session.exec(select(Conversation).where(Conversation.contact_id == contact_id, has_message)
+                        .order_by(col(Conversation.started_at).desc()).limit(1)).first()

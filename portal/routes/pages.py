@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
+from core.config import Settings
 from portal import services
 from portal.auth import Customer, Principal, Staff, csrf_for, new_secret
 from portal.deps import (
@@ -35,6 +37,7 @@ from portal.deps import (
     client_ip,
 )
 from portal.schemas import ApproveRequest, ChatRequest, OptOutRequest, RejectRequest
+from portal.services.chat_page import ChatView, chat_view, why_view
 from portal.services.pages import current_page_user, end_session, start_session
 from store.models import ApprovalStatus
 
@@ -95,27 +98,34 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
+def _chat(request: Request, user: Customer, session: Session, settings: Settings, view: ChatView) -> HTMLResponse:
+    """The chat page of a view: the conversation, the form, the offers and the profiling switch."""
+    return render(request, "chat.html", user, view=view, t=view.t, lang=view.lang, disclosure=view.disclosure,
+                  conversation_id=view.conversation_id, max_chars=settings.max_message_chars,
+                  profiling=services.profiling_state(session, user))
+
+
 @router.get("/ui/chat", response_class=HTMLResponse)
-def chat_page(request: Request, user: PageCustomer, session: SessionDep, settings: SettingsDep) -> Response:
-    """The chat form, the AI disclosure, and the company's price requests and offers."""
-    return render(request, "chat.html", user, answer=None, message="", conversation_id="",
-                  offers=services.company_approvals(session, user).data, disclosure=services.disclosure_text(),
-                  max_chars=settings.max_message_chars, profiling=services.profiling_state(session, user))
+def chat_page(request: Request, user: PageCustomer, session: SessionDep, resources: ResourcesDep,
+              settings: SettingsDep,
+              conversation_id: Annotated[str | None, Query(max_length=36)] = None) -> Response:
+    """The chat in the customer's language: a new conversation, or (``?conversation_id=``) one of the
+    customer's own with all its turns; the AI disclosure, and the company's price requests and offers."""
+    view = chat_view(resources, session, user, conversation_id=conversation_id or None)
+    return _chat(request, user, session, settings, view)
 
 
 @router.post("/ui/chat", response_class=HTMLResponse, dependencies=[FormChecked, PageChatLimited])
 def chat_send(request: Request, user: PageCustomer, session: SessionDep, resources: ResourcesDep,
               settings: SettingsDep, gate: TurnGateDep, limits: RateLimitsDep, message: Annotated[str, Form()],
               conversation_id: Annotated[str, Form(max_length=36)] = "") -> Response:
-    """Send one message and show the agent's answer with its recommendations and price requests."""
+    """Send one message and show the conversation with the agent's answer last (its products, price requests)."""
     body = services.parse_form(ChatRequest, message=message, conversation_id=conversation_id)
     limits.before_turn(user.principal.token_id, client_ip(request), body.message)
     answer = services.chat(resources, session, user, body, gate=gate)
     limits.after_turn(user.principal.token_id, client_ip(request), answer.approvals)
-    return render(request, "chat.html", user, answer=answer, message=message,
-                  conversation_id=answer.conversation_id, offers=services.company_approvals(session, user).data,
-                  disclosure=answer.disclosure or services.disclosure_text(answer.language),
-                  max_chars=settings.max_message_chars, profiling=services.profiling_state(session, user))
+    view = chat_view(resources, session, user, answer=answer, message=message)
+    return _chat(request, user, session, settings, view)
 
 
 @router.post("/ui/profiling", dependencies=[FormChecked])
@@ -129,9 +139,11 @@ def profiling_form(user: PageCustomer, session: SessionDep, resources: Resources
 
 
 @router.get("/ui/recommendations/{recommendation_id}/why", response_class=HTMLResponse)
-def why_page(request: Request, recommendation_id: RowId, user: PageUser, session: SessionDep) -> Response:
-    """Why one recommendation was made, in readable words."""
-    return render(request, "why.html", user, why=services.explain(session, user, recommendation_id))
+def why_page(request: Request, recommendation_id: RowId, user: PageUser, session: SessionDep,
+             settings: SettingsDep) -> Response:
+    """Why one recommendation was made, in readable words (in the customer's language)."""
+    view = why_view(session, user, recommendation_id, settings.shop_timezone)
+    return render(request, "why.html", user, view=view, why=view.why, t=view.t, lang=view.lang)
 
 
 @router.get("/ui/staff", response_class=HTMLResponse)

@@ -76,8 +76,10 @@ def _customer_and_staff_flow(browser, server: str, customer_token: str, sales_to
     expect(customer.locator("#reply")).not_to_be_empty()
     expect(customer.locator("#ai-disclosure")).not_to_be_empty()
 
-    # "why?" shows the stored premises in words
+    # "why?" opens inline with the stored premises in words, and links to its own page
     name = recs.first.locator(".name").inner_text()
+    recs.first.locator("details.why-inline summary").click()
+    expect(recs.first.locator("details.why-inline li.premise").first).to_be_visible()
     recs.first.locator("a.why").click()
     expect(customer.locator("#why-name")).to_have_text(name)
     expect(customer.locator("#premises li.premise").first).to_be_visible()
@@ -91,7 +93,7 @@ def _customer_and_staff_flow(browser, server: str, customer_token: str, sales_to
     expect(ticket).to_contain_text("pending")
     approval_id = ticket.get_attribute("data-approval")
     assert approval_id and approval_id.isdigit()
-    row = customer.locator(f'#offers tr.offer[data-approval="{approval_id}"]')
+    row = customer.locator(f'#offers li.offer[data-approval="{approval_id}"]')
     expect(row.locator(".status")).to_have_text("pending")
 
     # staff: the queue shows it with its audit trail; approve
@@ -112,7 +114,7 @@ def _customer_and_staff_flow(browser, server: str, customer_token: str, sales_to
 
     # customer: the approved offer
     customer.goto(f"{server}/ui/chat")
-    row = customer.locator(f'#offers tr.offer[data-approval="{approval_id}"]')
+    row = customer.locator(f'#offers li.offer[data-approval="{approval_id}"]')
     expect(row.locator(".status")).to_have_text("approved")
     expect(row.locator(".offer-terms")).to_contain_text("PLN per unit")  # 10 % off, priced at the decision
     # asking again gets the approved price, not a second request

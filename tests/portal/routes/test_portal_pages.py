@@ -3,6 +3,8 @@ drives the full flow in Chromium)."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from page_client import csrf_of as _csrf
 from page_client import login as _login
@@ -115,18 +117,91 @@ def test_account_section_switches_profiling(app, new_customer, world) -> None:  
 
     token, company_id, _ = new_customer()
     customer = _login(app, token)
-    page = customer.get("/ui/chat").text
-    assert 'id="account"' in page and "Profiling is <strong>on</strong>" in page
+    page = customer.get("/ui/chat").text  # a company with no country and no chat yet: the page is in Polish
+    assert 'id="account"' in page and "Profilowanie jest <strong>włączone</strong>" in page
     r = customer.post("/ui/profiling", data={"opt_out": "true", "csrf": _csrf(page)})
     assert r.status_code == 303 and r.headers["location"] == "/ui/chat#account"
     page = customer.get("/ui/chat").text
-    assert "Profiling is <strong>off</strong>" in page and 'name="opt_out" value="false"' in page
+    assert "Profilowanie jest <strong>wyłączone</strong>" in page and 'name="opt_out" value="false"' in page
     with Session(world.engine) as s:
         company = s.get(Company, company_id)
         assert company is not None and company.profiling_opt_out
     assert customer.post("/ui/profiling", data={"opt_out": "false", "csrf": _csrf(page)}).status_code == 303
-    assert "Profiling is <strong>on</strong>" in customer.get("/ui/chat").text
+    assert "Profilowanie jest <strong>włączone</strong>" in customer.get("/ui/chat").text
     r = customer.post("/ui/profiling", data={"opt_out": "true"})
     assert r.status_code == 422 and "csrf: Field required" in r.text
     r = customer.post("/ui/profiling", data={"opt_out": "maybe", "csrf": _csrf(page)})
     assert r.status_code == 422
+
+
+# --- the chat page (issue 21 item 6): the conversation, the customer's language, offers in words -------------------
+
+
+def _chat(customer, page: str, message: str) -> str:  # type: ignore[no-untyped-def]
+    conversation = re.search(r'name="conversation_id" value="([^"]*)"', page)
+    r = customer.post("/ui/chat", data={"csrf": _csrf(page), "message": message,
+                                        "conversation_id": conversation.group(1) if conversation else ""})
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+def test_chat_page_shows_the_whole_conversation_in_polish(app, new_customer) -> None:  # type: ignore[no-untyped-def]
+    token, _, _ = new_customer(country="PL")
+    customer = _login(app, token)
+    page = customer.get("/ui/chat").text
+    assert '<html lang="pl">' in page and ">Wyślij</button>" in page and "Twoja wiadomość" in page
+    page = _chat(customer, page, "Szukam wyłącznika S201 B16")
+    page = _chat(customer, page, "Jakie akcesoria do RN-12?")
+    assert '<html lang="pl">' in page
+    assert page.count('class="turn"') == 2
+    assert "Szukam wyłącznika S201 B16" in page and "Jakie akcesoria do RN-12?" in page
+    assert "planner" not in page and "answered_by" not in page
+    assert "18,49\xa0zł netto" in page  # the card's price in the Polish format
+    assert "Te rekomendacje zostały wygenerowane" in page.split('id="conversation"')[0]  # the disclosure: once, on top
+    assert "Te rekomendacje zostały wygenerowane" not in page.split('id="conversation"')[1]
+    turn = page.split('id="answer"')[1]
+    assert '<details class="why-inline"' in turn and 'class="premise"' in turn
+    for sku in re.findall(r'<li class="rec" data-sku="([^"]+)"', turn):  # each product once: its card, no line
+        assert f"({sku}), " not in turn, sku
+    conversation_id = re.search(r'name="conversation_id" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    again = customer.get("/ui/chat", params={"conversation_id": conversation_id}).text
+    assert again.count('class="turn"') == 2 and '<html lang="pl">' in again
+    fresh = customer.get("/ui/chat").text
+    assert 'class="turn"' not in fresh and f'href="/ui/chat?conversation_id={conversation_id}"' in fresh
+
+
+def test_chat_page_of_someone_elses_conversation(app, tokens, new_customer) -> None:  # type: ignore[no-untyped-def]
+    customer = _login(app, tokens["a"])
+    page = _chat(customer, customer.get("/ui/chat").text, "I need a LED panel")
+    assert '<html lang="en">' in page and ">Send</button>" in page and "119.00\xa0PLN net" in page
+    conversation_id = re.search(r'name="conversation_id" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    other = _login(app, new_customer()[0])
+    r = other.get("/ui/chat", params={"conversation_id": conversation_id})
+    assert r.status_code == 403 and "belongs to another company" in r.text
+    r = other.get("/ui/chat", params={"conversation_id": "00000000-0000-0000-0000-000000000000"})
+    assert r.status_code == 404
+
+
+def test_offers_in_words(app, world, new_customer) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session
+
+    from guardrails.approvals import decide, request_price_change
+    from store.models import StaffUser
+
+    token, company_id, _ = new_customer(country="PL")
+    with Session(world.engine) as s:
+        pending = request_price_change(s, company_id=company_id, conversation_id=None, skus=["S201-B16"],
+                                       kind="discount", proposed_change={"discount_percent": 10, "quantity": 100},
+                                       reason="project").id
+        approved = request_price_change(s, company_id=company_id, conversation_id=None, skus=["RN-24"],
+                                        kind="quote", proposed_change={"quantity": 5}, reason="project").id
+        decide(s, approval_id=approved, staff=s.get(StaffUser, world.ids.staff_id), approve=True,
+               approved_unit_price="139.90")
+    page = _login(app, token).get("/ui/chat").text
+    offers = page.split('id="offers"')[1].split('id="account"')[0]
+    assert "Rabat 10% na Miniature circuit breaker S201 B16 1P 16A (S201-B16) przy zakupie 100 sztuk" in offers
+    assert "oczekuje" in offers and "Oczekuje na decyzję działu handlowego" in offers
+    assert "Wycena: Surface distribution board 24 modules IP40 (RN-24) przy zakupie 5 sztuk" in offers
+    assert "139,90\xa0zł za sztukę netto, ważne do " in offers and "zatwierdzone" in offers
+    assert "discount_percent" not in offers and "proposed" not in offers and "UTC" not in offers
+    assert f'data-approval="{pending}"' in offers and f'data-approval="{approved}"' in offers
