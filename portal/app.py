@@ -20,6 +20,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import messages
 from core.config import Settings
 from core.errors import ConfigError
 from portal.errors import install_error_handlers
@@ -190,6 +191,11 @@ class UnhandledErrors:
             await JSONResponse({"detail": "internal error"}, status_code=500)(scope, receive, send)
 
 
+def nav_label(key: str, lang: object = "en") -> str:
+    """A header label of the pages in the page's language (``lang`` of the template; English when it has none)."""
+    return messages.render("nav", key, lang if isinstance(lang, str) and lang in messages.LANGUAGES else "en")
+
+
 def body_limit_for(settings: Settings) -> int:
     """Return the largest accepted request body: room for a maximal message in JSON, at least 64 KiB
     (:class:`BodySizeLimit` enforces it on the bytes actually read)."""
@@ -238,6 +244,7 @@ def create_app(settings: Settings, resources: Resources | None = None, *,
     app.state.startup = None
     app.state.turn_gate = TurnGate.for_engine(resources.engine) if resources is not None else TurnGate(None)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["nav"] = nav_label
     app.state.rate_limits = RateLimits(settings)
     install_error_handlers(app)
     for module in (health, chat, recommendations, me, approvals, tokens, kpi, followups, advisor, merchandising,

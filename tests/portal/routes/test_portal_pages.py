@@ -150,6 +150,7 @@ def test_chat_page_shows_the_whole_conversation_in_polish(app, new_customer) -> 
     customer = _login(app, token)
     page = customer.get("/ui/chat").text
     assert '<html lang="pl">' in page and ">Wyślij</button>" in page and "Twoja wiadomość" in page
+    assert ">Czat</a>" in page and ">Wyloguj</button>" in page  # the header in the customer's language too
     page = _chat(customer, page, "Szukam wyłącznika S201 B16")
     page = _chat(customer, page, "Jakie akcesoria do RN-12?")
     assert '<html lang="pl">' in page
