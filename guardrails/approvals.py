@@ -30,6 +30,11 @@ DEFAULT_TTL_HOURS = 72.0
 CENT = Decimal("0.01")
 APPROVAL_ENTITY = "price_approval"
 """The ``AuditLog.entity`` of every price-approval transition."""
+PRICE_KEYS = ("unit_price", "new_price", "special_price", "net_price", "price_override", "override_price")
+"""Keys of a request's ``proposed_change`` that name the unit price asked for (one-product requests)."""
+MAX_QUANTITY = 1_000_000
+TOLD_ACTION = "price_approval.told"
+"""The audit action of the assistant telling the customer about a decision in a reply."""
 
 
 def _now(now: datetime | None) -> datetime:
@@ -102,7 +107,7 @@ def _approved_price(session: Session, row: PriceApproval, override: Decimal | fl
     if override is not None:
         return _money(override)
     change = row.proposed_change or {}
-    for key in ("unit_price", "new_price", "special_price", "net_price", "price_override", "override_price"):
+    for key in PRICE_KEYS:
         if key in change:
             return _money(change[key])
     if "discount_percent" in change and len(row.product_skus or []) == 1:
@@ -128,16 +133,25 @@ def discounted(catalogue_price: Decimal, percent: Any) -> Decimal:
 
 def decide(session: Session, *, approval_id: int, staff: StaffUser, approve: bool, note: str | None = None,
            expected_version: int | None = None, approved_unit_price: Decimal | float | str | None = None,
-           now: datetime | None = None, commit: bool = True) -> PriceApproval:
-    """Approve or reject a pending request exactly once; return the decided row.
+           min_quantity: int | None = None, now: datetime | None = None, commit: bool = True) -> PriceApproval:
+    """Approve or reject a pending request exactly once; return the decided row. ``min_quantity`` is an
+    approval's condition ("for 50 pieces or more"); the customer is told it with the decision.
 
-    Raises PermissionDeniedError (not sales/admin), InputError (rejection without a note), NotFoundError,
-    ConflictError (already decided, expired, or another decision won the race / ``expected_version`` is stale).
+    Raises PermissionDeniedError (not sales/admin), InputError (rejection without a note, a condition on a
+    rejection, a minimum quantity that is not a whole number of at least 1), NotFoundError, ConflictError
+    (already decided, expired, or another decision won the race / ``expected_version`` is stale).
     """
     if staff is None or staff.role not in DECIDER_ROLES:
         raise PermissionDeniedError("only staff with the sales or admin role may decide price approvals")
     if not approve and not (note and note.strip()):
         raise InputError("a rejection needs a note explaining why")
+    if min_quantity is not None:
+        if not approve:
+            raise InputError("a minimum quantity is a condition of an approval; a rejection has none")
+        if isinstance(min_quantity, bool) or not isinstance(min_quantity, int) \
+                or not 1 <= min_quantity <= MAX_QUANTITY:
+            raise InputError(f"the minimum quantity must be a whole number from 1 to {MAX_QUANTITY}, "
+                             f"got {min_quantity!r}")
     row = rows_of.get_approval(session, approval_id=approval_id)
     if row is None:
         raise NotFoundError(f"price approval {approval_id} not found")
@@ -156,14 +170,14 @@ def decide(session: Session, *, approval_id: int, staff: StaffUser, approve: boo
     status = ApprovalStatus.approved if approve else ApprovalStatus.rejected
     won = _transition(session, approval_id, from_status=ApprovalStatus.pending, version=version, values={
         "status": status, "decided_by": staff.username, "decided_at": at, "note": note,
-        "approved_unit_price": price,
+        "approved_unit_price": price, "min_quantity": min_quantity,
     })
     if not won:
         session.rollback()
         raise ConflictError(f"price approval {approval_id} was decided by someone else (version {version} is stale)")
     _audit(session, actor=staff.username, action=f"price_approval.{status.value}", approval_id=approval_id,
            details={"note": note, "approved_unit_price": str(price) if price is not None else None,
-                    "version": version + 1})
+                    "min_quantity": min_quantity, "version": version + 1})
     if commit:
         session.commit()
     session.refresh(row)
@@ -236,3 +250,45 @@ def allowed_prices(session: Session, company_id: int, sku: str, *, now: datetime
     for offer in approved_offers(session, company_id, now=now):
         prices |= offer_prices(offer, sku, catalogue)
     return prices
+
+
+def proposed_unit_prices(row: PriceApproval, catalogue: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Return the net unit price per SKU a request is about: what an approval granted (``approved_unit_price``,
+    per-SKU ``unit_prices``, the percentage off ``catalogue``), or for an undecided one what approving would
+    grant (a price in the request, or the catalogue price less the percentage asked for). SKUs without a price
+    in the request (a quote for a quantity) are left out; a malformed value gives no price, never an error."""
+    skus = list(row.product_skus or [])
+    if row.approved_unit_price is not None and len(skus) == 1:
+        return {skus[0]: Decimal(row.approved_unit_price).quantize(CENT)}
+    change = row.proposed_change or {}
+    out: dict[str, Decimal] = {}
+    per_sku = change.get("unit_prices") or {}
+    for sku in skus:
+        try:
+            if isinstance(per_sku, dict) and sku in per_sku:
+                out[sku] = _money(per_sku[sku])
+            elif len(skus) == 1 and (key := next((k for k in PRICE_KEYS if k in change), None)):
+                out[sku] = _money(change[key])
+            elif "discount_percent" in change and sku in catalogue:
+                out[sku] = discounted(Decimal(catalogue[sku]), change["discount_percent"])
+        except InputError:
+            continue
+    return out
+
+
+def untold_decisions(session: Session, company_id: int, *, now: datetime | None = None,
+                     limit: int = 5) -> list[PriceApproval]:
+    """Return the company's decisions the customer has not been told yet, oldest decision first: approved
+    offers that still hold and rejections of requests that would still be open. A decision whose request ran
+    out before anyone told the customer is moot (the demo's history is such), so it is never announced."""
+    return rows_of.untold_decisions(session, company_id=company_id, at=_now(now), limit=limit)
+
+
+def mark_told(session: Session, *, approval_ids: list[int], conversation_id: str | None,
+              now: datetime | None = None) -> list[int]:
+    """Record that the customer was told these decisions (in the caller's transaction: the turn's own), each
+    audited; return the ids this call marked (one another turn marked first is left alone)."""
+    told = rows_of.mark_told(session, approval_ids=approval_ids, at=_now(now))
+    add_audits(session, actor="agent", action=TOLD_ACTION, entity=APPROVAL_ENTITY,
+               rows=[(approval_id, {"conversation_id": conversation_id}) for approval_id in told])
+    return told

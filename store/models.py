@@ -319,6 +319,10 @@ class PriceApproval(SQLModel, table=True):
     note: str | None = None
     expires_at: datetime
     approved_unit_price: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2), nullable=True))
+    min_quantity: int | None = None
+    """A condition of an approval: the offer holds from this many pieces on (None: for any quantity)."""
+    customer_notified_at: datetime | None = None
+    """When the assistant told the customer about the decision (None: not yet; their next reply does)."""
     version: int = 0
 
 
