@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from agent import RecommendationPublic
+from guardrails.approvals import MAX_QUANTITY
 from store.models import ApprovalStatus, EventType, LegalBasis
 
 ID_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -186,6 +187,10 @@ class CustomerApprovalPublic(BaseModel):
     requested_at: datetime
     decided_at: datetime | None = None
     expires_at: datetime
+    note: str | None = None
+    """The sales team's note with the decision (a rejection always has one)."""
+    min_quantity: int | None = None
+    """The approval's condition: the offer holds for orders of at least this many pieces (None: any)."""
 
 
 class CustomerApprovalList(BaseModel):
@@ -194,6 +199,35 @@ class CustomerApprovalList(BaseModel):
 
 
 # --- staff --------------------------------------------------------------------------------------------------------
+
+
+class ApprovalLinePublic(BaseModel):
+    """One product of a request as the decider weighs it: its catalogue name, the quantity asked about, the line
+    totals at the catalogue and at the proposed price, and the margin where the store knows the cost price."""
+
+    sku: str
+    name: str = ""
+    """The catalogue name ("" for a product no longer in the catalogue)."""
+    quantity: int = 1
+    """The quantity in the request (1 when it names none)."""
+    catalogue_unit_price: Decimal | None = None
+    proposed_unit_price: Decimal | None = None
+    """What approving grants (approved: what was granted); None when the request names no price."""
+    catalogue_total: Decimal | None = None
+    proposed_total: Decimal | None = None
+    catalogue_margin: Decimal | None = None
+    """(catalogue price - cost price) x quantity; None when the store has no cost price."""
+    catalogue_margin_percent: Decimal | None = None
+    proposed_margin: Decimal | None = None
+    proposed_margin_percent: Decimal | None = None
+
+
+class ExcerptMessagePublic(BaseModel):
+    """One message of the conversation that led to a request, as stored: masked."""
+
+    role: Literal["user", "assistant"]
+    text: str
+    at: datetime
 
 
 class ApprovalPublic(BaseModel):
@@ -213,7 +247,20 @@ class ApprovalPublic(BaseModel):
     note: str | None = None
     expires_at: datetime
     approved_unit_price: Decimal | None = None
+    min_quantity: int | None = None
+    """An approval's condition: the offer holds from this many pieces on."""
+    customer_notified_at: datetime | None = None
+    """When the assistant told the customer about the decision in a chat reply."""
     version: int
+    summary: str = ""
+    """The request in words ("a discount of 10 % on ... for 50 pieces"), not its raw keys."""
+    lines: list[ApprovalLinePublic] = Field(default_factory=list)
+    catalogue_total: Decimal | None = None
+    proposed_total: Decimal | None = None
+    """Sum of the lines at the proposed price (None unless every line has one)."""
+    proposed_margin: Decimal | None = None
+    """Sum of the lines' margins at the proposed price (None unless the store knows every cost price)."""
+    proposed_margin_percent: Decimal | None = None
     catalogue_prices: dict[str, Decimal] = Field(default_factory=dict)
     """Today's catalogue net unit price of each product, so the decider sees what the request is against."""
     discounted_prices: dict[str, Decimal] = Field(default_factory=dict)
@@ -231,17 +278,40 @@ class AuditEntryPublic(BaseModel):
     actor: str
     action: str
     details: dict[str, Any]
+    sentence: str = ""
+    """The entry in words ("2026-12-03 10:41 · anna approved it with the note 'OK'"), where one is written."""
 
 
 class ApprovalDetail(ApprovalPublic):
     audit: list[AuditEntryPublic]
+    excerpt: list[ExcerptMessagePublic] = Field(default_factory=list)
+    """The last turns of the conversation that led to the request, masked as stored (empty outside a chat)."""
+
+
+MIN_QUANTITY_ERROR = f"the minimum quantity must be a whole number of pieces from 1 to {MAX_QUANTITY:,}"
 
 
 class ApproveRequest(BaseModel):
-    """Approve a pending request; ``expected_version`` guards against deciding on a stale view."""
+    """Approve a pending request; ``expected_version`` guards against deciding on a stale view; ``min_quantity``
+    is an optional condition ("for 50 pieces or more") the customer is told with the decision."""
 
     note: str | None = Field(default=None, max_length=1000)
     expected_version: int | None = Field(default=None, ge=0, le=DB_INT_MAX)
+    min_quantity: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
+
+    @field_validator("min_quantity", mode="before")
+    @classmethod
+    def _whole_pieces(cls, value: Any) -> Any:
+        """One clear message for every bad minimum quantity (0, -3, 2.5, "fifty", true)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QUANTITY:
+            raise ValueError(MIN_QUANTITY_ERROR)
+        return value
 
 
 class RejectRequest(BaseModel):

@@ -28,10 +28,10 @@ def get_approval(approval_id: RowId, user: StaffDep, session: SessionDep) -> App
              responses={401: {}, 403: {}, 404: {}, 409: {"description": "already decided or expired"}})
 def approve(approval_id: RowId, user: StaffDep, session: SessionDep,
             body: ApproveRequest | None = None) -> ApprovalDetail:
-    """Approve a pending request (exactly once)."""
+    """Approve a pending request (exactly once), optionally only for a minimum quantity (``min_quantity``)."""
     body = body or ApproveRequest()
     return services.decide_approval(session, user, approval_id, approve=True, note=body.note,
-                                    expected_version=body.expected_version)
+                                    expected_version=body.expected_version, min_quantity=body.min_quantity)
 
 
 @router.post("/{approval_id}/reject", response_model=ApprovalDetail,

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+import messages
 from core.config import Settings
 from portal import services
 from portal.auth import Customer, Principal, Staff, csrf_for, new_secret
@@ -36,9 +37,9 @@ from portal.deps import (
     TurnGateDep,
     client_ip,
 )
-from portal.schemas import ApproveRequest, ChatRequest, OptOutRequest, RejectRequest
+from portal.schemas import DB_INT_MAX, ApproveRequest, ChatRequest, OptOutRequest, RejectRequest
 from portal.services.chat_page import ChatView, chat_view, why_view
-from portal.services.pages import current_page_user, end_session, start_session
+from portal.services.pages import current_page_user, decided_banner, end_session, start_session
 from store.models import ApprovalStatus
 
 router = APIRouter(include_in_schema=False)
@@ -146,22 +147,37 @@ def why_page(request: Request, recommendation_id: RowId, user: PageUser, session
     return render(request, "why.html", user, view=view, why=view.why, t=view.t, lang=view.lang)
 
 
+def _staff_text(key: str, **values: Any) -> str:
+    """A label of the staff page from the message catalogue (section ``staff_page``)."""
+    return messages.render("staff_page", key, "en", **values)
+
+
+def _staff_money(amount: Any, currency: str) -> str:
+    return messages.money(amount, currency or "PLN", "en")
+
+
 @router.get("/ui/staff", response_class=HTMLResponse)
 def staff_page(request: Request, user: PageStaff, session: SessionDep,
-               status: ApprovalStatus | None = ApprovalStatus.pending, show: str | None = None) -> Response:
-    """The approval queue (pending by default; ``?show=all`` for every status) with audit trails."""
+               status: ApprovalStatus | None = ApprovalStatus.pending, show: str | None = None,
+               done: Annotated[int | None, Query(ge=1, le=DB_INT_MAX)] = None) -> Response:
+    """The approval queue (pending by default; ``?show=all`` for every status): per request its products with
+    line totals and margin, the masked conversation that led to it and the audit trail in sentences; after a
+    decision (``?done=<id>``) a confirmation."""
     wanted = None if show == "all" else status
     return render(request, "staff.html", user, approvals=services.staff_queue(session, user, wanted),
-                  status=wanted.value if wanted else "all", statuses=[s.value for s in ApprovalStatus])
+                  status=wanted.value if wanted else "all", statuses=[s.value for s in ApprovalStatus],
+                  done=decided_banner(session, user, done), t=_staff_text, money=_staff_money)
 
 
 @router.post("/ui/approvals/{approval_id}/approve", dependencies=[FormChecked])
 def approve_form(approval_id: RowId, user: PageStaff, session: SessionDep,
-                 note: Annotated[str, Form(max_length=1000)] = "", expected_version: FormVersion = None) -> Response:
-    """Approve from the staff page, then back to the queue."""
-    body = services.parse_form(ApproveRequest, note=note.strip() or None, expected_version=expected_version)
+                 note: Annotated[str, Form(max_length=1000)] = "", expected_version: FormVersion = None,
+                 min_quantity: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """Approve from the staff page (optionally only for a minimum quantity), then back to the queue."""
+    body = services.parse_form(ApproveRequest, note=note.strip() or None, expected_version=expected_version,
+                               min_quantity=min_quantity.strip() or None)
     services.decide_approval(session, user, approval_id, approve=True, note=body.note,
-                             expected_version=body.expected_version)
+                             expected_version=body.expected_version, min_quantity=body.min_quantity)
     return RedirectResponse(f"/ui/staff?done={approval_id}", status_code=303)
 
 

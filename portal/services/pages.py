@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
+import messages
 from core.config import Settings
 from core.errors import InputError
 from guardrails.output_checks import DISCLOSURE_EN, DISCLOSURE_PL
@@ -23,7 +24,8 @@ from portal.auth import (
 )
 from portal.errors import readable_validation_error
 from portal.schemas import ApprovalDetail
-from portal.services.approvals import approval_detail, list_approvals
+from portal.services.approvals import approval_details, expire_due
+from store import approvals as approval_rows
 from store.models import ApprovalStatus
 
 M = TypeVar("M", bound=BaseModel)
@@ -77,9 +79,24 @@ def parse_form(model: type[M], **fields: Any) -> M:
 
 
 def staff_queue(session: Session, staff: Staff, status: ApprovalStatus | None) -> list[ApprovalDetail]:
-    """Return the approvals of one status (all when None), each with its audit trail."""
-    rows = list_approvals(session, staff, status).data
-    return [approval_detail(session, staff, row.id) for row in rows]
+    """Return the approvals of one status (all when None), oldest first, each with its product lines, audit
+    trail in sentences and conversation excerpt (a fixed number of queries for any length of queue)."""
+    expire_due(session)
+    rows = approval_rows.approvals(session, statuses=[status] if status is not None else None)
+    return approval_details(session, rows)
+
+
+def decided_banner(session: Session, staff: Staff, approval_id: int | None) -> dict[str, str] | None:
+    """Return the confirmation shown after a decision (``?done=<id>``): its text and the decision, or None when
+    there is no such request."""
+    if approval_id is None:
+        return None
+    row = approval_rows.get_approval(session, approval_id=approval_id)
+    if row is None:
+        return None
+    status = row.status.value
+    key = {"approved": "done_approved", "rejected": "done_rejected"}.get(status, "done_other")
+    return {"status": status, "text": messages.render("staff_page", key, "en", id=approval_id, status=status)}
 
 
 def disclosure_text(language: str = "en") -> str:

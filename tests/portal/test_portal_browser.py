@@ -100,7 +100,7 @@ def _customer_and_staff_flow(browser, server: str, customer_token: str, sales_to
     staff = _login(browser, server, sales_token)
     expect(staff).to_have_url(f"{server}/ui/staff")
     card = staff.locator(f"#approval-{approval_id}")
-    expect(card).to_contain_text("price_approval.requested")
+    expect(card).to_contain_text("the assistant filed it for")  # the audit trail in sentences
     expect(card.locator(".status")).to_have_text("pending")
     card.locator("input[name=note]").first.fill("ok for 100 pcs")
     card.locator("button.approve").click()
@@ -109,7 +109,7 @@ def _customer_and_staff_flow(browser, server: str, customer_token: str, sales_to
     staff.goto(f"{server}/ui/staff?status=approved")
     decided = staff.locator(f"#approval-{approval_id}")
     expect(decided.locator(".status")).to_have_text("approved")
-    expect(decided).to_contain_text("price_approval.approved")
+    expect(decided.locator("details.audit li").last).to_contain_text("approved it")
     expect(decided).to_contain_text("ok for 100 pcs")
 
     # customer: the approved offer
