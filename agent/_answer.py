@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Literal
 
+import messages
 from agent._state import TurnState
 from agent.guards import grounding, guard_output
 from agent.models import AgentAnswer, FinalOutput, Pick, RecommendationPublic
 from agent.templates import approval_text, justification, product_lines, t
+from guardrails.approvals import CENT, mark_told, offer_prices, untold_decisions
 from guardrails.output_checks import DISCLOSURE_EN, DISCLOSURE_PL, find_sku_tokens, record_report
 from measurement.impressions import record_impressions
-from store import conversations
+from store import catalog, conversations
+from store.approvals import get_approval
+from store.models import ApprovalStatus, PriceApproval, Product
 from tools._cards import products_by_sku
 from tools.context import RunContext
 from tools.models import ApprovalTicketPublic, ProductList
@@ -56,12 +62,13 @@ def compose_body(ctx: RunContext, reply: str) -> str:
     return "\n".join([reply.strip(), *announcements(ctx, reply)]).strip()
 
 
-def check(state: TurnState, body: str, skus: list[str], *, model_written: bool) -> Checked:
+def check(state: TurnState, body: str, skus: list[str], *, model_written: bool,
+          news: tuple[str, ...] = ()) -> Checked:
     """Run the output checks on ``body`` plus the disclosure; a trip is kept for the audit row the turn writes
-    at its end."""
+    at its end. ``news`` (the decision sentences the agent wrote) is exempt from the model-text checks."""
     ctx = state.ctx
     report = guard_output(ctx, f"{body}\n\n{disclosure_for(ctx.language)}", skus, model_written=model_written,
-                          agent_texts=tuple(announcements(ctx, "")))
+                          agent_texts=tuple(announcements(ctx, "")) + news)
     if report.tripped:
         state.reports.append(report)
     notes = [f"{f.check}: {f.reason} ({f.action})" for f in report.findings]
@@ -96,17 +103,22 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
     """
     ctx = state.ctx
     picks = choose_picks(state, final)
-    checked = check(state, compose_body(ctx, final.reply), [p.sku for p in picks],
-                    model_written=answered_by == "llm")
+    news = decision_news(ctx)  # the sales team's decisions since the customer was last told, once each
+
+    def told(reply: str) -> str:
+        return "\n".join([compose_body(ctx, reply), *news.lines]).strip()
+
+    checked = check(state, told(final.reply), [p.sku for p in picks], model_written=answered_by == "llm",
+                    news=news.lines)
     notes = notes + checked.notes
     if checked.blocked:
         answered_by = "planner"
         picks = [p for p in picks if p.sku in ctx.returned]
-        checked = check(state, compose_body(ctx, fallback_body(ctx, picks)), [p.sku for p in picks],
-                        model_written=False)
+        checked = check(state, told(fallback_body(ctx, picks)), [p.sku for p in picks], model_written=False,
+                        news=news.lines)
         notes += [f"replaced by template: {n}" for n in checked.notes]
-        if checked.blocked:  # nothing publishable: the bare disclosure and the approvals only
-            checked = check(state, compose_body(ctx, t("greeting", ctx.language)), [], model_written=False)
+        if checked.blocked:  # nothing publishable: the bare disclosure, the approvals and the decisions only
+            checked = check(state, told(t("greeting", ctx.language)), [], model_written=False, news=news.lines)
     by_sku = {p.sku: p for p in picks}
     rows = products_by_sku(ctx, checked.skus)
     shown = [(sku, ctx.returned[sku], rows[sku]) for sku in checked.skus if sku in ctx.returned and sku in rows]
@@ -133,6 +145,7 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
                                   masked_text=remask(ctx, checked.text), answered_by=answered_by)
         for report in state.reports:
             record_report(w, report, conversation_id=ctx.conversation_id)
+        mark_told(w, approval_ids=list(news.approval_ids), conversation_id=ctx.conversation_id)
     return AgentAnswer(
         reply=checked.text, recommendations=recs,
         approvals=[ApprovalTicketPublic(**a.model_dump(exclude={"message"})) for a in ctx.approvals],
@@ -141,3 +154,71 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
         tool_skus=sorted(grounding(ctx)),
         guardrail_notes=notes,
     )
+
+
+@dataclass(frozen=True)
+class DecisionNews:
+    """The sales team's decisions this reply tells the customer: the sentences it adds and the requests it tells
+    (marked told in the turn's own write transaction, so the next reply does not repeat them)."""
+
+    lines: tuple[str, ...] = ()
+    approval_ids: tuple[int, ...] = ()
+
+
+def _until(row: PriceApproval) -> str:
+    at = row.expires_at if row.expires_at.tzinfo is not None else row.expires_at.replace(tzinfo=UTC)
+    return f"{at:%Y-%m-%d %H:%M} UTC"
+
+
+def decision_text(row: PriceApproval, products: dict[str, Product], lang: Literal["pl", "en"], *,
+                  with_note: bool = True) -> str:
+    """Return the sentence telling the customer a decision: approved with the approved net prices (the ones the
+    output check allows), the condition and the validity, or rejected (the catalogue price applies); then the
+    sales team's note."""
+    skus = list(row.product_skus or [])
+
+    def named(sku: str) -> str:
+        product = products.get(sku)
+        return messages.render("decision", "product", lang, name=product.name, sku=sku) if product else sku
+
+    names = ", ".join(named(s) for s in skus)
+    if row.status == ApprovalStatus.approved:
+        items = []
+        for sku in skus:
+            product = products.get(sku)
+            granted = offer_prices(row, sku, Decimal(product.unit_price).quantize(CENT) if product else None)
+            if granted:
+                price = messages.money(min(granted), product.currency if product else "PLN", lang)
+                items.append(messages.render("decision", "approved_item", lang, product=named(sku), price=price))
+        text = messages.render("decision", "approved", lang, id=row.id, items=", ".join(items), products=names,
+                               min_quantity=row.min_quantity, until=_until(row))
+    else:
+        text = messages.render("decision", "rejected", lang, id=row.id, products=names)
+    if with_note and row.note and row.note.strip():
+        text = f"{text} {messages.render('decision', 'note', lang, note=' '.join(row.note.split()))}"
+    return text
+
+
+def decision_news(ctx: RunContext, *, now: datetime | None = None) -> DecisionNews:
+    """Return the decisions on the company's requests made since the customer was last told (any conversation
+    of the company), one sentence each in the turn's language. A request this turn's own answer already tells
+    (the customer asked about it) gets no second sentence, only its condition and note. The SKUs the sentences
+    name become the turn's referenced SKUs, so the output checks let them (and the approved prices) stand."""
+    if ctx.company.id is None:
+        return DecisionNews()
+    rows = untold_decisions(ctx.session, ctx.company.id, now=now)
+    answered = {a.approval_id for a in ctx.approvals if a.status == ApprovalStatus.approved.value}
+    untold = {int(r.id or 0) for r in rows}
+    extra = [r for i in sorted(answered) if (r := get_approval(ctx.session, approval_id=i)) is not None]
+    products = catalog.products_by_sku(ctx.session, skus=sorted({s for r in rows + extra for s in r.product_skus}),
+                                       active_only=False)
+    lines = [decision_text(r, products, ctx.language) for r in rows if r.id not in answered]
+    for row in extra:  # this turn's ticket states the approved price: add the condition, and the note once
+        if row.min_quantity:
+            lines.append(messages.render("decision", "condition", ctx.language, id=row.id,
+                                         min_quantity=row.min_quantity))
+        if row.id in untold and row.note and row.note.strip():
+            lines.append(messages.render("decision", "note", ctx.language, note=" ".join(row.note.split())))
+    for row in rows:
+        ctx.referenced.update(row.product_skus or [])
+    return DecisionNews(tuple(lines), tuple(sorted(untold)))
