@@ -11,7 +11,7 @@ import messages
 from agent._state import TurnState
 from agent.guards import grounding, guard_output
 from agent.models import AgentAnswer, FinalOutput, Pick, RecommendationPublic
-from agent.templates import approval_text, justification, product_lines, t
+from agent.templates import approval_text, justification, premise_text, product_lines, t
 from guardrails.approvals import CENT, mark_told, offer_prices, untold_decisions
 from guardrails.output_checks import DISCLOSURE_EN, DISCLOSURE_PL, find_sku_tokens, record_report
 from measurement.impressions import record_impressions
@@ -136,7 +136,8 @@ def finish(state: TurnState, final: FinalOutput, answered_by: Literal["llm", "pl
                 product_id=product.id or 0, rank=rank, justification=why, model_version=model_version,
                 premises=[p.model_dump(mode="json") for p in card.premises])
             recs.append(RecommendationPublic(sku=sku, name=card.name, price=card.price, currency=card.currency,
-                                             category=card.category, premises=[p.text for p in card.premises],
+                                             category=card.category, premises=[said for p in card.premises
+                                                                         if (said := premise_text(p, ctx.language))],
                                              justification=by_sku[sku].justification or why if sku in by_sku
                                              else why, recommendation_id=row.id))
         record_impressions(w, company=ctx.company, session_id=ctx.conversation_id, surface="chat",
