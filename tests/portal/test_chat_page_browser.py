@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live_server import serve
+from live_server import logged_in_page, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHOTS = Path("/tmp/shots")
@@ -27,15 +27,7 @@ def server(app: Any) -> Iterator[str]:
 
 
 def _page(browser: Any, base: str, token: str, width: int) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.csp_violations = []  # the CSP forbids inline script and style: the page must need none
-    page.on("console", lambda msg: page.csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
-    page.goto(f"{base}/")
-    page.fill("#token", token)
-    page.click("#login-submit")
+    page = logged_in_page(browser, base, token, width)
     page.goto(f"{base}/ui/chat")
     return page
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from live_server import serve
+from live_server import logged_in_page, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,16 +22,7 @@ def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 def _login(browser, base: str, token: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.csp_violations = []  # issue 17: the CSP forbids inline script and style; the pages must need none
-    page.on("console", lambda msg: page.csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
-    page.goto(f"{base}/")
-    page.fill("#token", token)
-    page.click("#login-submit")
-    return page
+    return logged_in_page(browser, base, token)
 
 
 def test_customer_and_staff_flow_in_chromium(server: str, browser, tokens) -> None:  # type: ignore[no-untyped-def]

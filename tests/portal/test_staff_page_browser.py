@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from live_server import serve
+from live_server import logged_in_page, serve
 from portal_dataset import bearer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,16 +25,7 @@ def server(app: Any) -> Iterator[str]:
 
 
 def _page(browser: Any, base: str, token: str, width: int) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.csp_violations = []
-    page.on("console", lambda msg: page.csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
-    page.goto(f"{base}/")
-    page.fill("#token", token)
-    page.click("#login-submit")
-    return page
+    return logged_in_page(browser, base, token, width)
 
 
 def _no_sideways_scroll(page: Any, width: int) -> None:
