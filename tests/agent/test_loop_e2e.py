@@ -79,7 +79,13 @@ def test_normal_tool_calling_turn(resources: Resources, ids: SmallStore, server:
         assert len(stored) == 2 and not any(v in text for text in stored for v in PII)
         why = get_recommendation(s, recommendation_id=out.recommendations[0].recommendation_id)
         assert why is not None and why.company_id == ids.customer_id
-        assert [p["text"] for p in why.premises] == out.recommendations[0].premises
+        # the stored premises are data (kind + data); rendered in the turn's language they are what was shown
+        from agent.templates import premise_text
+        from tools.models import PremiseOut
+
+        assert [premise_text(PremiseOut.model_validate(p), out.language) for p in why.premises] == \
+            out.recommendations[0].premises
+        assert all(p["kind"] and "data" in p for p in why.premises)
 
 
 def test_parallel_tool_calls(resources: Resources, ids: SmallStore, server: FakeLLMServer) -> None:

@@ -32,6 +32,11 @@ def agent_world(agent_settings: Settings) -> Iterator[tuple[object, SmallStore]]
     create_all(engine)
     ids = build_small_store(engine)
     resources = build_resources(agent_settings, engine=engine)
+    from agent.intent_model import classifier_for
+
+    # wait for the intent classifier the warm-up is fitting, as a server is warm before /ready: a test's first
+    # LLM turn otherwise spent its 8 s model budget waiting for the embedder the fit holds
+    classifier_for(agent_settings.models_dir, getattr(resources.catalog, "embedder", None))  # type: ignore[attr-defined]
     yield resources, ids
     resources.close()
 
