@@ -15,7 +15,7 @@ from fu_world import ACCESSORIES, PLAN_AT, VIEWED, VISIT_END, World, build_world
 from sqlmodel import Session
 
 from followups.sender import run_once
-from tests.portal.live_server import serve
+from tests.portal.live_server import logged_in_page, serve
 
 AT_LOCAL = "2026-11-17T11:00"
 """PLAN_AT in Warsaw (the page's ``at`` is the shop's local time)."""
@@ -52,16 +52,7 @@ def staff_site(tmp_path_factory: pytest.TempPathFactory, resources: Any) -> Iter
 
 
 def _page(browser: Any, base: str, token: str, width: int) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.csp_violations = []
-    page.on("console", lambda msg: page.csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
-    page.goto(f"{base}/")
-    page.fill("#token", token)
-    page.click("#login-submit")
-    return page
+    return logged_in_page(browser, base, token, width, timeout_ms=60_000)
 
 
 def _fits(page: Any, selector: str, width: int) -> None:

@@ -45,13 +45,14 @@ def serve(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def logged_in_page(browser: Any, base: str, token: str, width: int | None = None) -> Any:
+def logged_in_page(browser: Any, base: str, token: str, width: int | None = None, *,
+                   timeout_ms: int = 30_000) -> Any:
     """Return a new Chromium page logged in with ``token`` (``width``: the viewport width, e.g. 390 for a phone),
     collecting Content-Security-Policy violations in ``page.csp_violations``: the CSP forbids inline script and
     style, so the pages must need none."""
     context = browser.new_context(**({"viewport": {"width": width, "height": 900}} if width else {}))
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(timeout_ms)
     page.csp_violations = []
     page.on("console", lambda msg: page.csp_violations.append(msg.text)
             if "Content Security Policy" in msg.text else None)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live_server import serve
+from live_server import logged_in_page, serve
 
 from personalisation import SECTIONS
 
@@ -102,15 +102,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _home(browser: Any, cast: Cast, token: str, width: int = 1280, lang: str = "en") -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.csp_violations = []
-    page.on("console", lambda msg: page.csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
-    page.goto(f"{cast.base}/")
-    page.fill("#token", token)
-    page.click("#login-submit")
+    page = logged_in_page(browser, cast.base, token, width, timeout_ms=60_000)
     page.wait_for_url("**/ui/**")
     page.click("#nav-home")
     page.wait_for_url("**/ui/home")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from live_server import serve
+from live_server import logged_in_page, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,16 +32,7 @@ def demo_server(demo_resources: Any) -> Iterator[tuple[str, str, str]]:
 
 
 def _page(browser: Any, base: str, token: str, width: int) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.csp_violations = []
-    page.on("console", lambda msg: page.csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
-    page.goto(f"{base}/")
-    page.fill("#token", token)
-    page.click("#login-submit")
-    return page
+    return logged_in_page(browser, base, token, width, timeout_ms=60_000)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
