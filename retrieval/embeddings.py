@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import warnings
 from collections import OrderedDict
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +40,12 @@ def default_model_path() -> Path:
 class Embedder:
     """A sentence-transformers model behind ``encode(list[str]) -> (n, dim) float32``, rows L2-normalised."""
 
-    def __init__(self, model: Any, name: str) -> None:
+    def __init__(self, model: Any, name: str, query_encoder: Any = None) -> None:
         self._model = model
+        self.query_encoder = query_encoder
+        """The ONNX Runtime encoder of up to :data:`SMALL_BATCH` texts (``retrieval.onnx_query``), or None (torch).
+        Product texts are always embedded by torch, so the fingerprint (and every content hash) is the same
+        either way."""
         self.name = name
         dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dim: int = int(dim_of())
@@ -103,6 +106,11 @@ class Embedder:
         without its per-call set-up (``encode`` switches the whole module tree to eval mode, sorts and batches
         every time): one query's embedding p50 9.3 ms before, 7.0 ms after (``benchmarks/bench_all.py``, back to
         back on a 2-core machine, docs/performance.md)."""
+        if self.query_encoder is not None:
+            return np.asarray(self.query_encoder.encode(texts), dtype=np.float32)
+        return self._forward_torch(texts)
+
+    def _forward_torch(self, texts: list[str]) -> np.ndarray:
         import torch
 
         prepare = getattr(self._model, "preprocess", None) or self._model.tokenize
@@ -110,13 +118,19 @@ class Embedder:
             out = self._model(prepare(texts))["sentence_embedding"]
             return torch.nn.functional.normalize(out, dim=1).numpy()
 
+    @property
+    def query_runtime(self) -> str:
+        """What embeds a few texts at a time: ``onnx-<export version>`` or ``torch``."""
+        if self.query_encoder is None:
+            return "torch"
+        return f"onnx-{getattr(self.query_encoder, 'version', '')}"
+
     def encode_one(self, text: str) -> np.ndarray:
         """Return the embedding of one text (shape ``(dim,)``)."""
         return self.encode([text])[0]
 
 
-@lru_cache(maxsize=4)
-def _load(model_ref: str, quantize: str = "none") -> Embedder:
+def _load(model_ref: str, quantize: str = "none", onnx_dir: str | None = None) -> Embedder:
     from sentence_transformers import SentenceTransformer
 
     try:
@@ -124,6 +138,15 @@ def _load(model_ref: str, quantize: str = "none") -> Embedder:
     except Exception as err:
         raise ConfigError(f"cannot load embedding model {model_ref!r}: {err}") from err
     model.max_seq_length = min(int(model.max_seq_length or MAX_SEQ_LENGTH), MAX_SEQ_LENGTH)
+    query_encoder = None
+    if onnx_dir is not None:  # exported from the float32 weights, before torch quantises them in place
+        import hashlib
+
+        from retrieval.onnx_query import load_or_export
+
+        where = hashlib.sha1(str(Path(model_ref).resolve()).encode()).hexdigest()[:8]  # the shipped folder is "model"
+        identity = f"{Path(model_ref.rstrip('/')).name}-{model.max_seq_length}-{where}"
+        query_encoder = load_or_export(model, Path(onnx_dir), identity)
     if quantize == "int8":
         try:
             _quantize_int8(model)
@@ -132,7 +155,7 @@ def _load(model_ref: str, quantize: str = "none") -> Embedder:
 
             logging.getLogger(__name__).warning("int8 quantisation unavailable (%s); using float32", err)
             quantize = "none"
-    return Embedder(model, model_ref if quantize == "none" else f"{model_ref}#{quantize}")
+    return Embedder(model, model_ref if quantize == "none" else f"{model_ref}#{quantize}", query_encoder)
 
 
 def _quantize_int8(model: Any) -> None:
@@ -153,10 +176,20 @@ def _quantize_int8(model: Any) -> None:
 
 def load_embedder(settings: Settings) -> Embedder:
     """Return the process-wide embedder for ``settings.embedding_model`` (default: bundled all-MiniLM-L6-v2),
-    int8-quantised unless ``SALESAGENT_EMBEDDING_QUANTIZE=none``."""
+    int8-quantised unless ``SALESAGENT_EMBEDDING_QUANTIZE=none``, its queries on ONNX Runtime unless
+    ``SALESAGENT_QUERY_RUNTIME=torch``."""
     apply_offline_env(settings)
     ref = settings.embedding_model or str(default_model_path())
-    return _load(ref, quantize_mode(settings))
+    key = (ref, quantize_mode(settings), settings.query_runtime)
+    with _loaded_lock:
+        if key not in _loaded:
+            onnx_dir = str(settings.onnx_cache_path) if key[2] == "onnx" else None
+            _loaded[key] = _load(ref, key[1], onnx_dir)
+        return _loaded[key]
+
+
+_loaded: dict[tuple[str, str, str], Embedder] = {}
+_loaded_lock = threading.Lock()
 
 
 def configure_llama_index(embedder: Embedder) -> None:

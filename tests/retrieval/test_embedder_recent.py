@@ -38,7 +38,7 @@ class CountingModel:
 def test_recent_short_texts_are_embedded_once(tmp_path: Path) -> None:
     from retrieval.embeddings import RECENT, Embedder, load_embedder
 
-    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(data_dir=tmp_path, query_runtime="torch", _env_file=None)  # type: ignore[call-arg]
     apply_offline_env(settings)
     real = load_embedder(settings)
     model = CountingModel(real._model)
@@ -59,10 +59,10 @@ def test_recent_short_texts_are_embedded_once(tmp_path: Path) -> None:
 
 def test_a_few_texts_get_the_vectors_sentence_transformers_encode_gives(tmp_path: Path) -> None:
     """Queries skip ``SentenceTransformer.encode``'s per-call set-up (one direct forward pass); the vectors are
-    the same, for one text and for a small batch."""
+    the same, for one text and for a small batch (the torch path; ONNX Runtime's is in test_onnx_query)."""
     from retrieval.embeddings import SMALL_BATCH, load_embedder
 
-    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(data_dir=tmp_path, query_runtime="torch", _env_file=None)  # type: ignore[call-arg]
     apply_offline_env(settings)
     emb = load_embedder(settings)
     texts = ["wyłącznik nadprądowy 16A B 1P", "S201-B16", "oprawa hermetyczna LED IP65 do garażu"]
