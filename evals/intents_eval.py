@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from agent.intent_model import (
+    DEFAULT_ESTIMATOR,
     INTENTS,
     TRAINING_FILES,
+    Estimator,
     Example,
     IntentClassifier,
     SklearnIntentClassifier,
@@ -69,22 +71,22 @@ def score(label: str, truth: Sequence[str], predicted: Sequence[str],
 
 
 def evaluate(classifier: IntentClassifier, examples: Sequence[Example], label: str) -> IntentReport:
-    """Return the scores of ``classifier`` on labelled ``examples``."""
-    guesses = classifier.classify_many([e.text for e in examples])
+    """Return the scores of ``classifier`` on labelled ``examples``, each classified alone as a chat message is
+    (a message alone is embedded by the query runtime, a batch by torch: their vectors differ slightly)."""
+    guesses = [classifier.classify(e.text) for e in examples]
     return score(label, [e.intent for e in examples], [g.intent for g in guesses], [e.text for e in examples])
 
 
-def score_heldout(embedder: Any, heldout: Path = HELDOUT) -> IntentReport:
+def score_heldout(embedder: Any, heldout: Path = HELDOUT, estimator: Estimator = DEFAULT_ESTIMATOR) -> IntentReport:
     """Fit on the training files, score the held-out split once."""
-    clf = SklearnIntentClassifier.fit(load_examples(TRAINING_FILES), embedder=embedder)
+    clf = SklearnIntentClassifier.fit(load_examples(TRAINING_FILES), embedder=embedder, estimator=estimator)
     return evaluate(clf, load_examples([heldout]), f"held-out ({heldout.name})")
 
 
-def cross_validate(embedder: Any, *, folds: int = 5, c: float | None = None, seed: int = 0) -> IntentReport:
+def cross_validate(embedder: Any, *, folds: int = 5, c: float | None = None, seed: int = 0,
+                   estimator: Estimator = DEFAULT_ESTIMATOR) -> IntentReport:
     """Return the stratified k-fold CV scores on the training files (the only figure tuning may use)."""
     from sklearn.model_selection import StratifiedKFold
-
-    from agent.intent_model import DEFAULT_C
 
     examples = load_examples(TRAINING_FILES)
     y = [e.intent for e in examples]
@@ -93,21 +95,27 @@ def cross_validate(embedder: Any, *, folds: int = 5, c: float | None = None, see
     cached = _CachedEmbedder(embedder, cache) if embedder is not None else None
     for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(examples, y):
         clf = SklearnIntentClassifier.fit([examples[i] for i in train_idx], embedder=cached,  # type: ignore[arg-type]
-                                          c=c if c is not None else DEFAULT_C)
-        for i, g in zip(test_idx, clf.classify_many([examples[i].text for i in test_idx]), strict=True):
-            predicted[i] = g.intent
-    return score(f"{folds}-fold CV (train + extra)", y, predicted, [e.text for e in examples])
+                                          c=c, estimator=estimator)
+        for i in test_idx:
+            predicted[i] = clf.classify(examples[i].text).intent
+    return score(f"{folds}-fold CV (train + extra), {estimator}", y, predicted, [e.text for e in examples])
 
 
 class _CachedEmbedder:
-    """The embedder with its vectors remembered per text (CV embeds each text once, not once per fold)."""
+    """The embedder with its vectors remembered per text (CV embeds each text once, not once per fold), batches
+    and single texts apart: as in the chat, a message classified alone gets its vector alone."""
 
     def __init__(self, inner: Any, cache: dict[str, Any]) -> None:
         self.inner, self.cache, self.fingerprint = inner, cache, inner.fingerprint
+        self.alone: dict[str, Any] = {}
 
     def encode(self, texts: list[str]) -> Any:
         import numpy as np
 
+        if len(texts) == 1:
+            if texts[0] not in self.alone:
+                self.alone[texts[0]] = self.inner.encode(texts)[0]
+            return self.alone[texts[0]][None, :]
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if missing:
             for t, v in zip(missing, self.inner.encode(missing), strict=True):
@@ -135,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cv", action="store_true", help="cross-validate on the training files")
     parser.add_argument("--no-embeddings", action="store_true")
     parser.add_argument("--c", type=float, default=None)
+    parser.add_argument("--estimator", choices=("svm", "logreg"), default=DEFAULT_ESTIMATOR)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     embedder = None
@@ -143,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         from retrieval.embeddings import load_embedder
 
         embedder = load_embedder(get_settings())
-    report = cross_validate(embedder, c=args.c) if args.cv else score_heldout(embedder)
+    report = (cross_validate(embedder, c=args.c, estimator=args.estimator) if args.cv
+              else score_heldout(embedder, estimator=args.estimator))
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) if args.json else format_report(report))
 
 
