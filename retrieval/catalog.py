@@ -259,13 +259,14 @@ class CatalogSearch:
         sparse = self._list(QueryPlan(mode="sparse", dense=None, sparse=svec, conditions=conds), prefetch)
         dense = self._list(QueryPlan(mode="dense", dense=got.qvec, sparse=None, conditions=conds), prefetch)
         fused = fuse(dense, sparse, cfg, got.known_share)
-        fb = self._feedback_vectors(fused[:limit], cfg.feedback_docs) if cfg.feedback > 0 else []
+        fetched: dict[str, EngineHit] = {}
+        fb = self._feedback_vectors(fused[:limit], cfg.feedback_docs, fetched) if cfg.feedback > 0 else []
         if fb:
             moved = got.qvec + cfg.feedback * np.mean(fb, axis=0)
             moved = (moved / np.linalg.norm(moved)).astype(np.float32)
             dense = self._list(QueryPlan(mode="dense", dense=moved, sparse=None, conditions=conds), prefetch)
             fused = fuse(dense, sparse, cfg, got.known_share)
-        hits = self._fetch(fused[:limit])
+        hits = self._fetch(fused[:limit], fetched)
         for i, (pid, score) in enumerate(sparse):
             got.sparse.setdefault(pid, (i, score))
         got.dense = {pid: (i, score) for i, (pid, score) in enumerate(dense)}
@@ -278,19 +279,23 @@ class CatalogSearch:
         single = replace(plan, limit=prefetch + PREFETCH_TIE_MARGIN, bare=True)
         return [(h.id, h.score) for h in ranked(self.engine.query(single))[:prefetch]]
 
-    def _fetch(self, top: Scored) -> list[EngineHit]:
+    def _fetch(self, top: Scored, fetched: dict[str, EngineHit] | None = None) -> list[EngineHit]:
         """Return the points of ``top`` with payload and dense vector, carrying the fused scores, equal scores by
-        SKU (as ``retrieval.engine.fuse_hybrid``)."""
-        full = {h.id: h for h in self.engine.points([pid for pid, _ in top])}
-        return ranked([replace(full[pid], score=score) for pid, score in top if pid in full])
+        SKU (as ``retrieval.engine.fuse_hybrid``). Points already in ``fetched`` (this search's earlier fetch)
+        are not asked for again; the ones fetched now are added to it."""
+        fetched = {} if fetched is None else fetched
+        missing = [pid for pid, _ in top if pid not in fetched]
+        if missing:
+            fetched.update({h.id: h for h in self.engine.points(missing)})
+        return ranked([replace(fetched[pid], score=score) for pid, score in top if pid in fetched])
 
-    def _feedback_vectors(self, top: Scored, n: int) -> list[np.ndarray]:
+    def _feedback_vectors(self, top: Scored, n: int, fetched: dict[str, EngineHit] | None = None) -> list[np.ndarray]:
         """Return the dense vectors of the first ``n`` of ``top`` in the order ``_fetch`` gives (equal scores by
         SKU), fetching only the points that can be among them (those scoring at least the n-th score)."""
         if not top:
             return []
         cut = round(top[min(n, len(top)) - 1][1], 6)
-        first = self._fetch([(pid, score) for pid, score in top if round(score, 6) >= cut])[:n]
+        first = self._fetch([(pid, score) for pid, score in top if round(score, 6) >= cut], fetched)[:n]
         return [h.dense for h in first if h.dense is not None]
 
     def _word_df(self, query: str) -> dict[int, int]:

@@ -4,6 +4,7 @@ closeness in meaning (``retrieval.models.SearchPremise``)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,23 @@ def _cable_size_naming(value: Any, query_tokens: set[str]) -> set[str]:
     return {t for t in query_tokens if re.fullmatch(rf"\d+x{re.escape(number)}", t)}
 
 
+@lru_cache(maxsize=65536, typed=True)
+def _attribute_words(key: str, value: Any) -> tuple[str, frozenset[str]]:
+    """Return (the value in words, the words a query must contain to name it) of one attribute: the same for every
+    query, so each product's are worked out once, not once per hit (a search explains 10 hits)."""
+    shown = format_value(key, value)
+    return shown, frozenset(_required_words(shown))
+
+
+def _shown_and_needed(key: str, value: Any) -> tuple[str, set[str]]:
+    try:
+        shown, needed = _attribute_words(key, value)
+    except TypeError:  # an unhashable value (a list): not cached
+        shown = format_value(key, value)
+        return shown, _required_words(shown)
+    return shown, set(needed)
+
+
 def _attribute_matches(attributes: dict[str, Any], query_tokens: set[str]) -> list[tuple[str, set[str], str]]:
     """Return ('label value', the query tokens that named it, the attribute key) for each attribute whose value the
     query names."""
@@ -51,8 +69,7 @@ def _attribute_matches(attributes: dict[str, Any], query_tokens: set[str]) -> li
         # bools are checked by type: ``1 in (True, False)`` is true in Python and would hide "1 pole"
         if isinstance(value, dict | bool) or value is None or value == "":
             continue
-        shown = format_value(key, value)
-        needed = _required_words(shown)
+        shown, needed = _shown_and_needed(key, value)
         if needed and not needed <= query_tokens and attribute_label(key)[1] == "mm²":
             needed = _cable_size_naming(value, query_tokens) or needed
         if not needed or not needed <= query_tokens:
@@ -77,15 +94,31 @@ def matched_terms(query: str, doc_text: str, encoder: SparseEncoder, skip: set[s
     inflection aside."""
     doc_ids = encoder.document_terms(doc_text)
     out: list[str] = []
-    for word in re.findall(r"\S+", query):
-        word = word.strip("\"'()[]{},.;:!?")
-        tokens = tokenize(word)
-        if not tokens or normalise(word) in _STOP or normalise(word) in skip:
+    for word, folded in _query_words(query):
+        if folded in skip:
             continue
         surface, lemma_ids = encoder.word_ids(word)
         if ((surface and surface <= doc_ids) or (lemma_ids and lemma_ids <= doc_ids)) and word not in out:
             out.append(word)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _query_words(query: str) -> tuple[tuple[str, str], ...]:
+    """Return (word as typed, folded) for each word of ``query`` that can match: not punctuation, not a stop word.
+    Worked out once per query, not once per hit."""
+    out = []
+    for word in re.findall(r"\S+", query):
+        word = word.strip("\"'()[]{},.;:!?")
+        folded = normalise(word)
+        if tokenize(word) and folded not in _STOP:
+            out.append((word, folded))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _query_tokens(query: str) -> frozenset[str]:
+    return frozenset(tokenize(query))
 
 
 MIN_SIMILARITY_PREMISE = 0.2
@@ -102,7 +135,7 @@ def premises_for(*, query: str, payload: dict[str, Any], exact: str | None, quer
         code = payload.get("sku") if exact == "SKU" else payload.get("ean")
         out.append(SearchPremise(kind="exact", text=f"exact {exact} match", data={"identifier": exact,
                                                                                  "code": str(code or "")}))
-    qtokens = set(tokenize(query))
+    qtokens = set(_query_tokens(query))
     matches = _attribute_matches(payload.get("attributes") or {}, qtokens)
     attributes = payload.get("attributes") or {}
     attrs = [shown for shown, _, _ in matches]

@@ -19,4 +19,4 @@ echo "ruff check ." >&2
 "$BIN"/ruff check .
 echo "mypy $MYPY_PACKAGES" >&2
 "$BIN"/mypy $MYPY_PACKAGES
-"$BIN"/pytest -q "$@"
+"$BIN"/pytest -q --durations=25 "$@"  # the slowest tests listed: what stands between CI and its time goal
