@@ -3,8 +3,11 @@ search words left once the asking words are gone, the list position it names.
 
 Only two things are decided without the classifier, both promises made elsewhere: the disclosure line says that
 writing "no profiling" / "bez profilowania" opts out, so those words always do; and a message that is nothing
-but product codes is a search for them. Below :data:`CLARIFY_BELOW` confidence, and with no product named, the
-planner asks a short question back instead of guessing (intent ``clarify``).
+but product codes is a search for them. Two readings are corrected where a slip would cost a buyer: a greeting
+or thanks that names a product is the request it carries (``labels.md``), and an unsure ``out_of_scope``
+(below :data:`SURE_OUT_OF_SCOPE`) of a message naming a product type or code is searched rather than turned
+away. Below :data:`CLARIFY_BELOW` confidence, and with no product named, the planner asks a short question back
+instead of guessing (intent ``clarify``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ CLARIFY_BELOW = 0.3
 """Below this probability of the best intent the planner does not trust it: it searches for what the message
 names (a code, a product type, any search words left) and otherwise asks back."""
 
+SURE_OUT_OF_SCOPE = 0.5
+"""Below this probability an ``out_of_scope`` reading of a message that names a product type or code is not
+trusted (the answer would turn a buyer away without products)."""
+
 _PROMISED_OPT_OUT = ("no profiling", "bez profilowania")
 _WHOLE_ORDER = re.compile(r"\b(?:cal[eay]\w* zamowien\w*|cal[aey]\w* (?:koszyk|faktur)\w*|wszystk\w+ produkt\w*|"
                           r"whole order|entire order|full order|all products|everything|all items|"
@@ -36,6 +43,11 @@ _STOCK = ("dostepn", "na stanie", "na magazynie", "w magazynie", "stan magazyn",
 _BETTER_PRICE = ("best price", "better price", "special price", "najlepsz", "lepsz", "specjaln", "best you can")
 _PRICE_ASKS = ("price_question", "orders", "explain", "product_info", "find", "clarify", "discount_request")
 """Readings a percentage off a named product overrides (a discount ask, whatever else the words suggest)."""
+
+_PRODUCT_ASKS = ("find", "product_info", "price_question", "discount_request", "cheaper", "alternatives",
+                 "accessories", "stock", "place_order", "project_need")
+"""Readings of a message about products: what a greeting with product words is taken for when the classifier
+ranks it second (otherwise ``find``)."""
 
 Alternative = Literal["similar", "substitute", "cheaper"]
 
@@ -85,6 +97,13 @@ def read(message: str, classifier: IntentClassifier) -> Reading:
         intent = "opt_out"
     elif slots.codes and len(words) <= 2 * len(slots.codes) + 1 and intent in ("greeting", "thanks", "clarify"):
         intent = "find"
+    elif intent in ("greeting", "thanks") and (slots.codes or categories or slots.specs):
+        # labels.md: a greeting or thanks with product words is a request ("Dzień dobry, szukam kabla YDY")
+        intent = guess.runner_up if guess.runner_up in _PRODUCT_ASKS else "find"
+    elif intent == "out_of_scope" and guess.confidence < SURE_OUT_OF_SCOPE and (categories or slots.codes):
+        # turning a product request away costs more than a search: unsure, a message naming a product type or
+        # code is taken for the runner-up product reading ("I need a distribution board")
+        intent = guess.runner_up if guess.runner_up in _PRODUCT_ASKS else "find"
     elif slots.percent and (slots.codes or position_named(message)) and intent in _PRICE_ASKS:
         intent = "discount_request"  # "any news on my 7% discount for S201-B16?": a percentage off a product
     elif intent == "price_question" and slots.quantity and any(w in folded for w in _BETTER_PRICE):

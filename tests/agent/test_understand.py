@@ -55,6 +55,22 @@ def test_a_volume_at_the_best_price_is_a_discount_request() -> None:
     assert plain.intent == "price_question"
 
 
+def test_a_greeting_or_thanks_with_product_words_is_a_request() -> None:
+    """labels.md: "a greeting with nothing else asked"; with product words it is the request (found in use:
+    "Dzień dobry, szukam kabla" was answered with the greeting line)."""
+    assert read("Dzień dobry, szukam kabla YDY 3x2,5", Fixed("greeting", 0.6, runner_up="find")).intent == "find"
+    assert read("Hi, what's the price of S201-B16?", Fixed("greeting", 0.6, runner_up="price_question")).intent \
+        == "price_question"
+    assert read("Dzięki, a jeszcze wyłącznik B16?", Fixed("thanks", 0.7, runner_up="opt_out")).intent == "find"
+    assert read("Dzień dobry, tu dział zakupów", Fixed("greeting", 0.9)).intent == "greeting"
+
+
+def test_an_unsure_out_of_scope_that_names_a_product_type_is_searched() -> None:
+    assert read("I need a distribution board", Fixed("out_of_scope", 0.36, runner_up="find")).intent == "find"
+    assert read("Jaka jest gwarancja na S201-B16?", Fixed("out_of_scope", 0.8)).intent == "out_of_scope"
+    assert read("Jaka będzie jutro pogoda?", Fixed("out_of_scope", 0.4)).intent == "out_of_scope"
+
+
 def test_a_confident_guess_is_kept_and_the_position_read() -> None:
     r = read("Tell me more about the second one", Fixed("product_info", 0.9))
     assert r.intent == "product_info" and r.position == 2 and not r.names_product
