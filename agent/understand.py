@@ -46,8 +46,13 @@ _PRICE_ASKS = ("price_question", "orders", "explain", "product_info", "find", "c
 
 _PRODUCT_ASKS = ("find", "product_info", "price_question", "discount_request", "cheaper", "alternatives",
                  "accessories", "stock", "place_order", "project_need")
-"""Readings of a message about products: what a greeting with product words is taken for when the classifier
-ranks it second (otherwise ``find``)."""
+"""Readings of a message about products: what a greeting with product words, or an unsure out-of-scope one, is
+taken for when the classifier ranks it second (otherwise ``find``)."""
+
+
+def _product_reading(guess: IntentGuess) -> str:
+    """Return the classifier's runner-up when it is a product reading, else ``find``."""
+    return guess.runner_up if guess.runner_up in _PRODUCT_ASKS else "find"
 
 Alternative = Literal["similar", "substitute", "cheaper"]
 
@@ -99,11 +104,10 @@ def read(message: str, classifier: IntentClassifier) -> Reading:
         intent = "find"
     elif intent in ("greeting", "thanks") and (slots.codes or categories or slots.specs):
         # labels.md: a greeting or thanks with product words is a request ("Dzień dobry, szukam kabla YDY")
-        intent = guess.runner_up if guess.runner_up in _PRODUCT_ASKS else "find"
+        intent = _product_reading(guess)
     elif intent == "out_of_scope" and guess.confidence < SURE_OUT_OF_SCOPE and (categories or slots.codes):
-        # turning a product request away costs more than a search: unsure, a message naming a product type or
-        # code is taken for the runner-up product reading ("I need a distribution board")
-        intent = guess.runner_up if guess.runner_up in _PRODUCT_ASKS else "find"
+        # turning a product request away costs more than a search ("I need a distribution board")
+        intent = _product_reading(guess)
     elif slots.percent and (slots.codes or position_named(message)) and intent in _PRICE_ASKS:
         intent = "discount_request"  # "any news on my 7% discount for S201-B16?": a percentage off a product
     elif intent == "price_question" and slots.quantity and any(w in folded for w in _BETTER_PRICE):

@@ -52,9 +52,10 @@ def _cosines(encode: Any, reference: np.ndarray, texts: list[str]) -> np.ndarray
 
 def _product_texts(catalog: Path | None, n: int) -> list[str]:
     if catalog is None:
-        return [f"Wyłącznik nadprądowy {p}P {a}A charakterystyka {c}, zdolność zwarciowa 6 kA, na szynę TH35, "
+        base = [f"Wyłącznik nadprądowy {p}P {a}A charakterystyka {c}, zdolność zwarciowa 6 kA, na szynę TH35, "
                 f"do rozdzielnic mieszkaniowych i przemysłowych" for p in (1, 2, 3) for a in (6, 10, 16, 20, 25)
-                for c in "BCD"][:n] * (n // 45 + 1)
+                for c in "BCD"]
+        return (base * (n // len(base) + 1))[:n]
     from retrieval.evaluation import load_catalog_csv
     from retrieval.text import dense_text
 
@@ -76,13 +77,13 @@ def main(argv: list[str] | None = None) -> None:
 
     from benchmarks.bench_all import machine
     from core.config import Settings, apply_offline_env
-    from retrieval.embeddings import MAX_SEQ_LENGTH, _quantize_int8, default_model_path
+    from retrieval.embeddings import MAX_SEQ_LENGTH, Embedder, _quantize_int8, default_model_path
     from retrieval.onnx_query import OnnxQueryEncoder, load_or_export
 
     apply_offline_env(Settings())
     with QUERIES.open(encoding="utf-8") as fh:
         queries = list(dict.fromkeys(row["query"] for row in csv.DictReader(fh)))
-    products = _product_texts(args.catalog, 64 * args.batches)[:64 * args.batches]
+    products = _product_texts(args.catalog, 64 * args.batches)
     info = machine()
     print(f"CPU {info['cpu']} ({', '.join(info['flags'])}), {info['cores']} cores, torch {info['torch']}, "
           f"load {info['load_at_start']}, {len(queries)} distinct queries, {len(products)} product texts")
@@ -92,12 +93,8 @@ def main(argv: list[str] | None = None) -> None:
         m.max_seq_length = MAX_SEQ_LENGTH
         return m
 
-    def torch_encode(model: Any) -> Any:
-        def encode(texts: list[str]) -> np.ndarray:
-            with torch.inference_mode():
-                out = model(model.tokenize(texts))["sentence_embedding"]
-                return torch.nn.functional.normalize(out, dim=1).numpy()
-        return encode
+    def torch_encode(model: Any) -> Any:  # the shipped embedder's own forward pass of a few texts
+        return Embedder(model, "bench")._forward_torch
 
     def batch_rate(model: Any) -> float:
         torch.set_num_threads(2)
