@@ -1,5 +1,5 @@
-"""The query embedding's runtimes side by side: torch float32, torch int8 (what indexing uses) and ONNX Runtime
-int8 per channel (what embeds queries and messages by default), on the CPU at hand.
+"""The embedding's runtimes side by side: torch float32, torch int8 and bf16 (what indexing uses without and
+with AMX) and ONNX Runtime int8 per channel (what embeds queries and messages by default), on the CPU at hand.
 
 Prints, per runtime: single-text latency (p50/p95, one thread, the judged Polish demo queries, each embedded
 alone), the cosine of its vectors to float32 (mean and min), and the throughput of batches of 64 product texts
@@ -112,9 +112,11 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit("ONNX export failed (see the log above)")
         int8 = st_model()
         _quantize_int8(int8)
+        bf16 = st_model().to(torch.bfloat16)  # fast on AMX tiles only (``has_native_bf16``)
         rows = []
         for label, encode, model in (("torch float32", torch_encode(fp32), fp32),
                                      ("torch int8", torch_encode(int8), int8),
+                                     ("torch bf16", torch_encode(bf16), bf16),
                                      ("onnxruntime int8 per channel", onnx.encode, None)):
             torch.set_num_threads(1)
             lat = _single(encode, queries, args.rounds)

@@ -25,9 +25,24 @@ synthetic product texts 406 / 411 / 320 per s with 16 / 32 / 64, demo texts 200 
 short texts (WANDS names) prefer 32–64 (1,755 vs 1,605/s). ``benchmarks/bench_search.py --batches 16 32 64``."""
 
 def quantize_mode(settings: Settings) -> str:
-    """Return the configured quantisation: ``int8`` (default: torch dynamic int8 on the Linear layers, 2.5–3×
-    faster on CPU, WANDS nDCG unchanged within noise, see docs/retrieval.md) or ``none`` (float32)."""
+    """Return how product texts are embedded: ``int8``, ``bf16`` or ``none`` (``auto`` resolved for this CPU)."""
+    if settings.embedding_quantize == "auto":
+        return "bf16" if has_native_bf16() else "int8"
     return settings.embedding_quantize
+
+
+def has_native_bf16() -> bool:
+    """Return True when torch reports AMX bf16 tiles on this CPU (Intel Sapphire Rapids and later).
+
+    There bf16 matmuls run on the tiles: 290 against 130 product texts/s for int8 on a 2-core Xeon
+    (``benchmarks/bench_query_runtime.py``). Without them bf16 is emulated or runs on AVX-512 bf16 dot products,
+    which was not measured, so those CPUs keep int8."""
+    try:
+        import torch
+
+        return bool(torch.cpu.get_capabilities().get("amx_bf16", False))
+    except (ImportError, AttributeError, RuntimeError):
+        return False
 
 
 def default_model_path() -> Path:
@@ -92,10 +107,11 @@ class Embedder:
                 if len(texts) <= SMALL_BATCH:
                     vecs = self._forward(texts)
                 else:
-                    vecs = self._model.encode(
-                        texts, batch_size=batch_size, normalize_embeddings=True,
-                        convert_to_numpy=True, show_progress_bar=False,
-                    )
+                    # normalised here in float32, as the direct pass does (a bf16 model's own
+                    # normalisation would round every component to bf16)
+                    out = self._model.encode(texts, batch_size=batch_size, convert_to_tensor=True,
+                                             show_progress_bar=False).float()
+                    vecs = torch.nn.functional.normalize(out, dim=1).numpy()
             finally:
                 if torch.get_num_threads() != threads:
                     torch.set_num_threads(threads)
@@ -115,7 +131,7 @@ class Embedder:
 
         prepare = getattr(self._model, "preprocess", None) or self._model.tokenize
         with torch.inference_mode():
-            out = self._model(prepare(texts))["sentence_embedding"]
+            out = self._model(prepare(texts))["sentence_embedding"].float()
             return torch.nn.functional.normalize(out, dim=1).numpy()
 
     @property
@@ -147,7 +163,11 @@ def _load(model_ref: str, quantize: str = "none", onnx_dir: str | None = None) -
         where = hashlib.sha1(str(Path(model_ref).resolve()).encode()).hexdigest()[:8]  # the shipped folder is "model"
         identity = f"{Path(model_ref.rstrip('/')).name}-{model.max_seq_length}-{where}"
         query_encoder = load_or_export(model, Path(onnx_dir), identity)
-    if quantize == "int8":
+    if quantize == "bf16":
+        import torch
+
+        model.to(torch.bfloat16)
+    elif quantize == "int8":
         try:
             _quantize_int8(model)
         except (RuntimeError, AssertionError, ImportError) as err:  # no int8 kernels on this CPU/build
@@ -176,8 +196,8 @@ def _quantize_int8(model: Any) -> None:
 
 def load_embedder(settings: Settings) -> Embedder:
     """Return the process-wide embedder for ``settings.embedding_model`` (default: bundled all-MiniLM-L6-v2),
-    int8-quantised unless ``SALESAGENT_EMBEDDING_QUANTIZE=none``, its queries on ONNX Runtime unless
-    ``SALESAGENT_QUERY_RUNTIME=torch``."""
+    its product texts embedded as ``SALESAGENT_EMBEDDING_QUANTIZE`` says (:func:`quantize_mode`), its queries
+    on ONNX Runtime unless ``SALESAGENT_QUERY_RUNTIME=torch``."""
     apply_offline_env(settings)
     ref = settings.embedding_model or str(default_model_path())
     key = (ref, quantize_mode(settings), settings.query_runtime)

@@ -51,6 +51,13 @@ def test_quantize_setting_is_validated(monkeypatch) -> None:  # type: ignore[no-
     monkeypatch.setenv("SALESAGENT_EMBEDDING_QUANTIZE", "none")
     assert quantize_mode(Settings(_env_file=None)) == "none"  # type: ignore[call-arg]
     monkeypatch.delenv("SALESAGENT_EMBEDDING_QUANTIZE")
+    from retrieval import embeddings
+
+    monkeypatch.setattr(embeddings, "has_native_bf16", lambda: False)
+    assert quantize_mode(Settings(_env_file=None)) == "int8"  # type: ignore[call-arg]
+    monkeypatch.setattr(embeddings, "has_native_bf16", lambda: True)
+    assert quantize_mode(Settings(_env_file=None)) == "bf16"  # type: ignore[call-arg]
+    monkeypatch.setenv("SALESAGENT_EMBEDDING_QUANTIZE", "int8")
     assert quantize_mode(Settings(_env_file=None)) == "int8"  # type: ignore[call-arg]
     monkeypatch.setenv("SALESAGENT_EMBEDDING_QUANTIZE", "fp16")
     with pytest.raises(ValidationError):
