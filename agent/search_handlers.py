@@ -169,12 +169,19 @@ def did_you_mean(turn: Turn) -> Plan | None:
     return list_answer(head, cards, turn.lang, stock=True)
 
 
+VARIANT_WORDS = 3
+"""At most this many words besides the specifications in a variant follow-up ("A wersja 4P?" has one, "What
+about the 2P version?" two); a message with more describes a product of its own."""
+
+
 def variant_of(turn: Turn) -> Plan | None:
     """"A wersja 4P?" / "and in 40 A?": the product in focus with another specification, searched in its
     category; None when the message names a product type of its own or nothing is in focus."""
     r = turn.reading
     if r.categories or r.slots.codes or not r.slots.specs or r.position:
         return None
+    if len(re.findall(r"\b[^\W\d_]+\b", r.query)) > VARIANT_WORDS:
+        return None  # "I need LED high bay lights for a warehouse, 150 W": a request of its own, not a variant
     focus = turn.meant()
     row = catalog.product_by_sku(turn.state.ctx.session, sku=focus) if focus else None
     if row is None:
@@ -192,6 +199,8 @@ _NAME_SPECS: dict[str, tuple[str, str]] = {
     "poles": (r"\b\d(?:P|-pole)\b", "{}P"), "current_a": (r"\b\d{1,3} ?A\b", "{} A"),
     "residual_ma": (r"\b\d{1,4} ?mA\b", "{} mA"), "breaking_ka": (r"\b\d{1,3} ?kA\b", "{} kA"),
     "ip": (r"\bIP\d{2}\b", "IP{}"), "curve": (r"\b[BCD](?=\d)", "{}"),
+    "power_w": (r"\b\d{1,5} ?W\b", "{} W"), "power_kw": (r"\b\d{1,4}(?:[.,]\d)? ?kW\b", "{} kW"),
+    "voltage_v": (r"\b\d{2,4} ?V\b", "{} V"), "modules": (r"\b\d{1,3} (?:modules|mod\.?)\b", "{} modules"),
 }
 """How a specification is written in a product name, to swap it for the one asked ("a wersja 4P?")."""
 

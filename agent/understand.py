@@ -50,6 +50,11 @@ _PRODUCT_ASKS = ("find", "product_info", "price_question", "discount_request", "
 taken for when the classifier ranks it second (otherwise ``find``)."""
 
 
+ASKS_AFTER_SOCIAL = 4
+"""A greeting or thanks with a question of at least this many words in all asks something ("Thanks, are you a
+bot?"); "Dzięki, to wszystko?" (three) stays a closing line."""
+
+
 def _product_reading(guess: IntentGuess) -> str:
     """Return the classifier's runner-up when it is a product reading, else ``find``."""
     return guess.runner_up if guess.runner_up in _PRODUCT_ASKS else "find"
@@ -89,12 +94,33 @@ class Reading:
         return bool(self.slots.codes or self.categories or self.slots.specs)
 
 
+_PURPOSE = re.compile(r"\b(?:do|dla|pod|for|into|in)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|naszej\s+|nowej\s+)?"
+                      r"[^\W\d_]+", re.IGNORECASE)
+"""A purpose phrase: "różnicówka do rozdzielnicy", "a gland for the enclosure" (what the product is for)."""
+
+
+def _categories(text: str) -> tuple[str, ...]:
+    """Return the category hints of a message's search words. A product type named only in a purpose phrase ("do
+    rozdzielnicy", "for the board") is where the product goes, not a second product asked for, so it counts only
+    when nothing else names a type ("rura do rozdzielnicy" is conduits; "coś do rozdzielnicy" is boards)."""
+    query = clean_query(text)
+    if not query:
+        return ()
+    found = tuple(category_hints(query))
+    if len(found) > 1:
+        main = tuple(category_hints(clean_query(_PURPOSE.sub(" ", text))))
+        if main:
+            return main
+    return found
+
+
 def read(message: str, classifier: IntentClassifier) -> Reading:
     """Return the reading of a (masked) customer message."""
     slots = extract(message)
     folded = fold(message)
-    query = clean_query(_NOT_SEARCH.sub(" ", message))
-    categories = tuple(category_hints(query)) if query else ()
+    searchable = _NOT_SEARCH.sub(" ", message)
+    query = clean_query(searchable)
+    categories = _categories(searchable)
     guess = classifier.classify(message)
     intent = guess.intent
     words = re.findall(r"[^\W_]+", folded)
@@ -105,6 +131,11 @@ def read(message: str, classifier: IntentClassifier) -> Reading:
     elif intent in ("greeting", "thanks") and (slots.codes or categories or slots.specs):
         # labels.md: a greeting or thanks with product words is a request ("Dzień dobry, szukam kabla YDY")
         intent = _product_reading(guess)
+    elif (intent in ("greeting", "thanks") and "?" in message and len(words) >= ASKS_AFTER_SOCIAL and
+          guess.runner_up not in (None, "greeting", "thanks")):
+        # labels.md: thanks "with nothing else asked"; "Dziękuję, czy jest już decyzja w sprawie rabatu?" asks
+        # (found in use: it got the closing line)
+        intent = str(guess.runner_up)
     elif intent == "out_of_scope" and guess.confidence < SURE_OUT_OF_SCOPE and (categories or slots.codes):
         # turning a product request away costs more than a search ("I need a distribution board")
         intent = _product_reading(guess)

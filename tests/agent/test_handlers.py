@@ -110,3 +110,17 @@ def test_a_variant_swaps_the_asked_specification_into_the_focus_product() -> Non
         "Schneider Electric iID RCD 4P 40 A 30 mA type A"
     assert variant_query("ABB S200 MCB B16 1P 6 kA", {"current_a": "20"}) == "ABB S200 MCB B20 1P 6 kA"
     assert variant_query("ABB S200 MCB B16 1P 6 kA", {"ip": "65"}) == "ABB S200 MCB B16 1P 6 kA IP65"
+    assert variant_query("Kanlux LED high bay UFO 150 W 5000 K IP65", {"power_w": "100"}) == \
+        "Kanlux LED high bay UFO 100 W 5000 K IP65"  # found in use: "A wersja 100 W?" kept 150 W
+
+
+def test_a_message_describing_a_product_of_its_own_is_no_variant(resources: Any, ids: SmallStore) -> None:
+    """Found in use: after an RCD, "I need LED high bay lights for a warehouse, around 150 W" was answered with
+    "the version you asked for" of the RCD. A variant follow-up is short ("A wersja 4P?")."""
+    conv = str(uuid.uuid4())
+    turn(resources, ids, "S201-B16", conv)
+    variant = turn(resources, ids, "A wersja 3P?", conv)
+    heads = ("The version you asked for", "Wersja, o którą")
+    assert variant.reply.startswith(heads) and "S203-B16" in variant.reply
+    own = turn(resources, ids, "I need something waterproof for outdoor cabling, IP68, polyamide, M25 thread", conv)
+    assert not own.reply.startswith(heads) and "DP-M25" in own.reply, own.reply

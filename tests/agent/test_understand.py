@@ -81,3 +81,29 @@ def test_every_intent_the_clarifying_question_may_name_has_words_in_both_languag
         for lang in messages.LANGUAGES:
             assert messages.has("reply", f"intent_{intent}", lang), (intent, lang)
     assert all(messages.has("reply", key, lang) for key in ("clarify", "clarify_two") for lang in messages.LANGUAGES)
+
+
+def test_a_thanks_with_a_question_is_the_question() -> None:
+    """labels.md: thanks "with nothing else asked" (found in use: "Dziękuję, czy jest już decyzja w sprawie
+    rabatu?" got the closing line); the classifier's runner-up is the question."""
+    asked = read("Dziękuję, czy jest już decyzja w sprawie rabatu?", Fixed("thanks", 0.55, "discount_request"))
+    assert asked.intent == "discount_request"
+    assert read("Thanks, are you a bot?", Fixed("thanks", 0.6, "identity")).intent == "identity"
+    assert read("Dziękuję, to wszystko.", Fixed("thanks", 0.6, "discount_request")).intent == "thanks"
+    assert read("Dzięki, to wszystko?", Fixed("thanks", 0.6, "orders")).intent == "thanks"  # too short to ask
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Szukam różnicówki 4P 40A 30mA typ A do rozdzielnicy w warsztacie", "Residual current protection"),
+    ("dławnice do obudowy IP65", "Conduits & glands"),
+    ("a cable gland for the enclosure", "Conduits & glands"),
+])
+def test_a_product_type_in_a_purpose_phrase_is_where_it_goes(text: str, category: str) -> None:
+    """Found in use: "różnicówki ... do rozdzielnicy" listed distribution boards."""
+    assert read(text, Fixed("find", 0.9)).categories == (category,)
+
+
+def test_a_purpose_phrase_alone_still_names_the_type() -> None:
+    assert read("Szukam czegoś do rozdzielnicy", Fixed("find", 0.9)).categories == ("Enclosures & distribution boards",)
+    both = read("Kabel YDY 3x2,5 i rozdzielnica 12 modułów", Fixed("find", 0.9)).categories
+    assert set(both) == {"Cables", "Enclosures & distribution boards"}  # two products asked: both kept
