@@ -12,6 +12,9 @@ _PL_WORDS = {
     "taniej", "dlaczego", "czemu", "co", "mi", "nam", "się", "sie", "oraz", "też", "tez", "wyłącznik",
     "wylacznik", "kabel", "przewód", "przewod", "obudowa", "rozdzielnica", "zniżka", "znizka", "ile", "możecie",
     "mozecie", "chcę", "chce", "kupić", "kupic", "jakiś", "akcesoria", "pasuje", "szt", "sztuk", "dzięki",
+    # short follow-ups ("A wersja 100 W?" was answered in English after an English turn)
+    "wersja", "wersji", "wersję", "wersje", "samo", "jeszcze", "może", "moze", "jak", "tak", "nie", "tego",
+    "takie", "taki", "coś", "cos", "albo", "lub", "drugi", "druga", "trzeci", "pierwszy",
 }
 _PL_SHAPE = re.compile(r"(?:rz|cz|sz|ów|ych|ami|owy|owa|owe|iu|ia)$|^(?:prz|wsz|szcz|zw|dw)|[^s]cz|rz")
 _EN_WORDS = {"the", "is", "i", "need", "looking", "for", "what", "which", "you", "have", "please", "price",

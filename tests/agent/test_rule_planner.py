@@ -92,6 +92,8 @@ def test_details_are_parsed() -> None:
     assert category_hint("dławnica M20 do kabla") == "Conduits & glands"
     assert detect_language("Panel LED 60x60 do biura.") == "pl"
     assert detect_language("Surge arrester type 2 for the main board.") == "en"
+    assert detect_language("A wersja 100 W?") == "pl"  # found in use: answered in English after an English turn
+    assert detect_language("And the 100 W version?", default="pl") == "en"
 
 
 def test_find_in_polish_answers_in_polish_with_premises(resources: Any, ids: SmallStore) -> None:
