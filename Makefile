@@ -2,7 +2,8 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha1sum | cut -c1-12)
+INSTALL_HASH := $(shell cat pyproject.toml Makefile | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(INSTALL_HASH)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OPENBLAS_NUM_THREADS := 1
@@ -15,7 +16,7 @@ install: $(STAMP)
 # torch 2.13.0 first: its CPU build lies on the machine's disk; an unpinned torch pulls a multi-GB CUDA build.
 # --no-compile: pip would byte-compile every module of 3 GB of packages (torch, sympy, llama-index...), about half
 # of the install's time; Python compiles the few it imports on first use instead. `make demo` installs the
-# runtime only (fresh clone to /ready 135 s with compile and the dev tools, ~100 s without; docs/performance.md).
+# runtime only (fresh clone to /ready 135 s with compile and the dev tools, 92-106 s without; docs/performance.md).
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -25,7 +26,7 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 # The test and lint tools (pytest, mypy, ruff, Playwright...) on top of the runtime.
-DEV_STAMP := $(VENV)/.dev-installed-$(shell cat pyproject.toml Makefile | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.dev-installed-$(INSTALL_HASH)
 
 install-dev: $(DEV_STAMP)
 

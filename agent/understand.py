@@ -3,10 +3,11 @@ search words left once the asking words are gone, the list position it names.
 
 Only two things are decided without the classifier, both promises made elsewhere: the disclosure line says that
 writing "no profiling" / "bez profilowania" opts out, so those words always do; and a message that is nothing
-but product codes is a search for them. Two readings are corrected where a slip would cost a buyer: a greeting
-or thanks that names a product is the request it carries (``labels.md``), and an unsure ``out_of_scope``
-(below :data:`SURE_OUT_OF_SCOPE`) of a message naming a product type or code is searched rather than turned
-away. Below :data:`CLARIFY_BELOW` confidence, and with no product named, the planner asks a short question back
+but product codes is a search for them. Three readings are corrected where a slip would cost a buyer: a
+greeting or thanks that names a product is the request it carries (``labels.md``), one followed by a question
+(:data:`ASKS_AFTER_SOCIAL` words or more) is that question, and an unsure ``out_of_scope`` (below
+:data:`SURE_OUT_OF_SCOPE`) of a message naming a product type or code is searched rather than turned away. A
+product type named only in a purpose phrase ("do rozdzielnicy") is not a second product asked for. Below :data:`CLARIFY_BELOW` confidence, and with no product named, the planner asks a short question back
 instead of guessing (intent ``clarify``).
 """
 

@@ -34,7 +34,7 @@ def quantize_mode(settings: Settings) -> str:
 def has_native_bf16() -> bool:
     """Return True when torch reports AMX bf16 tiles on this CPU (Intel Sapphire Rapids and later).
 
-    There bf16 matmuls run on the tiles: 290 against 130 product texts/s for int8 on a 2-core Xeon
+    There bf16 matmuls run on the tiles: 272 against 119 product texts/s for int8 on a 2-core Xeon, batches of 64
     (``benchmarks/bench_query_runtime.py``). Without them bf16 is emulated or runs on AVX-512 bf16 dot products,
     which was not measured, so those CPUs keep int8."""
     try:
@@ -155,7 +155,7 @@ def _load(model_ref: str, quantize: str = "none", onnx_dir: str | None = None) -
         raise ConfigError(f"cannot load embedding model {model_ref!r}: {err}") from err
     model.max_seq_length = min(int(model.max_seq_length or MAX_SEQ_LENGTH), MAX_SEQ_LENGTH)
     query_encoder = None
-    if onnx_dir is not None:  # exported from the float32 weights, before torch quantises them in place
+    if onnx_dir is not None:  # exported from the float32 weights, before torch converts or quantises them
         import hashlib
 
         from retrieval.onnx_query import load_or_export
