@@ -31,10 +31,19 @@ def _turns(session: Session, *, conversation_id: str, company_id: int, sku: str 
     return turns
 
 
+def _newest_list(turns: list[list[tuple[Recommendation, Product]]]) -> list[tuple[Recommendation, Product]]:
+    """Return the newest turn that showed a list (two products or more), else the newest turn.
+
+    A single-product answer (the price, the stock or the details of the product meant) is no new list: after
+    "ile kosztuje ta druga?", "rabat na tę drugą" still means the second of the list before (found in use: it
+    answered "my latest list has no product number 2")."""
+    return next((t for t in turns if len(t) > 1), turns[0]) if turns else []
+
+
 def latest_list(session: Session, *, conversation_id: str, company_id: int) -> list[str]:
     """Return the SKUs of the conversation's newest product list, in list order (what "the second one" means)."""
-    turns = _turns(session, conversation_id=conversation_id, company_id=company_id, sku=None, rows_wanted=10)
-    return [product.sku for _, product in reversed(turns[0])] if turns else []
+    turns = _turns(session, conversation_id=conversation_id, company_id=company_id, sku=None, rows_wanted=20)
+    return [product.sku for _, product in reversed(_newest_list(turns))]
 
 
 def past_recommendations(session: Session, *, conversation_id: str, company_id: int, sku: str | None = None,
@@ -42,9 +51,9 @@ def past_recommendations(session: Session, *, conversation_id: str, company_id: 
     """Return the conversation's stored recommendations (of ``sku`` when given), newest turn first, each turn in
     its list order; with ``position``, only the product at that place (1-based) of the newest list."""
     turns = _turns(session, conversation_id=conversation_id, company_id=company_id, sku=sku,
-                   rows_wanted=max(limit, position or 0) * 6)
-    if position is not None:  # the newest turn, back in list order, cut to that one place
-        turns = [list(reversed(turns[0]))[position - 1:position]] if turns else []
+                   rows_wanted=max(limit, position or 0, 4) * 6)
+    if position is not None:  # the newest list, back in list order, cut to that one place
+        turns = [list(reversed(_newest_list(turns)))[position - 1:position]] if turns else []
     out: dict[str, PastRecommendation] = {}
     for rec, product in (pair for turn in turns for pair in reversed(turn)):
         if product.sku in out:

@@ -430,6 +430,22 @@ def test_the_second_one_means_that_place_of_the_latest_list(resources: Any, ids:
     assert not too_far.approvals and too_far.reply.startswith("My latest list has no product number 9.")
 
 
+def test_the_second_one_still_means_the_list_after_a_single_product_answer(resources: Any,
+                                                                          ids: SmallStore) -> None:
+    """Found in use: "ile kosztuje ta druga?" answered one product, then "8% rabatu przy 30 sztukach tej drugiej"
+    got "my latest list has no product number 2": a single-product answer is no new list."""
+    conv = str(uuid.uuid4())
+    shown = [r.sku for r in turn(resources, ids, "I need a distribution board", conv).recommendations]
+    assert len(shown) >= 2
+    price = turn(resources, ids, "How much is the second one?", conv)
+    assert [r.sku for r in price.recommendations] == [shown[1]]
+    asked = turn(resources, ids, "Can we get 8% off 30 pieces of the second one?", conv)
+    assert [a.skus for a in asked.approvals] == [[shown[1]]]
+    why = turn(resources, ids, "Why the first one?", conv)
+    assert why.tool_calls == ["explain_recommendations"]
+    assert shown[0] in why.reply and shown[1] not in why.reply
+
+
 def test_accessories_for_that_use_the_product_meant_not_a_search_for_the_word(resources: Any,
                                                                              ids: SmallStore) -> None:
     """Regression (demo chat): "Jakie akcesoria do tego?" searched for "tego" and took a weak hit (a WAGO
