@@ -299,8 +299,10 @@ def discount_request(turn: Turn) -> Plan:
         return AnswerPlan(t("discount_whole_order", turn.lang), picks=())
     if not skus and (r.position or not r.names_product):
         meant = turn.meant()
+        if meant is None and not r.position:
+            return request_status(turn) or AnswerPlan(t("discount_which", turn.lang), picks=())
         if meant is None:
-            return which_product(turn) if r.position else AnswerPlan(t("discount_which", turn.lang), picks=())
+            return which_product(turn)
         skus = [meant]
     if not skus:
         retry = turn.search_again(1)
@@ -317,6 +319,34 @@ def discount_request(turn: Turn) -> Plan:
     if quantity:
         args["quantity"] = quantity
     return ToolPlan((call("request_price_change", args),))
+
+
+def request_status(turn: Turn) -> AnswerPlan | None:
+    """A discount ask that names no product while the company has a request in force ("Is there a decision on
+    my discount?"): where the newest stands, else None. An untold decision is told by the decision notice that
+    follows every reply, so the answer only leads in to it (found in use: it asked "which products?" above the
+    notice)."""
+    from agent._answer import decision_text
+    from guardrails.approvals import recent_requests, untold_decisions
+    from store import catalog
+    from store.models import ApprovalStatus
+
+    ctx = turn.state.ctx
+    if ctx.company.id is None:
+        return None
+    rows = recent_requests(ctx.session, ctx.company.id)
+    if not rows:
+        return None
+    if {r.id for r in untold_decisions(ctx.session, ctx.company.id)} & {r.id for r in rows}:
+        return AnswerPlan(t("discount_news", turn.lang), picks=())
+    newest = rows[0]
+    skus = list(newest.product_skus or [])
+    ctx.referenced.update(skus)
+    if newest.status == ApprovalStatus.pending:
+        text = t("discount_pending", turn.lang, id=newest.id, products=", ".join(skus))
+    else:
+        text = decision_text(newest, catalog.products_by_sku(ctx.session, skus=skus, active_only=False), turn.lang)
+    return AnswerPlan(f"{text} {t('discount_other', turn.lang)}", picks=())
 
 
 def discount_and_accessories(turn: Turn) -> Plan:

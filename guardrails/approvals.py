@@ -240,6 +240,16 @@ def find_open_request(session: Session, *, company_id: int, skus: list[str], kin
     return best[0] if best else None
 
 
+def recent_requests(session: Session, company_id: int, *, now: datetime | None = None,
+                    limit: int = 3) -> list[PriceApproval]:
+    """Return the company's requests still in force (pending, approved or rejected, not expired), newest first:
+    what "is there a decision on my discount?" is about."""
+    at = _now(now)
+    rows = rows_of.approvals(session, statuses=[ApprovalStatus.pending, ApprovalStatus.approved,
+                                                ApprovalStatus.rejected], company_id=company_id, newest_first=True)
+    return [row for row in rows if _aware(row.expires_at) > at][:limit]
+
+
 def allowed_prices(session: Session, company_id: int, sku: str, *, now: datetime | None = None) -> set[Decimal]:
     """Return the prices a customer of ``company_id`` may be told for ``sku``: catalogue + approved offers."""
     product = catalog.product_by_sku(session, sku=sku)

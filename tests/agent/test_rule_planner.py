@@ -197,6 +197,31 @@ def test_repeated_price_request_is_answered_and_an_approved_price_is_told(resour
         assert len(s.exec(mine).all()) == 1
 
 
+def test_a_discount_ask_naming_no_product_tells_where_the_newest_request_stands(resources: Any,
+                                                                                ids: SmallStore) -> None:
+    """Found in use: "Is there a decision on my discount?" in a new conversation answered "Which products is it
+    about?" above the notice of the decision."""
+    from guardrails.approvals import decide
+    from store.models import StaffRole, StaffUser
+
+    filed_now = turn(resources, ids, "Can I get a 6% discount on S201-B16?").approvals[0]
+    pending = turn(resources, ids, "Is there a decision on my discount?")
+    assert not pending.approvals and pending.tool_calls == []
+    assert pending.reply.startswith(f"Your request #{filed_now.approval_id} for S201-B16 is still with our sales")
+    assert "product codes" in pending.reply and not pending.guardrail_notes
+    with Session(resources.engine) as s:
+        staff = StaffUser(username="sales.test.status", full_name="Sales", role=StaffRole.sales)
+        s.add(staff)
+        s.commit()
+        decide(s, approval_id=filed_now.approval_id, staff=staff, approve=True, note="for this month")
+    news = turn(resources, ids, "Czy jest już decyzja w sprawie rabatu?")
+    assert news.reply.startswith("Oto najnowsze informacje o Państwa prośbach o cenę:")
+    assert f"nr {filed_now.approval_id}" in news.reply or f"#{filed_now.approval_id}" in news.reply
+    again = turn(resources, ids, "Any news on my discount?")  # told once: now restated, not announced again
+    assert again.reply.startswith(f"Update on your request #{filed_now.approval_id}: our sales team approved")
+    assert "23.41\u00a0PLN" in again.reply and not again.guardrail_notes  # 24.90 - 6 %
+
+
 def test_price_without_product_asks_which(resources: Any, ids: SmallStore) -> None:
     out = turn(resources, ids, "Can I get a discount?")
     assert not out.approvals and "product code" in out.reply
