@@ -84,3 +84,18 @@ def test_guesses_are_probabilities_with_a_runner_up(ngram_model: SklearnIntentCl
 ])
 def test_plain_messages_get_their_intent(ngram_model: SklearnIntentClassifier, text: str, intent: str) -> None:
     assert ngram_model.classify(text).intent == intent
+
+
+def test_the_vectorised_calibration_gives_scikit_learns_probabilities(ngram_model: SklearnIntentClassifier) -> None:
+    """``predict_proba`` replaces CalibratedClassifierCV's per-calibrator loop (its input checks were most of a
+    message's classification time); the numbers must stay scikit-learn's."""
+    import numpy as np
+
+    texts = [e.text for e in load_examples()][::7] + ["", "x", "S201-B16", "Where is my parcel?"]
+    x = ngram_model.features(texts)
+    assert ngram_model._sigmoid_folds is not None and len(ngram_model._sigmoid_folds) == 5
+    ours = ngram_model.predict_proba(x)
+    theirs = ngram_model.model.predict_proba(x)
+    assert ours.shape == theirs.shape == (len(texts), len(INTENTS))
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
+    assert list(ngram_model.labels) == [str(c) for c in ngram_model.model.classes_]
