@@ -290,8 +290,10 @@ def discount_request(turn: Turn) -> Plan:
     if state.ctx.approvals:
         ticket = state.ctx.approvals[-1]
         found = [c for c in turn.cards("search_catalog") if c.sku in ticket.skus][:1]
-        return AnswerPlan("\n".join([*product_lines(found, turn.lang), approval_text(ticket, turn.lang)]),
-                          picks=tuple(Pick(c.sku) for c in found))
+        lines = [*product_lines(found, turn.lang), approval_text(ticket, turn.lang)]
+        if ticket.status == "pending":
+            lines += short_stock(turn, ticket.skus)
+        return AnswerPlan("\n".join(lines), picks=tuple(Pick(c.sku) for c in found))
     if "request_price_change" in turn.ran:  # the request failed (unknown SKU, gate refused)
         return which_product(turn)
     skus = turn.known_codes()
@@ -319,6 +321,23 @@ def discount_request(turn: Turn) -> Plan:
     if quantity:
         args["quantity"] = quantity
     return ToolPlan((call("request_price_change", args),))
+
+
+def short_stock(turn: Turn, skus: list[str]) -> list[str]:
+    """Return a sentence per product of a price request whose quantity is more than the stock ("40 of them, 12%
+    off" with 16 in stock: found in use, the request was filed without a word about it)."""
+    from store import catalog
+
+    r = turn.reading
+    quantity = r.slots.quantity or next((n for n, _ in r.slots.counts if n > 1), None)
+    if not quantity:
+        return []
+    out = []
+    for sku in skus:
+        product = catalog.product_by_sku(turn.state.ctx.session, sku=sku)
+        if product is not None and product.stock is not None and product.stock < quantity:
+            out.append(t("stock_short", turn.lang, sku=sku, stock=product.stock, quantity=quantity))
+    return out
 
 
 def request_status(turn: Turn) -> AnswerPlan | None:

@@ -215,11 +215,33 @@ def test_a_discount_ask_naming_no_product_tells_where_the_newest_request_stands(
         s.commit()
         decide(s, approval_id=filed_now.approval_id, staff=staff, approve=True, note="for this month")
     news = turn(resources, ids, "Czy jest już decyzja w sprawie rabatu?")
-    assert news.reply.startswith("Oto najnowsze informacje o Państwa prośbach o cenę:")
+    assert "kody produktów. Oto najnowsze informacje o wcześniejszych prośbach:" in news.reply
     assert f"nr {filed_now.approval_id}" in news.reply or f"#{filed_now.approval_id}" in news.reply
     again = turn(resources, ids, "Any news on my discount?")  # told once: now restated, not announced again
     assert again.reply.startswith(f"Update on your request #{filed_now.approval_id}: our sales team approved")
     assert "23.41\u00a0PLN" in again.reply and not again.guardrail_notes  # 24.90 - 6 %
+
+
+def test_a_request_for_more_than_the_stock_says_so(resources: Any, ids: SmallStore) -> None:
+    """Found in use: "We'd take 40 of them, can you do 12% off?" with 16 in stock was filed without a word."""
+    from guardrails.approvals import decide
+    from store.models import StaffRole, StaffUser
+
+    with Session(resources.engine) as s:
+        staff = StaffUser(username="sales.test.stock", full_name="Sales", role=StaffRole.sales)
+        s.add(staff)
+        s.commit()
+
+        def asked(message: str) -> Any:  # each request decided at once: the company's open requests are capped
+            out = turn(resources, ids, message)
+            assert out.approvals and out.approvals[0].skus == ["S201-C20"] and not out.guardrail_notes
+            decide(s, approval_id=out.approvals[0].approval_id, staff=staff, approve=False, note="test over")
+            return out
+
+        many = asked("Can we get 5% off 200 pieces of S201-C20?")
+        assert "Please note: 50 of S201-C20 are in stock now, fewer than the 200 you asked about" in many.reply
+        few = asked("Poproszę 4% rabatu na 20 szt. S201-C20")
+        assert few.language == "pl" and "na stanie" not in few.reply
 
 
 def test_price_without_product_asks_which(resources: Any, ids: SmallStore) -> None:
