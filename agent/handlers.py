@@ -313,7 +313,7 @@ def discount_request(turn: Turn) -> Plan:
         skus = [c.sku for c in turn.cards("search_catalog")[:1] if named_by_query(c)]
     if not skus:
         return AnswerPlan(t("discount_which", turn.lang), picks=())
-    quantity = r.slots.quantity or next((n for n, _ in r.slots.counts if n > 1), None)
+    quantity = asked_quantity(turn)
     args: dict[str, Any] = {"skus": skus, "kind": "quote" if quantity and not r.slots.percent else "discount",
                             "reason": "customer asked for a better price in chat"}
     if r.slots.percent and 0 < r.slots.percent <= 50:
@@ -323,21 +323,23 @@ def discount_request(turn: Turn) -> Plan:
     return ToolPlan((call("request_price_change", args),))
 
 
+def asked_quantity(turn: Turn) -> int | None:
+    """Return the pieces a price request is for: the quantity slot ("x 20", "20 szt."), else a count above one."""
+    r = turn.reading
+    return r.slots.quantity or next((n for n, _ in r.slots.counts if n > 1), None)
+
+
 def short_stock(turn: Turn, skus: list[str]) -> list[str]:
     """Return a sentence per product of a price request whose quantity is more than the stock ("40 of them, 12%
     off" with 16 in stock: found in use, the request was filed without a word about it)."""
     from store import catalog
 
-    r = turn.reading
-    quantity = r.slots.quantity or next((n for n, _ in r.slots.counts if n > 1), None)
+    quantity = asked_quantity(turn)
     if not quantity:
         return []
-    out = []
-    for sku in skus:
-        product = catalog.product_by_sku(turn.state.ctx.session, sku=sku)
-        if product is not None and product.stock is not None and product.stock < quantity:
-            out.append(t("stock_short", turn.lang, sku=sku, stock=product.stock, quantity=quantity))
-    return out
+    products = catalog.products_by_sku(turn.state.ctx.session, skus=skus, active_only=False)
+    return [t("stock_short", turn.lang, sku=sku, stock=p.stock, quantity=quantity) for sku in skus
+            if (p := products.get(sku)) is not None and p.stock is not None and p.stock < quantity]
 
 
 def request_status(turn: Turn) -> AnswerPlan | None:

@@ -151,11 +151,8 @@ class EdgeEngine:
             return []
         with self._points_lock:
             missing = [i for i in dict.fromkeys(ids) if i not in self._points]
-        if missing:
-            fetched = [_read_only(hit_from_point(r, score=0.0))
-                       for r in self._shard.retrieve(missing, with_payload=True, with_vector=[DENSE, SPARSE])]
-        else:
-            fetched = []
+        records = self._shard.retrieve(missing, with_payload=True, with_vector=[DENSE, SPARSE]) if missing else []
+        fetched = [_read_only(hit_from_point(r, score=0.0)) for r in records]
         with self._points_lock:
             for new in fetched:
                 self._points[new.id] = new

@@ -31,6 +31,10 @@ def _turns(session: Session, *, conversation_id: str, company_id: int, sku: str 
     return turns
 
 
+NEWEST_LIST_ROWS = 24
+"""Stored recommendation rows read to find the newest list: enough to reach past a few single-product answers."""
+
+
 def _newest_list(turns: list[list[tuple[Recommendation, Product]]]) -> list[tuple[Recommendation, Product]]:
     """Return the newest turn that showed a list (two products or more), else the newest turn.
 
@@ -42,7 +46,8 @@ def _newest_list(turns: list[list[tuple[Recommendation, Product]]]) -> list[tupl
 
 def latest_list(session: Session, *, conversation_id: str, company_id: int) -> list[str]:
     """Return the SKUs of the conversation's newest product list, in list order (what "the second one" means)."""
-    turns = _turns(session, conversation_id=conversation_id, company_id=company_id, sku=None, rows_wanted=20)
+    turns = _turns(session, conversation_id=conversation_id, company_id=company_id, sku=None,
+                   rows_wanted=NEWEST_LIST_ROWS)
     return [product.sku for _, product in reversed(_newest_list(turns))]
 
 
@@ -51,7 +56,7 @@ def past_recommendations(session: Session, *, conversation_id: str, company_id: 
     """Return the conversation's stored recommendations (of ``sku`` when given), newest turn first, each turn in
     its list order; with ``position``, only the product at that place (1-based) of the newest list."""
     turns = _turns(session, conversation_id=conversation_id, company_id=company_id, sku=sku,
-                   rows_wanted=max(limit, position or 0, 4) * 6)
+                   rows_wanted=max(max(limit, position or 0) * 6, NEWEST_LIST_ROWS))
     if position is not None:  # the newest list, back in list order, cut to that one place
         turns = [list(reversed(_newest_list(turns)))[position - 1:position]] if turns else []
     out: dict[str, PastRecommendation] = {}
