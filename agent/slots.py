@@ -24,6 +24,8 @@ _NUMBER = re.compile(r"^\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+
 _MONEY_UNITS = {"zł", "zl", "pln", "eur", "euro", "€", "złotych", "zlotych", "usd", "$", "tys", "k"}
 _QTY_UNITS = {"szt", "sztuk", "sztuki", "sztuka", "pcs", "pc", "pieces", "piece", "units", "unit", "op", "opak",
               "opakowań", "opakowan", "rolek", "rolki", "krążków", "krazkow", "paczek", "boxes", "packs"}
+_QTY_LEMMAS = {"sztuka", "opakowanie", "rolka", "paczka", "krążek", "karton", "bęben", "szpula"}
+"""Polish unit nouns in any case ("przy 60 sztukach", "z 3 rolkami"): the unit word is matched by its lemma."""
 _PERCENT_WORDS = {"%", "proc", "procent", "procent.", "percent", "pct"}
 _LENGTH_UNITS = {"m": 1.0, "mb": 1.0, "metr": 1.0, "metrów": 1.0, "metrow": 1.0, "metry": 1.0, "meters": 1.0,
                  "metres": 1.0, "km": 1000.0}
@@ -80,6 +82,17 @@ def _spec(tok: str) -> tuple[str, re.Match[str]] | None:
     return None
 
 
+def _is_quantity_unit(word: str) -> bool:
+    """True when a (lower-case) word after a number counts pieces or packs, in any Polish case."""
+    if word in _QTY_UNITS:
+        return True
+    if not word.isalpha():
+        return False
+    from retrieval.morphology import lemma
+
+    return lemma(word) in _QTY_LEMMAS
+
+
 def _is_code(tok: str) -> bool:
     return (len(tok) >= 4 and any(c.isdigit() for c in tok) and any(c.isalpha() for c in tok)
             and not tok.startswith("<") and _spec(tok) is None and tok.isascii())
@@ -104,7 +117,7 @@ def extract(text: str) -> Slots:
                 percent = percent if percent is not None else value
             elif nxt in _MONEY_UNITS or prev in {"€", "$"}:
                 money = money if money is not None else value
-            elif nxt in _QTY_UNITS or prev in {"x", "×"} or nxt in {"x", "×"} and i + 2 < len(toks) \
+            elif _is_quantity_unit(nxt) or prev in {"x", "×"} or nxt in {"x", "×"} and i + 2 < len(toks) \
                     and _is_code(toks[i + 2]):
                 quantity = quantity if quantity is not None else int(value)
             elif nxt in _LENGTH_UNITS:

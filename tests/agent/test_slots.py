@@ -25,6 +25,9 @@ def test_money_is_neither_a_code_nor_a_quantity() -> None:
     ("S2O1-B16 x 20", 20, ("S2O1-B16",)), ("20 szt. S201-B16", 20, ("S201-B16",)),
     ("Add 5 x LPV-100-24 to my cart", 5, ("LPV-100-24",)), ("500 pcs of MG-M20", 500, ("MG-M20",)),
     ("S201-B16", None, ("S201-B16",)),
+    # an inflected unit is a quantity too (found in use: "przy 60 sztukach" filed a request without one)
+    ("Jaki rabat przy 60 sztukach S201-B16?", 60, ("S201-B16",)), ("z 3 rolkami YDY-3X2.5", 3, ("YDY-3X2.5",)),
+    ("rabat na 12 opakowaniach WAGO-221-412", 12, ("WAGO-221-412",)),
 ])
 def test_quantities_and_codes(text: str, quantity: int | None, codes: tuple[str, ...]) -> None:
     s = extract(text)
