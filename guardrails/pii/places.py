@@ -66,6 +66,10 @@ _ZIP_CUE = re.compile(rf"(?i:zip(?: ?code)?|postal code|post ?code|postleitzahl|
 _ALPHA = re.compile(r"[^\W\d_]+")
 _NEAR_ADDRESS = re.compile(r"\d[^\n.]{0,25}$|\n[\s>?]*$")
 _TAIL_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_MEASURE_STEMS = ("szt", "sztuk", "pcs", "piece", "opak", "rolk", "rolek", "paczk", "paczek", "krążk", "krazk",
+                  "karton", "bęb", "bebn", "metr", "proc", "percent")
+_MEASURES = frozenset(["m", "mb", "km", "kg", "x", "pc", "op", "units", "unit"])
+"""A number followed by one of these counts or measures ("przy 60 sztukach", "at 40 pcs"): no street line."""
 _INNER = frozenset(["and", "of", "de", "la", "del", "di", "du", "des", "von", "van", "der", "den", "upon", "am", "nad"])
 
 
@@ -98,7 +102,7 @@ class IntlAddressRecognizer(LocalRecognizer):
             if not (self._cued(text, m.start()) or line_start) or not any(c.isdigit() for c in m.group()):
                 continue
             words = _ALPHA.findall(m.group())
-            if not words or all(w.lower() in _STOP for w in words):
+            if not words or all(w.lower() in _STOP for w in words) or self._measure(words[0]):
                 continue
             out.append((m.start(), self._extend(text, m.end()), 0.7))
         for m in _ZIP_CUE.finditer(text):
@@ -106,6 +110,12 @@ class IntlAddressRecognizer(LocalRecognizer):
         return [RecognizerResult("ADDRESS", s, e, score, recognition_metadata={
             RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
         }) for s, e, score in out]
+
+    @staticmethod
+    def _measure(word: str) -> bool:
+        """True for a quantity or measure word: "przy 60 sztukach" is a volume after a cue ("przy"), not a street."""
+        low = word.lower()
+        return low in _MEASURES or low.startswith(_MEASURE_STEMS)
 
     @staticmethod
     def _cued(text: str, start: int) -> bool:

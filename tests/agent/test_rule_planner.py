@@ -244,6 +244,24 @@ def test_a_request_for_more_than_the_stock_says_so(resources: Any, ids: SmallSto
         assert few.language == "pl" and "na stanie" not in few.reply
 
 
+def test_an_inflected_quantity_reaches_the_filed_request(resources: Any, ids: SmallStore) -> None:
+    """Found in use: "przy 60 sztukach" ("at 60 pieces", locative) was filed without a quantity: the masker took
+    "przy 60 sztukach" for an address, and the unit word was not read in that case."""
+    from guardrails.approvals import decide
+    from store.models import StaffRole, StaffUser
+
+    out = turn(resources, ids, "Jaki rabat dostaniemy przy 60 sztukach S201-C20?")
+    assert out.approvals and out.approvals[0].skus == ["S201-C20"]
+    assert "mniej niż 60 szt." in out.reply  # 50 in stock: the note reads the quantity too
+    with Session(resources.engine) as s:
+        row = s.get(PriceApproval, out.approvals[0].approval_id)
+        assert row is not None and row.proposed_change.get("quantity") == 60
+        staff = StaffUser(username="sales.test.inflected", full_name="Sales", role=StaffRole.sales)
+        s.add(staff)
+        s.commit()
+        decide(s, approval_id=row.id, staff=staff, approve=False, note="test over")  # the open-request cap
+
+
 def test_price_without_product_asks_which(resources: Any, ids: SmallStore) -> None:
     out = turn(resources, ids, "Can I get a discount?")
     assert not out.approvals and "product code" in out.reply

@@ -163,6 +163,18 @@ def test_business_places_stay(masker) -> None:  # type: ignore[no-untyped-def]
     assert _found(masker, "Na budowie w Gdańsku potrzebujemy 100 m YDY 3x2.5.") == []
 
 
+@pytest.mark.parametrize("text", ["Jaki rabat dostaniemy przy 60 sztukach S201-C20?",
+                                  "Cena przy 200 szt. i przy 3 rolkach YDY?", "Is there a better price at 40 pcs?"])
+def test_a_volume_after_an_address_cue_stays(masker, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Found in use: "przy 60 sztukach" ("at 60 pieces") was masked as an address, so the request lost its quantity."""
+    assert _found(masker, text) == []
+
+
+def test_a_street_after_przy_is_still_an_address(masker) -> None:  # type: ignore[no-untyped-def]
+    found = _found(masker, "Dostawa na budowę przy 3 Maja 12, 00-950 Warszawa")
+    assert [label for label, _ in found] == ["ADDRESS"], found
+
+
 @pytest.mark.parametrize("address", ["2657 Koontz Lane Apt. 602, Delta del Tigre", "Hauptstraße 12, 10115 Berlin",
                                      "95 Lille Vibyvej 8, Måløv", "10 Downing Street, London SW1A 2AA",
                                      "Via Carlo Cattaneo 130, Burgos", "P.O. Box 175"])
