@@ -82,3 +82,13 @@ def test_prices_are_written_as_the_customers_locale_writes_them() -> None:
     assert "1 234,50 zł netto" in pl and "1234.50 PLN net" in en
     assert [c[2] for c in find_claims(pl)] == [c[2] for c in find_claims(en)] == [Decimal("1234.50")]
     assert price_text("22.85", "PLN", "pl") == "22,85 zł"
+
+
+def test_stock_note_says_out_of_stock_when_none_is_left() -> None:
+    """Found in use: "0 of X are in stock" / "termin dostawy pozostałych" read oddly when nothing is in stock."""
+    assert messages.reply("stock_short", "en", sku="S201-C20", stock=0, quantity=60) == (
+        "Please note: S201-C20 is out of stock now; our sales team will confirm when the 60 you asked about can be "
+        "delivered.")
+    pl = messages.reply("stock_short", "pl", sku="S201-C20", stock=0, quantity=60)
+    assert "niedostępny" in pl and "60 szt." in pl and "pozostałych" not in pl
+    assert "1 of S201-C20 is in stock now" in messages.reply("stock_short", "en", sku="S201-C20", stock=1, quantity=5)
