@@ -8,6 +8,11 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OPENBLAS_NUM_THREADS := 1
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
+# Python writes the byte code of what it imports, so a process after the first one loads torch, transformers,
+# sklearn and spaCy from .pyc files. With PYTHONDONTWRITEBYTECODE=1 in the environment (as on the machines of
+# docs/performance.md), every process compiled about 4,000 modules again: 9 of the 22 s a server start took
+# before it was ready, on 2 cores. The files go to __pycache__ beside their sources (ignored by git).
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: install install-dev demo test lint bench clean
 
@@ -15,8 +20,9 @@ install: $(STAMP)
 
 # torch 2.13.0 first: its CPU build lies on the machine's disk; an unpinned torch pulls a multi-GB CUDA build.
 # --no-compile: pip would byte-compile every module of 3 GB of packages (torch, sympy, llama-index...), about half
-# of the install's time; Python compiles the few it imports on first use instead. `make demo` installs the
-# runtime only (fresh clone to /ready 135 s with compile and the dev tools, 92-106 s without; docs/performance.md).
+# of the install's time; Python compiles and writes the few it imports on first use instead (see above).
+# `make demo` installs the runtime only (fresh clone to /ready 135 s with compile and the dev tools, 92-106 s
+# without; docs/performance.md).
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
