@@ -121,6 +121,17 @@ def test_accessories_then_discount_then_why(resources: Any, ids: SmallStore) -> 
         assert len(s.exec(select(Message).where(Message.conversation_id == conv)).all()) == 6
 
 
+def test_accessories_of_a_named_type_come_first(resources: Any, ids: SmallStore) -> None:
+    """Found in use: "A jakie dławnice pasują do obudowy ME-40030020-S?" listed a DIN rail and a conduit first."""
+    every = turn(resources, ids, "What goes with the RN-12-IP65?")
+    assert every.tool_calls == ["bought_together"] and "S201-B16" in [r.sku for r in every.recommendations]
+    busbars = turn(resources, ids, "Which busbar fits the RN-12-IP65?")
+    assert busbars.tool_calls == ["bought_together"] and busbars.recommendations
+    assert {r.sku for r in busbars.recommendations} <= {"TH35-1M", "BUS-1P-12", "BUS-3P-12"}
+    pl = turn(resources, ids, "Jaka szyna grzebieniowa pasuje do rozdzielnicy RN-12-IP65?")
+    assert {r.sku for r in pl.recommendations} <= {"TH35-1M", "BUS-1P-12", "BUS-3P-12"} and pl.recommendations
+
+
 def test_why_the_second_one_explains_only_that_product(resources: Any, ids: SmallStore) -> None:
     conv = str(uuid.uuid4())
     listed = turn(resources, ids, "What accessories go with S201-B16?", conv)
@@ -215,7 +226,7 @@ def test_a_discount_ask_naming_no_product_tells_where_the_newest_request_stands(
         s.commit()
         decide(s, approval_id=filed_now.approval_id, staff=staff, approve=True, note="for this month")
     news = turn(resources, ids, "Czy jest już decyzja w sprawie rabatu?")
-    assert "kody produktów. Oto najnowsze informacje o wcześniejszych prośbach:" in news.reply
+    assert news.reply.startswith("Oto najnowsze informacje o Państwa wcześniejszych prośbach")  # the news first
     assert f"nr {filed_now.approval_id}" in news.reply or f"#{filed_now.approval_id}" in news.reply
     again = turn(resources, ids, "Any news on my discount?")  # told once: now restated, not announced again
     assert again.reply.startswith(f"Update on your request #{filed_now.approval_id}: our sales team approved")
