@@ -145,19 +145,36 @@ def anchor_product(turn: Turn, k: int = 1) -> tuple[str | None, ToolPlan | None]
     return turn.meant(), None
 
 
+def top_category(path: str) -> str:
+    """Return the top of a category path ("Conduits & glands > Cable glands" -> "Conduits & glands"): the level the
+    message's category hints name."""
+    return path.split(" > ", 1)[0]
+
+
+ACCESSORY_POOL = 10
+"""Bought-together products fetched (the tools' top k) when the ask names a type ("jakie dławnice pasują do X?")."""
+
+
 def accessories(turn: Turn) -> Plan:
-    """"What goes with X?": what is bought together with it, and its catalogue accessories."""
+    """"What goes with X?": what is bought together with it, and its catalogue accessories. When the ask names
+    the accessory's type ("Which glands fit ME-40030020-S?"), those of that type (found in use: a DIN rail and a
+    conduit came first)."""
     anchor, plan = anchor_product(turn)
     if plan is not None:
         return plan
     if anchor is None:
         return which_product(turn)
+    wanted = set(turn.reading.categories)
     if "bought_together" not in turn.ran:
-        return ToolPlan((call("bought_together", {"sku": anchor, "k": MAX_PICKS}),))
+        k = ACCESSORY_POOL if wanted else MAX_PICKS
+        return ToolPlan((call("bought_together", {"sku": anchor, "k": k}),))
     cards = turn.cards("bought_together")
     if not cards:
         return AnswerPlan(t("accessories_none", turn.lang, anchor=anchor), picks=())
-    return list_answer(t("accessories", turn.lang, anchor=anchor), cards, turn.lang)
+    lists = [o.output for o in turn.state.outcomes_of("bought_together") if isinstance(o.output, ProductList)]
+    own = {top_category(lst.anchor.category) for lst in lists if lst.anchor is not None}
+    of_type = [c for c in cards if top_category(c.category) in wanted - own]
+    return list_answer(t("accessories", turn.lang, anchor=anchor), (of_type or cards)[:MAX_PICKS], turn.lang)
 
 
 def alternatives(turn: Turn) -> Plan:
