@@ -318,6 +318,10 @@ def discount_request(turn: Turn) -> Plan:
         return AnswerPlan(t("discount_whole_order", turn.lang), picks=())
     if not skus and (r.position or not r.names_product):
         meant = turn.meant()
+        if r.asks_status and not r.position and not r.slots.percent and not asked_quantity(turn):
+            status = request_status(turn)  # found in use: "Czy jest już decyzja?" filed a new request for the focus
+            if status is not None:
+                return status
         if meant is None and not r.position:
             return request_status(turn) or AnswerPlan(t("discount_which", turn.lang), picks=())
         if meant is None:

@@ -41,6 +41,10 @@ _NOT_SEARCH = re.compile(r"(?<![\w-])\d{1,3}(?:[ \u00a0]?\d{3})*(?:[.,]\d+)?\s?(
 _STOCK = ("dostepn", "na stanie", "na magazynie", "w magazynie", "stan magazyn", "in stock", "available",
           "availability", "ile macie", "how many do you have", "stock")
 
+_STATUS = ("decyzj", "decision", "status", "news", "wiesci", "update", "aktualizac", "odpowiedz", "answer",
+           "heard back", "zatwierdzil", "zatwierdzon", "rozpatrz", "wiadomo", "any word")
+"""Words of a question after a request already made ("Czy jest już decyzja w sprawie rabatu?", "any news?")."""
+
 _BETTER_PRICE = ("best price", "better price", "special price", "najlepsz", "lepsz", "specjaln", "best you can")
 _PRICE_ASKS = ("price_question", "orders", "explain", "product_info", "find", "clarify", "discount_request")
 """Readings a percentage off a named product overrides (a discount ask, whatever else the words suggest)."""
@@ -80,6 +84,8 @@ class Reading:
     asks_stock: bool
     whole_order: bool
     """A discount on the whole order ("na całe zamówienie"), not on one product."""
+    asks_status: bool = False
+    """Asks after a request already made ("is there a decision on my discount?"), not for a new one."""
     also: tuple[str, ...] = ()
     """A second ask in the same message ("what goes with X, and 5% off it?"): ``discount_request`` or
     ``accessories``."""
@@ -160,4 +166,5 @@ def read(message: str, classifier: IntentClassifier) -> Reading:
     return Reading(intent=intent, guess=guess, slots=slots, query=query, categories=categories,
                    position=position_named(message), alternative=alternative,
                    asks_stock=intent == "stock" or any(k in folded for k in _STOCK),
-                   whole_order=bool(_WHOLE_ORDER.search(folded)), also=tuple(also))
+                   whole_order=bool(_WHOLE_ORDER.search(folded)), also=tuple(also),
+                   asks_status=any(k in folded for k in _STATUS))

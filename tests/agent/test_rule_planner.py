@@ -233,6 +233,28 @@ def test_a_discount_ask_naming_no_product_tells_where_the_newest_request_stands(
     assert "23.41\u00a0PLN" in again.reply and not again.guardrail_notes  # 24.90 - 6 %
 
 
+def test_asking_after_a_decision_with_a_product_in_focus_files_nothing_new(resources: Any, ids: SmallStore) -> None:
+    """Found in use: "Czy jest już decyzja w sprawie rabatu?" after a list filed a new request for its first product."""
+    from guardrails.approvals import decide
+    from store.models import StaffRole, StaffUser
+
+    conv = str(uuid.uuid4())
+    filed = turn(resources, ids, "Can I get a 4% discount on S203-B16?", conv).approvals[0]
+    listed = turn(resources, ids, "Show me busbars", conv)
+    assert listed.recommendations and listed.recommendations[0].sku != "S203-B16"
+    asked = turn(resources, ids, "Czy jest już decyzja w sprawie rabatu?", conv)
+    assert not asked.approvals and asked.tool_calls == []
+    assert f"nr {filed.approval_id}" in asked.reply and "S203-B16" in asked.reply
+    again = turn(resources, ids, "Can I get a better price on the first one?", conv)  # a new ask still files
+    assert again.approvals and again.approvals[0].skus == [listed.recommendations[0].sku]
+    with Session(resources.engine) as s:
+        staff = StaffUser(username="sales.test.focus", full_name="Sales", role=StaffRole.sales)
+        s.add(staff)
+        s.commit()
+        for approval_id in (filed.approval_id, again.approvals[0].approval_id):  # the open-request cap
+            decide(s, approval_id=approval_id, staff=staff, approve=False, note="test over")
+
+
 def test_a_request_for_more_than_the_stock_says_so(resources: Any, ids: SmallStore) -> None:
     """Found in use: "We'd take 40 of them, can you do 12% off?" with 16 in stock was filed without a word."""
     from guardrails.approvals import decide
