@@ -25,11 +25,14 @@ if TYPE_CHECKING:
     from guardrails.pii import PiiMasker, PiiVault
     from store.models import AuditLog
 
-DISCLOSURE_EN = ("These recommendations were generated automatically by an AI assistant. You can opt out of "
-                 "profiling at any time in your account settings or by writing \"no profiling\".")
-DISCLOSURE_PL = ("Te rekomendacje zostały wygenerowane automatycznie przez asystenta AI. Możesz w każdej chwili "
-                 "zrezygnować z profilowania w ustawieniach konta lub pisząc „bez profilowania”.")
-"""AI Act art. 50 transparency line (automatically generated recommendations + how to opt out of profiling)."""
+DISCLOSURE_EN = ("Answers and recommendations in this chat are generated automatically by an AI assistant. You can "
+                 "opt out of profiling at any time in your account settings or by writing \"no profiling\".")
+DISCLOSURE_PL = ("Odpowiedzi i rekomendacje w tym czacie generuje automatycznie asystent AI. Mogą Państwo w każdej "
+                 "chwili zrezygnować z profilowania w ustawieniach konta lub pisząc „bez profilowania”.")
+"""AI Act art. 50 transparency line (automatically generated answers and recommendations + how to opt out of
+profiling). True of every reply, also one without products (a request's status, an out-of-scope answer: found in
+use, "These recommendations were generated..." closed replies that recommended nothing), and in the formal
+"Państwo" of the Polish replies."""
 
 _SKU_TOKEN = re.compile(r"(?<![\w/-])(?=[A-Z0-9./-]*\d)(?=[A-Z0-9./-]*[A-Z])[A-Z0-9]{2,}(?:[-./][A-Z0-9]+)*(?![\w/-])")
 _SKU_CANDIDATE = re.compile(r"(?<![\w/-])(?=[\w./-]*\d)[A-Za-z0-9][\w]*(?:[-./][\w]+)+(?![\w/-])|(?<![\w/-])"

@@ -100,7 +100,7 @@ def test_find_in_polish_answers_in_polish_with_premises(resources: Any, ids: Sma
     out = turn(resources, ids, "Szukam wyłącznika nadprądowego B16 1P")
     assert out.answered_by == "planner" and out.language == "pl"
     assert out.recommendations and out.recommendations[0].category.startswith("Circuit protection")
-    assert out.disclosure.startswith("Te rekomendacje") and out.disclosure in out.reply
+    assert out.disclosure.startswith("Odpowiedzi i rekomendacje") and out.disclosure in out.reply
     assert all(r.sku in out.reply and r.premises for r in out.recommendations)
 
 

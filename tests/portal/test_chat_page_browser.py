@@ -78,7 +78,7 @@ def test_polish_conversation_on_the_chat_page(server: str, browser: Any, new_cus
     expect(page.locator("#account h2")).to_have_text("Ustawienia konta: profilowanie")
     body = page.locator("body").inner_text()
     assert "planner" not in body.lower() and "Send" not in body and "Recommended products" not in body
-    assert body.count("Te rekomendacje zostały wygenerowane") == 1  # the disclosure once, on top
+    assert body.count("Odpowiedzi i rekomendacje w tym czacie generuje") == 1  # the disclosure once, on top
     price = turns.nth(1).locator("li.rec .price").first.inner_text()
     assert PRICE_PL.search(price), price
 

@@ -158,8 +158,8 @@ def test_chat_page_shows_the_whole_conversation_in_polish(app, new_customer) -> 
     assert "Szukam wyłącznika S201 B16" in page and "Jakie akcesoria do RN-12?" in page
     assert "planner" not in page and "answered_by" not in page
     assert "18,49\xa0zł netto" in page  # the card's price in the Polish format
-    assert "Te rekomendacje zostały wygenerowane" in page.split('id="conversation"')[0]  # the disclosure: once, on top
-    assert "Te rekomendacje zostały wygenerowane" not in page.split('id="conversation"')[1]
+    assert "Odpowiedzi i rekomendacje w tym czacie generuje" in page.split('id="conversation"')[0]  # the disclosure: once, on top
+    assert "Odpowiedzi i rekomendacje w tym czacie generuje" not in page.split('id="conversation"')[1]
     turn = page.split('id="answer"')[1]
     assert '<details class="why-inline"' in turn and 'class="premise"' in turn
     for sku in re.findall(r'<li class="rec" data-sku="([^"]+)"', turn):  # each product once: its card, no line
