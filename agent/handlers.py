@@ -20,6 +20,7 @@ from agent.templates import (
     product_lines,
     t,
 )
+from retrieval.text import category_levels
 from tools.catalog import named_by_query
 from tools.explain import NO_SUCH_POSITION
 from tools.models import OrderHistorySummary, ProductList, ProfilingChoice
@@ -145,12 +146,6 @@ def anchor_product(turn: Turn, k: int = 1) -> tuple[str | None, ToolPlan | None]
     return turn.meant(), None
 
 
-def top_category(path: str) -> str:
-    """Return the top of a category path ("Conduits & glands > Cable glands" -> "Conduits & glands"): the level the
-    message's category hints name."""
-    return path.split(" > ", 1)[0]
-
-
 ACCESSORY_POOL = 10
 """Bought-together products fetched (the tools' top k) when the ask names a type ("jakie dławnice pasują do X?")."""
 
@@ -172,8 +167,9 @@ def accessories(turn: Turn) -> Plan:
     if not cards:
         return AnswerPlan(t("accessories_none", turn.lang, anchor=anchor), picks=())
     lists = [o.output for o in turn.state.outcomes_of("bought_together") if isinstance(o.output, ProductList)]
-    own = {top_category(lst.anchor.category) for lst in lists if lst.anchor is not None}
-    of_type = [c for c in cards if top_category(c.category) in wanted - own]
+    own = {level for lst in lists if lst.anchor is not None for level in category_levels(lst.anchor.category)}
+    named = {w.lower() for w in wanted} - own  # a hint names a category path prefix, as the search filter reads it
+    of_type = [c for c in cards if named & set(category_levels(c.category))]
     return list_answer(t("accessories", turn.lang, anchor=anchor), (of_type or cards)[:MAX_PICKS], turn.lang)
 
 
@@ -318,12 +314,14 @@ def discount_request(turn: Turn) -> Plan:
         return AnswerPlan(t("discount_whole_order", turn.lang), picks=())
     if not skus and (r.position or not r.names_product):
         meant = turn.meant()
-        if r.asks_status and not r.position and not r.slots.percent and not asked_quantity(turn):
-            status = request_status(turn)  # found in use: "Czy jest już decyzja?" filed a new request for the focus
+        # nothing meant, or a question after a request with a product in focus (found in use: "Czy jest już
+        # decyzja?" filed a new request for the focus): where the standing requests are
+        if not r.position and (meant is None or r.asks_status and not r.slots.percent and not asked_quantity(turn)):
+            status = request_status(turn)
             if status is not None:
                 return status
         if meant is None and not r.position:
-            return request_status(turn) or AnswerPlan(t("discount_which", turn.lang), picks=())
+            return AnswerPlan(t("discount_which", turn.lang), picks=())
         if meant is None:
             return which_product(turn)
         skus = [meant]
